@@ -1,0 +1,195 @@
+// Quaternion kernel bodies. Layout [x, y, z, w] (scalar last), Hamilton product (DESIGN §4).
+// Each body reads all of its inputs into locals before writing, so `out` may alias an input.
+// Bodies that need a rotation use q/|q| and return SK_BAD for a zero, NaN or overflowing |q|².
+#pragma once
+#include "common.h"
+#include "math.h"
+
+SK_HD bool quat_norm2_ok(float n2) { return n2 > 0.0f && n2 < INFINITY; }  // false for NaN too
+
+SK_HD void quat_multiply(const float* a, const float* b, float* o) {
+  const float ax = a[0], ay = a[1], az = a[2], aw = a[3];
+  const float bx = b[0], by = b[1], bz = b[2], bw = b[3];
+  o[0] = aw * bx + ax * bw + ay * bz - az * by;
+  o[1] = aw * by - ax * bz + ay * bw + az * bx;
+  o[2] = aw * bz + ax * by - ay * bx + az * bw;
+  o[3] = aw * bw - ax * bx - ay * by - az * bz;
+}
+
+SK_HD void quat_conjugate(const float* q, float* o) {
+  const float x = q[0], y = q[1], z = q[2], w = q[3];
+  o[0] = -x; o[1] = -y; o[2] = -z; o[3] = w;
+}
+
+// True inverse conj(q)/|q|².
+SK_HD int quat_invert(const float* q, float* o) {
+  const float x = q[0], y = q[1], z = q[2], w = q[3];
+  const float n2 = x * x + y * y + z * z + w * w;
+  const float s = 1.0f / n2;
+  o[0] = -x * s; o[1] = -y * s; o[2] = -z * s; o[3] = w * s;
+  return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
+}
+
+SK_HD int quat_normalize(const float* q, float* o) {
+  const float x = q[0], y = q[1], z = q[2], w = q[3];
+  const float n2 = x * x + y * y + z * z + w * w;
+  const float s = 1.0f / sqrtf(n2);
+  o[0] = x * s; o[1] = y * s; o[2] = z * s; o[3] = w * s;
+  return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
+}
+
+// v' = v + (2/|q|²)·(w·(u×v) + u×(u×v)), u = vector part: the rotation of q/|q| without a sqrt.
+SK_HD int quat_rotate(const float* q, const float* v, float* o) {
+  const float x = q[0], y = q[1], z = q[2], w = q[3];
+  const float vx = v[0], vy = v[1], vz = v[2];
+  const float n2 = x * x + y * y + z * z + w * w;
+  const float s = 2.0f / n2;
+  const float cx = y * vz - z * vy, cy = z * vx - x * vz, cz = x * vy - y * vx;   // u×v
+  const float dx = y * cz - z * cy, dy = z * cx - x * cz, dz = x * cy - y * cx;   // u×(u×v)
+  o[0] = vx + s * (w * cx + dx);
+  o[1] = vy + s * (w * cy + dy);
+  o[2] = vz + s * (w * cz + dz);
+  return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
+}
+
+SK_HD int quat_from_axis_angle(const float* axis, float angle, float* o) {
+  const float ax = axis[0], ay = axis[1], az = axis[2];
+  const float n2 = ax * ax + ay * ay + az * az;
+  float s, c;
+  sk_sincosf(0.5f * angle, &s, &c);
+  const float k = s / sqrtf(n2);
+  o[0] = ax * k; o[1] = ay * k; o[2] = az * k; o[3] = c;
+  return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
+}
+
+// Euler orders as axis indices, first letter = leftmost factor: 'zyx' = q_z ⊗ q_y ⊗ q_x
+// (x applied first). `a` holds (a_x, a_y, a_z) by axis whatever the order.
+enum quat_euler_order : int { EULER_XYZ = 0, EULER_XZY, EULER_YXZ, EULER_YZX, EULER_ZXY, EULER_ZYX };
+SK_HD int quat_euler_axis(int order, int k) {
+  // Digits of each order's axes, packed: xyz=012, xzy=021, yxz=102, yzx=120, zxy=201, zyx=210.
+  const int packed[6] = {0x012, 0x021, 0x102, 0x120, 0x201, 0x210};
+  return (packed[order] >> (4 * (2 - k))) & 0xF;
+}
+
+SK_HD void quat_from_euler(const float* a, int order, float* o) {
+  float s[3], c[3];
+  sk_sincosf(0.5f * a[0], &s[0], &c[0]);
+  sk_sincosf(0.5f * a[1], &s[1], &c[1]);
+  sk_sincosf(0.5f * a[2], &s[2], &c[2]);
+  float q[4] = {0.0f, 0.0f, 0.0f, 1.0f};
+  for (int k = 0; k < 3; ++k) {
+    const int ax = quat_euler_axis(order, k);
+    float e[4] = {0.0f, 0.0f, 0.0f, c[ax]};
+    e[ax] = s[ax];
+    quat_multiply(q, e, q);
+  }
+  o[0] = q[0]; o[1] = q[1]; o[2] = q[2]; o[3] = q[3];
+}
+
+// Row-major 3×3 matrix of the rotation q/|q|.
+SK_HD int quat_to_matrix(const float* q, float* m) {
+  const float x = q[0], y = q[1], z = q[2], w = q[3];
+  const float n2 = x * x + y * y + z * z + w * w;
+  const float s = 2.0f / n2;
+  const float xx = s * x * x, yy = s * y * y, zz = s * z * z;
+  const float xy = s * x * y, xz = s * x * z, yz = s * y * z;
+  const float xw = s * x * w, yw = s * y * w, zw = s * z * w;
+  m[0] = 1.0f - (yy + zz); m[1] = xy - zw;          m[2] = xz + yw;
+  m[3] = xy + zw;          m[4] = 1.0f - (xx + zz); m[5] = yz - xw;
+  m[6] = xz - yw;          m[7] = yz + xw;          m[8] = 1.0f - (xx + yy);
+  return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
+}
+
+// Shepperd's method without branches: take the largest of 4w², 4x², 4y², 4z² from the diagonal,
+// the other three from off-diagonal sums, so accuracy holds near 180° (trace → −1). w ≥ 0.
+SK_HD void quat_from_matrix(const float* m, float* o) {
+  const float m00 = m[0], m01 = m[1], m02 = m[2], m10 = m[3], m11 = m[4], m12 = m[5];
+  const float m20 = m[6], m21 = m[7], m22 = m[8];
+  const float t0 = 1.0f + m00 + m11 + m22, t1 = 1.0f + m00 - m11 - m22;
+  const float t2 = 1.0f - m00 + m11 - m22, t3 = 1.0f - m00 - m11 + m22;
+  const int k01 = t1 > t0 ? 1 : 0, k23 = t3 > t2 ? 3 : 2;
+  const float t01 = k01 ? t1 : t0, t23 = k23 == 3 ? t3 : t2;
+  const int k = t23 > t01 ? k23 : k01;
+  const float t = t23 > t01 ? t23 : t01;
+  const float f = 0.5f / sqrtf(t), big = t * f;
+  const float p = (m21 - m12) * f, q = (m02 - m20) * f, r = (m10 - m01) * f;
+  const float s01 = (m01 + m10) * f, s02 = (m02 + m20) * f, s12 = (m12 + m21) * f;
+  float x = k == 0 ? p : (k == 1 ? big : (k == 2 ? s01 : s02));
+  float y = k == 0 ? q : (k == 1 ? s01 : (k == 2 ? big : s12));
+  float z = k == 0 ? r : (k == 1 ? s02 : (k == 2 ? s12 : big));
+  float w = k == 0 ? big : (k == 1 ? p : (k == 2 ? q : r));
+  const float sign = w < 0.0f ? -1.0f : 1.0f;
+  const float inv = sign / sqrtf(x * x + y * y + z * z + w * w);  // re-unit for slightly non-orthonormal input
+  o[0] = x * inv; o[1] = y * inv; o[2] = z * inv; o[3] = w * inv;
+}
+
+// Shortest-arc slerp of a/|a| and b/|b| (b flipped only when dot < 0). The half-angle
+// θ = 2·atan2(|a−b|, |a+b|) stays accurate for nearly equal inputs, where acos(dot) does not.
+SK_HD int quat_slerp(const float* a, const float* b, float t, float* o) {
+  float ax = a[0], ay = a[1], az = a[2], aw = a[3];
+  float bx = b[0], by = b[1], bz = b[2], bw = b[3];
+  const float na2 = ax * ax + ay * ay + az * az + aw * aw;
+  const float nb2 = bx * bx + by * by + bz * bz + bw * bw;
+  const float ia = 1.0f / sqrtf(na2);
+  const float ib0 = 1.0f / sqrtf(nb2);
+  const float dot = ax * bx + ay * by + az * bz + aw * bw;
+  const float ib = dot < 0.0f ? -ib0 : ib0;
+  ax *= ia; ay *= ia; az *= ia; aw *= ia;
+  bx *= ib; by *= ib; bz *= ib; bw *= ib;
+  const float dx = ax - bx, dy = ay - by, dz = az - bz, dw = aw - bw;
+  const float sx = ax + bx, sy = ay + by, sz = az + bz, sw = aw + bw;
+  const float theta = 2.0f * sk_atan2_pos(sqrtf(dx * dx + dy * dy + dz * dz + dw * dw),
+                                          sqrtf(sx * sx + sy * sy + sz * sz + sw * sw));
+  float st, ct, s0, c0, s1, c1;
+  sk_sincosf(theta, &st, &ct);
+  sk_sincosf((1.0f - t) * theta, &s0, &c0);
+  sk_sincosf(t * theta, &s1, &c1);
+  // Below 1e-6 rad the sine ratios are 1 − t and t to float precision (and θ = 0 would be 0/0).
+  const bool tiny = theta < 1e-6f;
+  const float wa = tiny ? 1.0f - t : s0 / st;
+  const float wb = tiny ? t : s1 / st;
+  o[0] = wa * ax + wb * bx; o[1] = wa * ay + wb * by; o[2] = wa * az + wb * bz; o[3] = wa * aw + wb * bw;
+  return quat_norm2_ok(na2) && quat_norm2_ok(nb2) ? SK_OK : SK_BAD;
+}
+
+// Geodesic angle in [0, π] between the rotations of a and b: 2·atan2(|vec(ā⊗b)|, |w(ā⊗b)|).
+// Scale cancels in the ratio, so no normalisation; the product is formed in float64 because its
+// vector part cancels catastrophically in float32 for angles near 1e-7 rad.
+SK_HD int quat_angle(const float* a, const float* b, float* o) {
+  const double ax = a[0], ay = a[1], az = a[2], aw = a[3];
+  const double bx = b[0], by = b[1], bz = b[2], bw = b[3];
+  const double vx = aw * bx - bw * ax - (ay * bz - az * by);
+  const double vy = aw * by - bw * ay - (az * bx - ax * bz);
+  const double vz = aw * bz - bw * az - (ax * by - ay * bx);
+  const double w = aw * bw + ax * bx + ay * by + az * bz;
+  const double nv = sqrt(vx * vx + vy * vy + vz * vz), aw_ = fabs(w);
+  // Ratio in float64, arctangent in float32: the angle then has float32 relative accuracy.
+  const bool swap = nv > aw_;
+  const double num = swap ? aw_ : nv, den = swap ? nv : aw_;
+  const float at = sk_atanf(den > 0.0 ? (float)(num / den) : 0.0f);
+  o[0] = 2.0f * (swap ? 1.5707963267948966f - at : at);
+  const float na2 = (float)(ax * ax + ay * ay + az * az + aw * aw);
+  const float nb2 = (float)(bx * bx + by * by + bz * bz + bw * bw);
+  return quat_norm2_ok(na2) && quat_norm2_ok(nb2) ? SK_OK : SK_BAD;
+}
+
+// Counter-based random numbers: element i of seed s depends on (s, i) only, so every backend,
+// thread split and chunking gives the same bits. lowbias32 (C. Wellons) as the mixer.
+SK_HD uint32_t sk_hash32(uint32_t x) {
+  x ^= x >> 16; x *= 0x7feb352du; x ^= x >> 15; x *= 0x846ca68bu; x ^= x >> 16;
+  return x;
+}
+SK_HD float sk_uniform(uint32_t seed, uint32_t i, uint32_t k) {  // [0, 1), 24 bits
+  const uint32_t h = sk_hash32(sk_hash32(sk_hash32(seed) ^ i) + k * 0x9e3779b9u);
+  return (float)(h >> 8) * 5.9604644775390625e-8f;
+}
+
+// Uniform on SO(3): Shoemake, "Uniform random rotations", Graphics Gems III (1992).
+SK_HD void quat_random(uint32_t seed, uint32_t i, float* o) {
+  const float u1 = sk_uniform(seed, i, 0), u2 = sk_uniform(seed, i, 1), u3 = sk_uniform(seed, i, 2);
+  const float r1 = sqrtf(1.0f - u1), r2 = sqrtf(u1);
+  float s2, c2, s3, c3;
+  sk_sincosf(6.283185307179586f * u2, &s2, &c2);
+  sk_sincosf(6.283185307179586f * u3, &s3, &c3);
+  o[0] = r1 * s2; o[1] = r1 * c2; o[2] = r2 * s3; o[3] = r2 * c3;
+}

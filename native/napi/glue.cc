@@ -1,0 +1,203 @@
+#include "napi/glue.h"
+
+#include <math.h>
+#include <string.h>
+
+namespace sk::napi {
+
+std::string describe(const Napi::Value& v) {
+  if (v.IsTypedArray()) {
+    Napi::TypedArray t = v.As<Napi::TypedArray>();
+    static const char* names[] = {"Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array",
+                                  "Uint16Array", "Int32Array", "Uint32Array", "Float32Array",
+                                  "Float64Array", "BigInt64Array", "BigUint64Array"};
+    const int k = (int)t.TypedArrayType();
+    std::string s = k >= 0 && k < 11 ? names[k] : "TypedArray";
+    if (t.ArrayBuffer().IsDetached()) return "a detached " + s;
+    return s + "(" + std::to_string(t.ElementLength()) + ")";
+  }
+  if (v.IsArray()) return "Array(" + std::to_string(v.As<Napi::Array>().Length()) + ")";
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  if (v.IsNumber()) {
+    const double d = v.As<Napi::Number>().DoubleValue();
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", d);
+    return std::string("the number ") + buf;
+  }
+  if (v.IsString()) return "a string";
+  if (v.IsBoolean()) return "a boolean";
+  if (v.IsArrayBuffer()) return "an ArrayBuffer";
+  if (v.IsFunction()) return "a function";
+  return "an object";
+}
+
+void Call::type_error(const std::string& msg) const { throw Napi::TypeError::New(env_, msg); }
+void Call::range_error(const std::string& msg) const { throw Napi::RangeError::New(env_, msg); }
+
+Arr Call::array_impl(size_t i, const char* name, size_t item, bool output, napi_typedarray_type type,
+                     const char* type_name, size_t elem) {
+  const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
+  const std::string want = item > 1 ? std::string(type_name) + " of length " + std::to_string(item) + "·N"
+                                    : std::string(type_name);
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
+    type_error("Expected " + want + " for `" + name + "` but received " + describe(v));
+  Napi::TypedArray t = v.As<Napi::TypedArray>();
+  if (t.ArrayBuffer().IsDetached())
+    type_error("Expected " + want + " for `" + name + "` but received " + describe(v));
+  const size_t len = t.ElementLength();
+  if (item > 1 && len % item != 0)
+    range_error("Expected " + want + " for `" + name + "` but received " + describe(v));
+  Slot s;
+  s.data = static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+  s.length = len;
+  s.bytes = len * elem;
+  s.output = output;
+  s.ref = Napi::Reference<Napi::TypedArray>::New(t, 1);
+  // Empty arrays may have a null data pointer; give kernels a valid one (they touch 0 items).
+  static uint64_t empty_sentinel;
+  if (!s.data) s.data = &empty_sentinel;
+  slots_.push_back(std::move(s));
+  return Arr{(int)slots_.size() - 1, len, item ? len / item : len};
+}
+
+size_t Call::batch(std::initializer_list<std::pair<const Arr*, const char*>> inputs) {
+  size_t n = 1;
+  const char* who = nullptr;
+  for (auto& [a, name] : inputs)
+    if (a->count != 1) {
+      if (who && a->count != n)
+        range_error(std::string("Expected `") + name + "` to hold 1 or " + std::to_string(n) +
+                    " items (the batch size of `" + who + "`) but received " + std::to_string(a->count));
+      n = a->count;
+      who = name;
+    }
+  return n;
+}
+
+void Call::expect_count(const Arr& a, const char* name, size_t n, const char* unit) {
+  if (a.count != n)
+    range_error(std::string("Expected `") + name + "` to hold " + std::to_string(n) + " " + unit +
+                " but received " + std::to_string(a.count));
+}
+
+double Call::number(size_t i, const char* name) {
+  const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
+  if (!v.IsNumber()) type_error(std::string("Expected a finite number for `") + name + "` but received " + describe(v));
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!isfinite(d)) range_error(std::string("Expected a finite number for `") + name + "` but received " + describe(v));
+  return d;
+}
+
+uint32_t Call::uint32(size_t i, const char* name) {
+  const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
+  if (!v.IsNumber())
+    type_error(std::string("Expected an integer in [0, 2^32) for `") + name + "` but received " + describe(v));
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d < 4294967296.0 && floor(d) == d))
+    range_error(std::string("Expected an integer in [0, 2^32) for `") + name + "` but received " + describe(v));
+  return (uint32_t)d;
+}
+
+bool Call::boolean(size_t i, const char* name) {
+  const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
+  if (!v.IsBoolean()) type_error(std::string("Expected a boolean for `") + name + "` but received " + describe(v));
+  return v.As<Napi::Boolean>().Value();
+}
+
+int Call::choice(size_t i, const char* name, std::initializer_list<const char*> allowed) {
+  const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
+  std::string list;
+  for (const char* a : allowed) list += (list.empty() ? "'" : ", '") + std::string(a) + "'";
+  if (v.IsString()) {
+    const std::string s = v.As<Napi::String>().Utf8Value();
+    int k = 0;
+    for (const char* a : allowed) {
+      if (s == a) return k;
+      ++k;
+    }
+    range_error(std::string("Expected one of ") + list + " for `" + name + "` but received '" + s + "'");
+  }
+  type_error(std::string("Expected one of ") + list + " for `" + name + "` but received " + describe(v));
+}
+
+void Call::own_copies() {
+  for (Slot& s : slots_) {
+    s.own.resize(s.bytes ? s.bytes : 8);
+    if (!s.output || true) memcpy(s.own.data(), s.data, s.bytes);  // outputs too: in-place ops read them
+    s.data = s.own.data();
+  }
+}
+
+bool Call::copy_outputs_back(std::string* why) {
+  for (Slot& s : slots_) {
+    if (!s.output) continue;
+    Napi::TypedArray t = s.ref.Value();
+    if (t.IsEmpty() || t.ArrayBuffer().IsDetached() || t.ElementLength() != s.length) {
+      *why = "an output array was detached or resized while the async call ran";
+      return false;
+    }
+    if (s.bytes) memcpy(static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset(), s.own.data(), s.bytes);
+  }
+  return true;
+}
+
+Napi::Value run_sync(const Napi::CallbackInfo& info, const char* fn, Parser p) {
+  Call call(info, fn);
+  p(call);
+  const size_t bad = call.run ? call.run() : SIZE_MAX;
+  if (bad != SIZE_MAX) call.range_error(call.bad ? call.bad(bad) : "invalid input at index " + std::to_string(bad));
+  return call.result ? call.result(info.Env()) : info.Env().Undefined();
+}
+
+namespace {
+class Worker : public Napi::AsyncWorker {
+ public:
+  Worker(Napi::Env env, std::unique_ptr<Call> call)
+      : Napi::AsyncWorker(env, "spatialkit"), deferred_(Napi::Promise::Deferred::New(env)), call_(std::move(call)) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      bad_ = call_->run ? call_->run() : SIZE_MAX;
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    std::string why;
+    if (bad_ != SIZE_MAX) {
+      deferred_.Reject(Napi::RangeError::New(env, call_->bad ? call_->bad(bad_) : "invalid input").Value());
+    } else if (!call_->copy_outputs_back(&why)) {
+      deferred_.Reject(Napi::TypeError::New(env, why).Value());
+    } else {
+      try {
+        deferred_.Resolve(call_->result ? call_->result(env) : env.Undefined());
+      } catch (const Napi::Error& e) {
+        deferred_.Reject(e.Value());
+      }
+    }
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::unique_ptr<Call> call_;
+  size_t bad_ = SIZE_MAX;
+};
+}  // namespace
+
+Napi::Value run_async(const Napi::CallbackInfo& info, const char* fn, Parser p) {
+  auto call = std::make_unique<Call>(info, fn);
+  p(*call);  // argument errors throw synchronously, like the TS layer
+  call->own_copies();
+  call->release();
+  auto* w = new Worker(info.Env(), std::move(call));
+  Napi::Promise promise = w->promise();
+  w->Queue();
+  return promise;
+}
+
+}  // namespace sk::napi

@@ -1,0 +1,119 @@
+// N-API glue shared by every domain: argument checks with the same sentences as the TypeScript
+// layer (src/validate.ts), and one registration that gives each operation a sync function and an
+// `…Async` twin from a single parser.
+//
+// An operation is a parser `void op(Call&)`: it checks the JS arguments, records the typed arrays
+// it uses as slots, and sets `call.run`, a closure that touches only raw memory through the slots.
+// Sync calls run it at once on the caller's memory (zero copy). Async calls copy the slots first
+// (an ArrayBuffer can be detached and freed by a transfer while a worker runs) and copy outputs
+// back when the worker finishes, rejecting if an output was detached meanwhile.
+#pragma once
+#include <napi.h>
+#include <stdint.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sk::napi {
+
+template <class T> struct ArrayKind;
+template <> struct ArrayKind<float> { static constexpr napi_typedarray_type type = napi_float32_array; static constexpr const char* name = "Float32Array"; };
+template <> struct ArrayKind<double> { static constexpr napi_typedarray_type type = napi_float64_array; static constexpr const char* name = "Float64Array"; };
+template <> struct ArrayKind<uint8_t> { static constexpr napi_typedarray_type type = napi_uint8_array; static constexpr const char* name = "Uint8Array"; };
+template <> struct ArrayKind<uint16_t> { static constexpr napi_typedarray_type type = napi_uint16_array; static constexpr const char* name = "Uint16Array"; };
+template <> struct ArrayKind<int32_t> { static constexpr napi_typedarray_type type = napi_int32_array; static constexpr const char* name = "Int32Array"; };
+template <> struct ArrayKind<uint32_t> { static constexpr napi_typedarray_type type = napi_uint32_array; static constexpr const char* name = "Uint32Array"; };
+
+// "Float64Array(7)", "Array(3)", "a number", …: how error messages name what they received.
+std::string describe(const Napi::Value& v);
+
+struct Slot {
+  void* data = nullptr;
+  size_t bytes = 0;
+  size_t length = 0;  // elements
+  bool output = false;
+  Napi::Reference<Napi::TypedArray> ref;  // keeps the array alive for async calls
+  std::vector<uint8_t> own;               // the async copy
+};
+
+// A typed-array argument, by slot index; `count` = items (length / item size).
+struct Arr {
+  int slot = -1;
+  size_t length = 0;
+  size_t count = 0;
+};
+
+class Call {
+ public:
+  Call(const Napi::CallbackInfo& info, const char* fn) : info_(&info), env_(info.Env()), fn_(fn) {}
+
+  Napi::Env env() const { return env_; }
+  size_t argc() const { return info_->Length(); }
+  Napi::Value arg(size_t i) const { return (*info_)[i]; }
+
+  // A typed array of element type T whose length is a multiple of `item` (> 0 items unless
+  // `allow_empty`). Throws TypeError for a wrong type, RangeError for a wrong length.
+  template <class T>
+  Arr array(size_t i, const char* name, size_t item, bool output = false) {
+    return array_impl(i, name, item, output, ArrayKind<T>::type, ArrayKind<T>::name, sizeof(T));
+  }
+  // Item count n of the operation from its inputs: each holds 1 (broadcast) or n items.
+  size_t batch(std::initializer_list<std::pair<const Arr*, const char*>> inputs);
+  // `out` must hold exactly n items.
+  void expect_count(const Arr& a, const char* name, size_t n, const char* unit);
+
+  double number(size_t i, const char* name);          // finite
+  uint32_t uint32(size_t i, const char* name);        // integer in [0, 2^32)
+  bool boolean(size_t i, const char* name);
+  // One of `allowed`; returns its index.
+  int choice(size_t i, const char* name, std::initializer_list<const char*> allowed);
+
+  template <class T>
+  T* ptr(const Arr& a) const { return static_cast<T*>(slots_[a.slot].data); }
+
+  [[noreturn]] void type_error(const std::string& msg) const;
+  [[noreturn]] void range_error(const std::string& msg) const;
+
+  // Set by the parser. run() returns the first bad item or SIZE_MAX; bad(i) words the error.
+  std::function<size_t()> run;
+  std::function<std::string(size_t)> bad;
+  std::function<Napi::Value(Napi::Env)> result;  // default: undefined
+
+  // Async support.
+  void own_copies();
+  bool copy_outputs_back(std::string* why);
+  void release() { info_ = nullptr; }
+  const char* fn() const { return fn_; }
+
+ private:
+  Arr array_impl(size_t i, const char* name, size_t item, bool output, napi_typedarray_type type,
+                 const char* type_name, size_t elem);
+  const Napi::CallbackInfo* info_;
+  Napi::Env env_;
+  const char* fn_;
+  std::vector<Slot> slots_;
+};
+
+using Parser = void (*)(Call&);
+
+Napi::Value run_sync(const Napi::CallbackInfo& info, const char* fn, Parser p);
+Napi::Value run_async(const Napi::CallbackInfo& info, const char* fn, Parser p);
+
+template <Parser P>
+Napi::Value sync_entry(const Napi::CallbackInfo& info) { return run_sync(info, "", P); }
+template <Parser P>
+Napi::Value async_entry(const Napi::CallbackInfo& info) { return run_async(info, "", P); }
+
+// Registers `name` and `nameAsync` on `obj`.
+template <Parser P>
+void define(Napi::Env env, Napi::Object obj, const char* name) {
+  obj.Set(name, Napi::Function::New(env, sync_entry<P>, name));
+  obj.Set(std::string(name) + "Async", Napi::Function::New(env, async_entry<P>, std::string(name) + "Async"));
+}
+
+// Each domain's glue file defines one of these; addon.cc calls them all.
+void init_quat(Napi::Env env, Napi::Object exports);
+
+}  // namespace sk::napi
