@@ -4,7 +4,10 @@
 // Arrays are flat row-major float32. A `*_batch` flag of false broadcasts that argument's
 // single item against the n of the output. Each returns the index of the first element whose
 // input was invalid (see native/kernels/quat.h) or SIZE_MAX.
-#pragma once
+//
+// No include guard on purpose: this header holds declarations only, so it may be included once
+// per driver namespace (the native tests define SK_DRIVER_NS as sk::cpu, include it, then as
+// sk::cuda and include it again to check both drivers in one binary). Keep it declaration-only.
 #include <stddef.h>
 #include <stdint.h>
 

@@ -35,6 +35,10 @@ Napi::Value info(const Napi::CallbackInfo& cb) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, info, "info"));
   sk::napi::init_quat(env, exports);
+  sk::napi::init_rope(env, exports);
+  sk::napi::init_camera(env, exports);
+  sk::napi::init_collide(env, exports);
+  sk::napi::init_metrics(env, exports);
   return exports;
 }
 

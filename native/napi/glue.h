@@ -113,7 +113,11 @@ void define(Napi::Env env, Napi::Object obj, const char* name) {
   obj.Set(std::string(name) + "Async", Napi::Function::New(env, async_entry<P>, std::string(name) + "Async"));
 }
 
-// Each domain's glue file defines one of these; addon.cc calls them all.
+// Each domain's glue file (native/napi/<domain>.cc) defines one of these; addon.cc calls them all.
 void init_quat(Napi::Env env, Napi::Object exports);
+void init_rope(Napi::Env env, Napi::Object exports);
+void init_camera(Napi::Env env, Napi::Object exports);
+void init_collide(Napi::Env env, Napi::Object exports);
+void init_metrics(Napi::Env env, Napi::Object exports);
 
 }  // namespace sk::napi

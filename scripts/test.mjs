@@ -1,0 +1,33 @@
+// `npm test`: the vitest suite (every backend that loads here) and, where a C++ compiler exists,
+// the native driver tests (scripts/test-native.sh). Ends with the plain line CI reads:
+// "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+let passed = 0, failed = 0;
+
+const report = '.vitest-report.json';
+rmSync(report, { force: true });
+const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', env });
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+} else {
+  failed += 1;
+  console.error(`vitest produced no report (exit ${vitest.status})`);
+}
+if (vitest.status !== 0 && failed === 0) failed += 1;
+
+if (existsSync('scripts/test-native.sh') && !process.env.SKIP_NATIVE_TESTS) {
+  const nat = spawnSync('bash', ['scripts/test-native.sh'], { encoding: 'utf8', env });
+  process.stdout.write(nat.stdout);
+  process.stderr.write(nat.stderr);
+  passed += (nat.stdout.match(/^PASS\b/gm) ?? []).length;
+  failed += (nat.stdout.match(/^FAIL\b/gm) ?? []).length + (nat.status !== 0 ? 1 : 0);
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

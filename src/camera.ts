@@ -1,0 +1,2 @@
+/** sk.camera — see DESIGN §4; filled in by its issue. */
+export {};

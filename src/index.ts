@@ -1,0 +1,13 @@
+/**
+ * spatialkit — geometry kernels for spatial-intelligence models.
+ * `import * as sk from 'spatialkit'`; one module per domain (DESIGN §5).
+ */
+export { backends, getBackend, setBackend } from './backend/index.js';
+export type { BackendInfo, BackendName } from './backend/index.js';
+export * as quat from './quat.js';
+export * as rope from './rope.js';
+export * as camera from './camera.js';
+export * as collide from './collide.js';
+export * as scene from './scene.js';
+export * as metrics from './metrics.js';
+export { version } from './version.js';

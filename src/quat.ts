@@ -1,0 +1,232 @@
+/**
+ * Batched quaternion algebra.
+ *
+ * Conventions (DESIGN §4): quaternions are `[x, y, z, w]` (scalar last), products are Hamilton
+ * products, angles are radians, matrices are row-major 3×3. `rotate`, `toMatrix`, `slerp`,
+ * `angle` and `fromAxisAngle` use the rotation q/|q| (scale ignored, as gl-matrix, three.js and
+ * scipy do); `invert` is the true inverse conj(q)/|q|². Where a rotation is needed, a quaternion
+ * whose |q|² is zero, NaN or overflows float32 is a RangeError naming the argument and index;
+ * elsewhere NaN propagates element-wise, as in IEEE arithmetic.
+ *
+ * Batches are flat Float32Arrays. Wherever two inputs meet, an input holding a single item
+ * broadcasts against the other's batch (a length-1 batch against an empty one gives an empty
+ * result). `out` (last argument) may be given to avoid an allocation and may alias an input.
+ * Every function has an `…Async` twin that runs off the event loop on the native backend.
+ */
+import { active } from './backend/index.js';
+import type { QuatKernels, AsyncTwins } from './backend/types.js';
+import { batch, choice, f32, output, scalarOrF32, uint32, integer, unalias, withCallerStack } from './validate.js';
+
+type Kernels = QuatKernels & AsyncTwins<QuatKernels>;
+type Op = keyof QuatKernels;
+interface Prepared<R> { args: unknown[]; out: R }
+
+function run<R>(op: Op, p: Prepared<R>): R {
+  (active().module.quat[op] as (...a: unknown[]) => void)(...p.args);
+  return p.out;
+}
+
+async function runAsync<R>(op: Op, p: Prepared<R>): Promise<R> {
+  const k = active().module.quat as Kernels;
+  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
+  if (twin) await withCallerStack(() => twin(...p.args));
+  else (k[op] as (...a: unknown[]) => void)(...p.args);
+  return p.out;
+}
+
+/** Euler orders accepted by {@link fromEuler}. */
+export const EULER_ORDERS = ['xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx'] as const;
+export type EulerOrder = (typeof EULER_ORDERS)[number];
+
+function binary(a: Float32Array, an: string, ai: number, b: Float32Array, bn: string, bi: number, outItem: number,
+  unit: string, out: Float32Array | undefined): { n: number; out: Float32Array; a: Float32Array; b: Float32Array } {
+  const na = f32(a, an, ai), nb = f32(b, bn, bi);
+  const n = na === 0 || nb === 0 ? 0 : batch([na, an], [nb, bn]);
+  const o = output(Float32Array, out, n, outItem, unit);
+  return { n, out: o, a: unalias(a, o), b: unalias(b, o) };
+}
+
+function unary(q: Float32Array, name: string, inItem: number, outItem: number, unit: string,
+  out: Float32Array | undefined): { q: Float32Array; out: Float32Array } {
+  const n = f32(q, name, inItem);
+  const o = output(Float32Array, out, n, outItem, unit);
+  return { q: unalias(q, o), out: o };
+}
+
+const prepMultiply = (a: Float32Array, b: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+  const p = binary(a, 'a', 4, b, 'b', 4, 4, 'quaternions', out);
+  return { args: [p.a, p.b, p.out], out: p.out };
+};
+/**
+ * Hamilton product a ⊗ b.
+ * @param a Float32Array [N, 4] (or [1, 4], broadcast), quaternions xyzw.
+ * @param b Float32Array [N, 4] (or [1, 4], broadcast).
+ * @param out Float32Array [N, 4], optional; may alias `a` or `b`.
+ * @returns Float32Array [N, 4].
+ * @throws TypeError for non-Float32Array inputs; RangeError for lengths not a multiple of 4 or batch mismatch.
+ * @example sk.quat.multiply(q1, q2) // rotation q2, then q1
+ */
+export function multiply(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array {
+  return run('multiply', prepMultiply(a, b, out));
+}
+export function multiplyAsync(a: Float32Array, b: Float32Array, out?: Float32Array): Promise<Float32Array> {
+  return runAsync('multiply', prepMultiply(a, b, out));
+}
+
+const prepUnary = (q: Float32Array, outItem: number, out?: Float32Array): Prepared<Float32Array> => {
+  const p = unary(q, 'q', 4, outItem, outItem === 9 ? 'matrices' : 'quaternions', out);
+  return { args: [p.q, p.out], out: p.out };
+};
+/**
+ * Conjugate (−x, −y, −z, w).
+ * @param q Float32Array [N, 4]. @param out Float32Array [N, 4], optional, may alias q.
+ * @returns Float32Array [N, 4].
+ */
+export function conjugate(q: Float32Array, out?: Float32Array): Float32Array { return run('conjugate', prepUnary(q, 4, out)); }
+export function conjugateAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('conjugate', prepUnary(q, 4, out)); }
+
+/**
+ * True inverse conj(q)/|q|² (so q ⊗ invert(q) = identity for any non-zero scale).
+ * @param q Float32Array [N, 4]. @param out Float32Array [N, 4], optional, may alias q.
+ * @returns Float32Array [N, 4].
+ * @throws RangeError "`q[i]` has zero, non-finite or overflowing length".
+ */
+export function invert(q: Float32Array, out?: Float32Array): Float32Array { return run('invert', prepUnary(q, 4, out)); }
+export function invertAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('invert', prepUnary(q, 4, out)); }
+
+/**
+ * q/|q|.
+ * @param q Float32Array [N, 4]. @param out Float32Array [N, 4], optional, may alias q.
+ * @returns Float32Array [N, 4], unit quaternions.
+ * @throws RangeError for a zero, NaN or overflowing |q|², naming the index.
+ */
+export function normalize(q: Float32Array, out?: Float32Array): Float32Array { return run('normalize', prepUnary(q, 4, out)); }
+export function normalizeAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('normalize', prepUnary(q, 4, out)); }
+
+/**
+ * Row-major 3×3 rotation matrices of q/|q|.
+ * @param q Float32Array [N, 4]. @param out Float32Array [N, 9], optional.
+ * @returns Float32Array [N, 9].
+ * @throws RangeError for a zero-length quaternion.
+ */
+export function toMatrix(q: Float32Array, out?: Float32Array): Float32Array { return run('toMatrix', prepUnary(q, 9, out)); }
+export function toMatrixAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('toMatrix', prepUnary(q, 9, out)); }
+
+const prepFromMatrix = (m: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+  const p = unary(m, 'm', 9, 4, 'quaternions', out);
+  return { args: [p.q, p.out], out: p.out };
+};
+/**
+ * Unit quaternions (w ≥ 0) from row-major rotation matrices, by Shepperd's method (accurate near
+ * 180°, where the trace approaches −1). Slightly non-orthonormal input gives the re-normalised
+ * result of that method.
+ * @param m Float32Array [N, 9]. @param out Float32Array [N, 4], optional.
+ * @returns Float32Array [N, 4].
+ */
+export function fromMatrix(m: Float32Array, out?: Float32Array): Float32Array { return run('fromMatrix', prepFromMatrix(m, out)); }
+export function fromMatrixAsync(m: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('fromMatrix', prepFromMatrix(m, out)); }
+
+const prepRotate = (q: Float32Array, v: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+  const p = binary(q, 'q', 4, v, 'v', 3, 3, 'vectors', out);
+  return { args: [p.a, p.b, p.out], out: p.out };
+};
+/**
+ * Rotates vectors by q/|q|.
+ * @param q Float32Array [N, 4] (or [1, 4]). @param v Float32Array [N, 3] (or [1, 3]).
+ * @param out Float32Array [N, 3], optional, may alias v.
+ * @returns Float32Array [N, 3].
+ * @throws RangeError for a zero-length quaternion.
+ */
+export function rotate(q: Float32Array, v: Float32Array, out?: Float32Array): Float32Array { return run('rotate', prepRotate(q, v, out)); }
+export function rotateAsync(q: Float32Array, v: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('rotate', prepRotate(q, v, out)); }
+
+const prepAxisAngle = (axis: Float32Array, angle: Float32Array | number, out?: Float32Array): Prepared<Float32Array> => {
+  const p = binary(axis, 'axis', 3, scalarOrF32(angle, 'angle'), 'angle', 1, 4, 'quaternions', out);
+  return { args: [p.a, p.b, p.out], out: p.out };
+};
+/**
+ * Quaternions of a rotation by `angle` radians about `axis` (normalised here).
+ * @param axis Float32Array [N, 3] (or [1, 3]). @param angle Float32Array [N] or one number.
+ * @param out Float32Array [N, 4], optional.
+ * @returns Float32Array [N, 4], unit quaternions.
+ * @throws RangeError for a zero-length axis.
+ */
+export function fromAxisAngle(axis: Float32Array, angle: Float32Array | number, out?: Float32Array): Float32Array {
+  return run('fromAxisAngle', prepAxisAngle(axis, angle, out));
+}
+export function fromAxisAngleAsync(axis: Float32Array, angle: Float32Array | number, out?: Float32Array): Promise<Float32Array> {
+  return runAsync('fromAxisAngle', prepAxisAngle(axis, angle, out));
+}
+
+const prepEuler = (angles: Float32Array, order: EulerOrder, out?: Float32Array): Prepared<Float32Array> => {
+  const o = choice(order, 'order', EULER_ORDERS);
+  const p = unary(angles, 'angles', 3, 4, 'quaternions', out);
+  return { args: [p.q, o, p.out], out: p.out };
+};
+/**
+ * Quaternions from Euler angles. `angles` holds (a_x, a_y, a_z) by axis whatever the order; the
+ * order's letters are the factors left to right: 'zyx' = q_z(a_z) ⊗ q_y(a_y) ⊗ q_x(a_x), so x is
+ * applied first (three.js's 'XYZ' is 'xyz' here).
+ * @param angles Float32Array [N, 3], radians. @param order one of {@link EULER_ORDERS}.
+ * @param out Float32Array [N, 4], optional.
+ * @returns Float32Array [N, 4], unit quaternions.
+ */
+export function fromEuler(angles: Float32Array, order: EulerOrder, out?: Float32Array): Float32Array {
+  return run('fromEuler', prepEuler(angles, order, out));
+}
+export function fromEulerAsync(angles: Float32Array, order: EulerOrder, out?: Float32Array): Promise<Float32Array> {
+  return runAsync('fromEuler', prepEuler(angles, order, out));
+}
+
+const prepSlerp = (a: Float32Array, b: Float32Array, t: Float32Array | number, out?: Float32Array): Prepared<Float32Array> => {
+  const tt = scalarOrF32(t, 't');
+  const na = f32(a, 'a', 4), nb = f32(b, 'b', 4), nt = tt.length;
+  const n = na === 0 || nb === 0 || nt === 0 ? 0 : batch([na, 'a'], [nb, 'b'], [nt, 't']);
+  const o = output(Float32Array, out, n, 4, 'quaternions');
+  return { args: [unalias(a, o), unalias(b, o), unalias(tt, o), o], out: o };
+};
+/**
+ * Spherical linear interpolation on the shorter arc between a/|a| and b/|b| (b is flipped only
+ * when dot(a, b) < 0). t outside [0, 1] extrapolates.
+ * @param a Float32Array [N, 4] (or [1, 4]). @param b Float32Array [N, 4] (or [1, 4]).
+ * @param t one number, or Float32Array [N] (or [1]).
+ * @param out Float32Array [N, 4], optional.
+ * @returns Float32Array [N, 4], unit quaternions.
+ * @throws RangeError for a zero-length input, naming `a` or `b` and the index.
+ */
+export function slerp(a: Float32Array, b: Float32Array, t: Float32Array | number, out?: Float32Array): Float32Array {
+  return run('slerp', prepSlerp(a, b, t, out));
+}
+export function slerpAsync(a: Float32Array, b: Float32Array, t: Float32Array | number, out?: Float32Array): Promise<Float32Array> {
+  return runAsync('slerp', prepSlerp(a, b, t, out));
+}
+
+const prepAngle = (a: Float32Array, b: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+  const p = binary(a, 'a', 4, b, 'b', 4, 1, 'angles', out);
+  return { args: [p.a, p.b, p.out], out: p.out };
+};
+/**
+ * Geodesic angle between the rotations of a and b, in [0, π] radians:
+ * 2·atan2(|vec(ā⊗b)|, |w(ā⊗b)|), accurate for tiny angles (1e-7 rad) where acos is not.
+ * @param a Float32Array [N, 4] (or [1, 4]). @param b Float32Array [N, 4] (or [1, 4]).
+ * @param out Float32Array [N], optional.
+ * @returns Float32Array [N].
+ */
+export function angle(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array { return run('angle', prepAngle(a, b, out)); }
+export function angleAsync(a: Float32Array, b: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('angle', prepAngle(a, b, out)); }
+
+const prepRandom = (n: number, seed: number, out?: Float32Array): Prepared<Float32Array> => {
+  integer(n, 'n', 0, 2 ** 28);
+  const s = uint32(seed, 'seed');
+  const o = output(Float32Array, out, n, 4, 'quaternions');
+  return { args: [s, o], out: o };
+};
+/**
+ * n unit quaternions uniform on SO(3) (Shoemake's method over a counter-based hash): item i
+ * depends only on (seed, i), so every backend and thread count gives the same bits.
+ * @param n number of quaternions, integer in [0, 2^28]. @param seed integer in [0, 2^32).
+ * @param out Float32Array [n, 4], optional.
+ * @returns Float32Array [n, 4].
+ */
+export function random(n: number, seed: number, out?: Float32Array): Float32Array { return run('random', prepRandom(n, seed, out)); }
+export function randomAsync(n: number, seed: number, out?: Float32Array): Promise<Float32Array> { return runAsync('random', prepRandom(n, seed, out)); }

@@ -1,0 +1,2 @@
+/** sk.rope — see DESIGN §4; filled in by its issue. */
+export {};

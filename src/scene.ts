@@ -1,0 +1,2 @@
+/** sk.scene — see DESIGN §4; filled in by its issue. */
+export {};

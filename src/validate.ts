@@ -1,0 +1,133 @@
+// Argument checks for the public API: a small vocabulary of predicates and one wording, the same
+// sentences the native boundary uses (native/napi/glue.cc), so an error reads the same whichever
+// layer caught it. TypeError = wrong type, RangeError = wrong value.
+
+type Typed = Float32Array | Float64Array | Uint8Array | Uint16Array | Int32Array | Uint32Array;
+type TypedCtor<T extends Typed> = { new (n: number): T; readonly name: string };
+
+/** How error messages name what they received: "Float64Array(7)", "Array(3)", "the number NaN", … */
+export function describe(v: unknown): string {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    const name = v.constructor.name;
+    if (isDetached(v)) return `a detached ${name}`;
+    return `${name}(${(v as unknown as { length: number }).length})`;
+  }
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  if (v === undefined) return 'undefined';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'boolean') return 'a boolean';
+  if (typeof v === 'function') return 'a function';
+  if (v instanceof ArrayBuffer) return 'an ArrayBuffer';
+  return 'an object';
+}
+
+/** True when the view's buffer was detached (transferred); constructing a view on it throws. */
+export function isDetached(v: ArrayBufferView): boolean {
+  const buf = v.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buf.detached === 'boolean') return buf.detached;
+  try {
+    new Uint8Array(buf, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A typed array of type `ctor` whose length is a multiple of `item`; returns its item count. */
+export function array<T extends Typed>(ctor: TypedCtor<T>, v: unknown, name: string, item = 1): number {
+  const want = item > 1 ? `${ctor.name} of length ${item}·N` : ctor.name;
+  if (!(v instanceof (ctor as unknown as Function)) || isDetached(v as Typed)) {
+    throw new TypeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
+  }
+  const len = (v as Typed).length;
+  if (len % item !== 0) throw new RangeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
+  return len / item;
+}
+
+export const f32 = (v: unknown, name: string, item = 1): number => array(Float32Array, v, name, item);
+
+/** The batch size of several inputs, each holding 1 (broadcast) or n items. */
+export function batch(...inputs: [count: number, name: string][]): number {
+  let n = 1;
+  let who: string | undefined;
+  for (const [count, name] of inputs) {
+    if (count === 1) continue;
+    if (who !== undefined && count !== n) {
+      throw new RangeError(`Expected \`${name}\` to hold 1 or ${n} items (the batch size of \`${who}\`) but received ${count}`);
+    }
+    n = count;
+    who = name;
+  }
+  return n;
+}
+
+/** `out` if given (checked to hold exactly n items of `item` values), else a new array. */
+export function output<T extends Typed>(ctor: TypedCtor<T>, out: unknown, n: number, item: number, unit: string): T {
+  if (out === undefined) return new ctor(n * item);
+  const count = array(ctor, out, 'out', item);
+  if (count !== n) throw new RangeError(`Expected \`out\` to hold ${n} ${unit} but received ${count}`);
+  return out as T;
+}
+
+/**
+ * `input`, or a copy of it when it overlaps `out` without being the same range: bodies read an
+ * item before writing it, so exact in-place is safe, but a shifted overlap would read
+ * already-written values.
+ */
+export function unalias<T extends Typed>(input: T, out: Typed): T {
+  if (input.buffer !== out.buffer || (input.byteOffset === out.byteOffset && input.byteLength === out.byteLength)) return input;
+  const a0 = input.byteOffset, a1 = a0 + input.byteLength, b0 = out.byteOffset, b1 = b0 + out.byteLength;
+  return a0 < b1 && b0 < a1 ? (input.slice() as T) : input;
+}
+
+export function finite(v: unknown, name: string): number {
+  if (typeof v !== 'number') throw new TypeError(`Expected a finite number for \`${name}\` but received ${describe(v)}`);
+  if (!Number.isFinite(v)) throw new RangeError(`Expected a finite number for \`${name}\` but received ${describe(v)}`);
+  return v;
+}
+
+export function integer(v: unknown, name: string, min: number, max: number): number {
+  const want = `an integer in [${min}, ${max}]`;
+  if (typeof v !== 'number') throw new TypeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
+  return v;
+}
+
+export function uint32(v: unknown, name: string): number {
+  const want = 'an integer in [0, 2^32)';
+  if (typeof v !== 'number') throw new TypeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
+  if (!Number.isInteger(v) || v < 0 || v >= 2 ** 32) throw new RangeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
+  return v;
+}
+
+export function choice<T extends string>(v: unknown, name: string, allowed: readonly T[]): T {
+  const list = allowed.map((a) => `'${a}'`).join(', ');
+  if (typeof v !== 'string') throw new TypeError(`Expected one of ${list} for \`${name}\` but received ${describe(v)}`);
+  if (!(allowed as readonly string[]).includes(v)) throw new RangeError(`Expected one of ${list} for \`${name}\` but received '${v}'`);
+  return v as T;
+}
+
+/** A float32 scalar or per-item array argument, as a Float32Array (length 1 broadcasts). */
+export function scalarOrF32(v: unknown, name: string): Float32Array {
+  if (typeof v === 'number') return Float32Array.of(finite(v, name));
+  f32(v, name);
+  return v as Float32Array;
+}
+
+/**
+ * Runs an async backend call so that a rejection carries the caller's stack (the native
+ * worker's stack says nothing useful).
+ */
+export async function withCallerStack<T>(run: () => Promise<T>): Promise<T> {
+  const holder = new Error();
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof Error && holder.stack) {
+      e.stack = `${e.name}: ${e.message}\n${holder.stack.split('\n').slice(2).join('\n')}`;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,350 @@
+// sk.quat on every backend against float64 oracles written here (not the code under test).
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as sk from 'spatialkit';
+import { eachBackend, rng, SEED, uniform, worst } from './helpers.js';
+
+// ---------- float64 oracle ----------
+type Q = [number, number, number, number];
+const at = (a: ArrayLike<number>, i: number, k: number): number[] => Array.from({ length: k }, (_, j) => a[i * k + j]);
+const mul = ([ax, ay, az, aw]: number[], [bx, by, bz, bw]: number[]): Q => [
+  aw * bx + ax * bw + ay * bz - az * by,
+  aw * by - ax * bz + ay * bw + az * bx,
+  aw * bz + ax * by - ay * bx + az * bw,
+  aw * bw - ax * bx - ay * by - az * bz,
+];
+const norm = (q: number[]): number => Math.hypot(...q);
+const unit = (q: number[]): number[] => { const n = norm(q); return q.map((x) => x / n); };
+const conj = ([x, y, z, w]: number[]): Q => [-x, -y, -z, w];
+// v' = q v q* with q normalised — a different formula from the kernel's cross-product form.
+const rot = (q: number[], v: number[]): number[] => { const u = unit(q); return mul(mul(u, [...v, 0]), conj(u)).slice(0, 3); };
+const mat = (q: number[]): number[] => {
+  // Columns are the rotated basis vectors (independent of the kernel's closed form).
+  const c = [rot(q, [1, 0, 0]), rot(q, [0, 1, 0]), rot(q, [0, 0, 1])];
+  return [0, 1, 2].flatMap((r) => [c[0][r], c[1][r], c[2][r]]);
+};
+const canon = (q: number[]): number[] => (q[3] < 0 ? q.map((x) => -x) : q);
+const angleOf = (a: number[], b: number[]): number => { const r = mul(conj(a), b); return 2 * Math.atan2(Math.hypot(r[0], r[1], r[2]), Math.abs(r[3])); };
+const axisAngle = (axis: number[], ang: number): Q => { const n = norm(axis), s = Math.sin(ang / 2); return [axis[0] * s / n, axis[1] * s / n, axis[2] * s / n, Math.cos(ang / 2)]; };
+const euler = (a: number[], order: string): number[] => {
+  const axes = [...order].map((c) => 'xyz'.indexOf(c));
+  return axes.reduce<number[]>((q, ax) => { const e = [0, 0, 0, 0]; e[ax] = 1; return mul(q, axisAngle(e.slice(0, 3), a[ax])); }, [0, 0, 0, 1]);
+};
+// Slerp as a ⊗ (ā ⊗ b)^t through the axis–angle of the relative rotation (not the sine-weight form).
+const slerp = (a0: number[], b0: number[], t: number): number[] => {
+  const a = unit(a0);
+  let b = unit(b0);
+  if (a.reduce((s, x, i) => s + x * b[i], 0) < 0) b = b.map((x) => -x);
+  const r = mul(conj(a), b), v = Math.hypot(r[0], r[1], r[2]);
+  if (v === 0) return a;
+  const phi = 2 * Math.atan2(v, r[3]);
+  const s = Math.sin((t * phi) / 2) / v;
+  return mul(a, [r[0] * s, r[1] * s, r[2] * s, Math.cos((t * phi) / 2)]);
+};
+// The documented random stream: lowbias32 over (seed, i, k), 24-bit uniforms, Shoemake in float64.
+const hash32 = (x: number): number => {
+  x = (x ^ (x >>> 16)) >>> 0; x = Math.imul(x, 0x7feb352d) >>> 0; x = (x ^ (x >>> 15)) >>> 0;
+  x = Math.imul(x, 0x846ca68b) >>> 0; return (x ^ (x >>> 16)) >>> 0;
+};
+const u01 = (seed: number, i: number, k: number): number => (hash32((hash32((hash32(seed) ^ i) >>> 0) + Math.imul(k, 0x9e3779b9)) >>> 0) >>> 8) / 2 ** 24;
+const randomQ = (seed: number, i: number): number[] => {
+  const u1 = u01(seed, i, 0), u2 = u01(seed, i, 1), u3 = u01(seed, i, 2);
+  const r1 = Math.sqrt(1 - u1), r2 = Math.sqrt(u1);
+  return [r1 * Math.sin(2 * Math.PI * u2), r1 * Math.cos(2 * Math.PI * u2), r2 * Math.sin(2 * Math.PI * u3), r2 * Math.cos(2 * Math.PI * u3)];
+};
+
+const flat = (rows: number[][]): Float32Array => Float32Array.from(rows.flat());
+const map = (n: number, f: (i: number) => number[]): Float64Array => Float64Array.from(Array.from({ length: n }, (_, i) => f(i)).flat());
+const randQ = (r: () => number, n: number): Float32Array => uniform(r, 4 * n);
+const expectClose = (got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol = 0): void => {
+  const w = worst(got, want, atol, rtol);
+  expect(w.ratio, `worst at ${w.index}: got ${got[w.index]}, want ${want[w.index]}`).toBeLessThanOrEqual(1);
+};
+
+const SIZES = [0, 1, 3, 7, 17, 1001, 100_003]; // odd, not SIMD multiples, and one above the thread split
+const ORDERS = sk.quat.EULER_ORDERS;
+
+eachBackend('quat', (backend) => {
+  beforeAll(() => { sk.setBackend(backend); });
+  const r = rng(SEED);
+
+  describe(`against the float64 oracle (seed ${SEED})`, () => {
+    it.each(SIZES)('multiply, conjugate, invert, normalize: N = %i', (n) => {
+      const a = randQ(r, n), b = randQ(r, n);
+      expect(sk.getBackend()).toBe(backend);
+      // float32 rounding of a 4-term sum of products of values ≤ 1: a few ulps of 1.
+      expectClose(sk.quat.multiply(a, b), map(n, (i) => mul(at(a, i, 4), at(b, i, 4))), 1e-6);
+      expectClose(sk.quat.conjugate(a), map(n, (i) => conj(at(a, i, 4))), 0);
+      expectClose(sk.quat.normalize(a), map(n, (i) => unit(at(a, i, 4))), 0, 1e-6);
+      expectClose(sk.quat.invert(a), map(n, (i) => { const q = at(a, i, 4), n2 = norm(q) ** 2; return conj(q).map((x) => x / n2); }), 0, 2e-6);
+    });
+
+    it.each(SIZES)('rotate, toMatrix, fromMatrix: N = %i', (n) => {
+      const q = randQ(r, n), v = uniform(r, 3 * n, -10, 10);
+      expectClose(sk.quat.rotate(q, v), map(n, (i) => rot(at(q, i, 4), at(v, i, 3))), 1e-5 * 3);
+      const m = sk.quat.toMatrix(q);
+      expectClose(m, map(n, (i) => mat(at(q, i, 4))), 1e-6);
+      // The oracle for fromMatrix is the quaternion the matrix was made from, up to sign.
+      const m64 = map(n, (i) => mat(at(q, i, 4)));
+      expectClose(sk.quat.fromMatrix(Float32Array.from(m64)), map(n, (i) => canon(unit(at(q, i, 4)))), 2e-6);
+    });
+
+    it.each(SIZES)('fromAxisAngle, fromEuler (all orders): N = %i', (n) => {
+      const axis = uniform(r, 3 * n), ang = uniform(r, n, -10, 10), e = uniform(r, 3 * n, -Math.PI, Math.PI);
+      // sin/cos of |x| ≤ 5: the argument's own float32 rounding dominates (≈ 5·2^-24).
+      expectClose(sk.quat.fromAxisAngle(axis, ang), map(n, (i) => axisAngle(at(axis, i, 3), ang[i])), 1e-6);
+      for (const o of ORDERS) expectClose(sk.quat.fromEuler(e, o), map(n, (i) => euler(at(e, i, 3), o)), 1e-6);
+    });
+
+    it.each(SIZES)('slerp (scalar and per-item t), angle: N = %i', (n) => {
+      const a = randQ(r, n), b = randQ(r, n), t = uniform(r, n, -0.25, 1.25);
+      expectClose(sk.quat.slerp(a, b, t), map(n, (i) => slerp(at(a, i, 4), at(b, i, 4), t[i])), 3e-6);
+      expectClose(sk.quat.slerp(a, b, 0.3), map(n, (i) => slerp(at(a, i, 4), at(b, i, 4), Math.fround(0.3))), 3e-6);
+      expectClose(sk.quat.angle(a, b), map(n, (i) => [angleOf(at(a, i, 4), at(b, i, 4))]), 2e-6, 1e-6);
+    });
+
+    it.each(SIZES)('random(n, seed) follows the documented stream: N = %i', (n) => {
+      const seed = (SEED * 7 + n) >>> 0;
+      expectClose(sk.quat.random(n, seed), map(n, (i) => randomQ(seed, i)), 1e-6);
+    });
+  });
+
+  describe('edge cases', () => {
+    it('identity, q vs −q, and 180° rotations', () => {
+      const id = Float32Array.of(0, 0, 0, 1);
+      const q = sk.quat.normalize(Float32Array.of(0.1, -0.7, 0.3, 0.5));
+      const nq = q.map((x) => -x);
+      expectClose(sk.quat.multiply(id, q), q, 0);
+      expect(sk.quat.angle(q, nq)[0]).toBe(0);
+      expectClose(sk.quat.toMatrix(nq), sk.quat.toMatrix(q), 1e-7);
+      expectClose(sk.quat.rotate(nq, Float32Array.of(1, 2, 3)), sk.quat.rotate(q, Float32Array.of(1, 2, 3)), 1e-6);
+      const half = flat([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [Math.SQRT1_2, Math.SQRT1_2, 0, 0]]);
+      expectClose(sk.quat.angle(id, half), [Math.PI, Math.PI, Math.PI, Math.PI], 1e-6);
+      expectClose(sk.quat.rotate(half.subarray(0, 4), Float32Array.of(0, 1, 0)), [0, -1, 0], 1e-7);
+      // fromMatrix at exactly 180° about each axis and about a diagonal: w = 0, vector part ±axis.
+      const m = sk.quat.toMatrix(half);
+      const back = sk.quat.fromMatrix(m);
+      for (let i = 0; i < 4; i++) expect(Math.abs(sk.quat.angle(back.subarray(4 * i, 4 * i + 4), half.subarray(4 * i, 4 * i + 4))[0])).toBeLessThan(1e-6);
+    });
+
+    it('matrices with trace ≤ −0.99 (near 180°) round-trip to ±q', () => {
+      const rows: number[][] = [];
+      const rr = rng(SEED + 1);
+      for (let i = 0; i < 500; i++) {
+        const ax = [rr() - 0.5, rr() - 0.5, rr() - 0.5];
+        rows.push(axisAngle(ax, Math.PI - 0.1 * rr()));
+      }
+      const q = flat(rows);
+      const m = Float32Array.from(map(rows.length, (i) => mat(rows[i])));
+      for (let i = 0; i < rows.length; i++) expect(m[9 * i] + m[9 * i + 4] + m[9 * i + 8]).toBeLessThanOrEqual(-0.99 + 1e-6);
+      const back = sk.quat.fromMatrix(m);
+      expectClose(back, map(rows.length, (i) => canon(unit(at(q, i, 4)))), 2e-6);
+      for (let i = 0; i < rows.length; i++) expect(back[4 * i + 3]).toBeGreaterThanOrEqual(0);
+    });
+
+    it('tiny angles: angle() is accurate at 1e-7 rad', () => {
+      const base = sk.quat.normalize(Float32Array.of(0.3, -0.2, 0.6, 0.7));
+      const tiny = [1e-7, 3e-7, 1e-6, 1e-5];
+      const a = flat(tiny.map(() => Array.from(base)));
+      // b = base ⊗ exp(θ/2 · axis), rounded to float32; the oracle takes the float32 inputs as given.
+      const b = flat(tiny.map((th) => mul(Array.from(base), axisAngle([0.48, 0.6, 0.64], th))));
+      const got = sk.quat.angle(a, b);
+      const want = tiny.map((_, i) => angleOf(at(a, i, 4), at(b, i, 4)));
+      expectClose(got, want, 1e-12, 1e-5);
+      expect(sk.quat.angle(base, base)[0]).toBe(0);
+    });
+
+    it('near-parallel slerp stays on the arc and hits the endpoints', () => {
+      const a = sk.quat.normalize(Float32Array.of(0.1, 0.2, 0.3, 0.9));
+      const b = Float32Array.from(mul(Array.from(a), axisAngle([0, 0, 1], 2e-6)));
+      for (const t of [0, 0.25, 0.5, 1]) {
+        const s = sk.quat.slerp(a, b, t);
+        expectClose(s, slerp(Array.from(a), Array.from(b), Math.fround(t)), 2e-7);
+      }
+      expectClose(sk.quat.slerp(a, a, 0.5), a, 1e-7);
+      // Shortest path: b and −b give the same result.
+      const c = sk.quat.normalize(Float32Array.of(0.5, -0.5, 0.5, 0.1));
+      expectClose(sk.quat.slerp(a, c, 0.4), sk.quat.slerp(a, c.map((x) => -x), 0.4), 1e-6);
+    });
+
+    it('gimbal-lock Euler angles (middle angle ±π/2)', () => {
+      const rows: number[][] = [];
+      for (const s of [1, -1]) for (const x of [-2, 0, 0.7]) for (const z of [-1, 0.3]) rows.push([x, s * Math.PI / 2, z]);
+      const e = flat(rows);
+      for (const o of ORDERS) expectClose(sk.quat.fromEuler(e, o), map(rows.length, (i) => euler(at(e, i, 3), o)), 1e-6);
+    });
+
+    it('broadcasts a single item against a batch, and 1 × 0 gives empty', () => {
+      const q = randQ(r, 1), v = uniform(r, 3 * 50, -2, 2), b = randQ(r, 50);
+      expectClose(sk.quat.rotate(q, v), map(50, (i) => rot(at(q, 0, 4), at(v, i, 3))), 1e-5);
+      expectClose(sk.quat.multiply(b, q), map(50, (i) => mul(at(b, i, 4), at(q, 0, 4))), 1e-6);
+      expectClose(sk.quat.slerp(q, b, Float32Array.of(0.5)), map(50, (i) => slerp(at(q, 0, 4), at(b, i, 4), 0.5)), 3e-6);
+      expect(sk.quat.multiply(q, new Float32Array(0)).length).toBe(0);
+      expect(sk.quat.rotate(q, new Float32Array(0)).length).toBe(0);
+    });
+
+    it('out may alias an input; inputs are left unchanged otherwise', () => {
+      const a = randQ(r, 33), b = randQ(r, 33);
+      const a0 = a.slice(), b0 = b.slice();
+      const want = sk.quat.multiply(a, b);
+      expect(a).toEqual(a0);
+      expect(b).toEqual(b0);
+      const o = new Float32Array(4 * 33);
+      expect(sk.quat.multiply(a, b, o)).toBe(o);
+      expect(o).toEqual(want);
+      sk.quat.multiply(a, b, a);
+      expect(a).toEqual(want);
+      // A shifted overlap (out starts one quaternion into the input) is still correct.
+      const buf = new Float32Array(4 * 34);
+      buf.set(b0, 0);
+      const shifted = sk.quat.normalize(buf.subarray(0, 4 * 33), buf.subarray(4, 4 * 34));
+      expectClose(shifted, map(33, (i) => unit(at(b0, i, 4))), 0, 1e-6);
+    });
+  });
+
+  describe('properties (fast-check)', () => {
+    const qArb = fc.tuple(fc.float({ min: -1, max: 1, noNaN: true }), fc.float({ min: -1, max: 1, noNaN: true }),
+      fc.float({ min: -1, max: 1, noNaN: true }), fc.float({ min: -1, max: 1, noNaN: true }))
+      .filter((q) => Math.hypot(...q) > 0.1).map((q) => Float32Array.from(q));
+    const vArb = fc.tuple(fc.float({ min: -100, max: 100, noNaN: true }), fc.float({ min: -100, max: 100, noNaN: true }),
+      fc.float({ min: -100, max: 100, noNaN: true })).map((v) => Float32Array.from(v));
+
+    it('rotate(q1 ⊗ q2, v) = rotate(q1, rotate(q2, v))', () => {
+      fc.assert(fc.property(qArb, qArb, vArb, (q1, q2, v) => {
+        const lhs = sk.quat.rotate(sk.quat.multiply(q1, q2), v), rhs = sk.quat.rotate(q1, sk.quat.rotate(q2, v));
+        return worst(lhs, rhs, 1e-4 * (1 + Math.hypot(...v))).ratio <= 1;
+      }), { seed: SEED, numRuns: 300 });
+    });
+    it('fromMatrix(toMatrix(q)) = ±q/|q|', () => {
+      fc.assert(fc.property(qArb, (q) => {
+        const back = sk.quat.fromMatrix(sk.quat.toMatrix(q));
+        return worst(back, canon(unit(Array.from(q))), 2e-6).ratio <= 1;
+      }), { seed: SEED, numRuns: 300 });
+    });
+    it('|rotate(q, v)| = |v|', () => {
+      fc.assert(fc.property(qArb, vArb, (q, v) => Math.abs(Math.hypot(...sk.quat.rotate(q, v)) - Math.hypot(...v)) <= 1e-5 * (1 + Math.hypot(...v))),
+        { seed: SEED, numRuns: 300 });
+    });
+    it('angle(a, b) = angle(b, a), in [0, π]', () => {
+      fc.assert(fc.property(qArb, qArb, (a, b) => {
+        const x = sk.quat.angle(a, b)[0], y = sk.quat.angle(b, a)[0];
+        return Math.abs(x - y) <= 1e-6 && x >= 0 && x <= Math.PI + 1e-6;
+      }), { seed: SEED, numRuns: 300 });
+    });
+    it('random() is uniform on SO(3): rotation angles follow (θ − sin θ)/π (KS test)', () => {
+      // Haar measure on SO(3): P(angle ≤ θ) = (θ − sin θ)/π. With n = 2e5 the KS statistic of a
+      // correct sampler exceeds 1.95/√n with probability < 0.1%; float32 rounding is far below.
+      const n = 200_000;
+      const q = sk.quat.random(n, SEED >>> 0);
+      const ang = Float64Array.from({ length: n }, (_, i) => 2 * Math.acos(Math.min(1, Math.abs(q[4 * i + 3])))).sort();
+      let d = 0;
+      for (let i = 0; i < n; i++) {
+        const F = (ang[i] - Math.sin(ang[i])) / Math.PI;
+        d = Math.max(d, Math.abs(F - i / n), Math.abs(F - (i + 1) / n));
+      }
+      expect(d).toBeLessThan(1.95 / Math.sqrt(n));
+      // And the axis is isotropic: each component of the vector part has mean ≈ 0 (|mean| < 5σ).
+      for (let k = 0; k < 3; k++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += q[4 * i + k];
+        expect(Math.abs(s / n)).toBeLessThan(5 * 0.5 / Math.sqrt(n));
+      }
+    });
+  });
+
+  describe('async twins', () => {
+    it('give the same results as the sync calls, large batches included', async () => {
+      const n = 200_003, a = randQ(r, n), b = randQ(r, n), v = uniform(r, 3 * n);
+      expect(await sk.quat.multiplyAsync(a, b)).toEqual(sk.quat.multiply(a, b));
+      expect(await sk.quat.rotateAsync(a, v)).toEqual(sk.quat.rotate(a, v));
+      expect(await sk.quat.slerpAsync(a, b, 0.25)).toEqual(sk.quat.slerp(a, b, 0.25));
+      expect(await sk.quat.randomAsync(1000, 5)).toEqual(sk.quat.random(1000, 5));
+      const all = await Promise.all([1, 2, 3, 4].map((s) => sk.quat.randomAsync(50_000, s)));
+      all.forEach((x, i) => expect(x).toEqual(sk.quat.random(50_000, i + 1)));
+    });
+    it('reject with the same errors, keeping the caller in the stack', async () => {
+      const err = await sk.quat.normalizeAsync(new Float32Array(8)).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(RangeError);
+      expect((err as Error).message).toMatch(/`q\[0\]` has zero/);
+      expect((err as Error).stack).toMatch(/quat\.test\.ts/);
+    });
+  });
+
+  describe('bad input: TypeError/RangeError naming the argument', () => {
+    const q4 = Float32Array.of(0, 0, 0, 1);
+    it('wrong array types and non-arrays', () => {
+      expect(() => sk.quat.multiply(new Float64Array(4) as never, q4)).toThrow(new TypeError('Expected Float32Array of length 4·N for `a` but received Float64Array(4)'));
+      expect(() => sk.quat.rotate(q4, [1, 2, 3] as never)).toThrow(/for `v` but received Array\(3\)/);
+      expect(() => sk.quat.normalize(null as never)).toThrow(TypeError);
+      expect(() => sk.quat.fromEuler(new Float32Array(3), 'abc' as never)).toThrow(new RangeError("Expected one of 'xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx' for `order` but received 'abc'"));
+      expect(() => sk.quat.toMatrix(q4, new Float32Array(4))).toThrow(new RangeError('Expected Float32Array of length 9·N for `out` but received Float32Array(4)'));
+    });
+    it('lengths not a multiple of the item size, mismatched batches, wrong out size', () => {
+      expect(() => sk.quat.conjugate(new Float32Array(7))).toThrow(new RangeError('Expected Float32Array of length 4·N for `q` but received Float32Array(7)'));
+      expect(() => sk.quat.rotate(q4, new Float32Array(4))).toThrow(/length 3·N for `v`/);
+      expect(() => sk.quat.multiply(new Float32Array(20), new Float32Array(12))).toThrow(new RangeError('Expected `b` to hold 1 or 5 items (the batch size of `a`) but received 3'));
+      expect(() => sk.quat.multiply(q4, q4, new Float32Array(8))).toThrow(new RangeError('Expected `out` to hold 1 quaternions but received 2'));
+      expect(() => sk.quat.slerp(new Float32Array(8), new Float32Array(8), new Float32Array(3))).toThrow(/`t` to hold 1 or 2 items/);
+    });
+    it('non-finite scalars, bad n and seeds', () => {
+      expect(() => sk.quat.slerp(q4, q4, NaN)).toThrow(new RangeError('Expected a finite number for `t` but received the number NaN'));
+      expect(() => sk.quat.fromAxisAngle(Float32Array.of(1, 0, 0), Infinity)).toThrow(/finite number for `angle`/);
+      expect(() => sk.quat.random(-1, 0)).toThrow(RangeError);
+      expect(() => sk.quat.random(2.5, 0)).toThrow(/`n`/);
+      expect(() => sk.quat.random(3, 2 ** 32)).toThrow(/`seed`/);
+      expect(() => sk.quat.random(3, -1)).toThrow(/`seed`/);
+      expect(() => sk.quat.random('3' as never, 0)).toThrow(TypeError);
+    });
+    it('zero-length or NaN quaternions where a rotation is needed name the index', () => {
+      const q = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1);
+      expect(() => sk.quat.normalize(q)).toThrow(new RangeError('`q[1]` has zero, non-finite or overflowing length'));
+      expect(() => sk.quat.invert(q)).toThrow(/`q\[1\]`/);
+      expect(() => sk.quat.toMatrix(q)).toThrow(/`q\[1\]`/);
+      expect(() => sk.quat.rotate(q, Float32Array.of(1, 0, 0))).toThrow(/`q\[1\]`/);
+      expect(() => sk.quat.angle(Float32Array.of(0, 0, 0, 1), q)).toThrow(/`b\[1\]`/);
+      expect(() => sk.quat.slerp(q, Float32Array.of(0, 0, 0, 1), 0.5)).toThrow(/`a\[1\]`/);
+      expect(() => sk.quat.normalize(Float32Array.of(NaN, 0, 0, 1))).toThrow(/`q\[0\]`/);
+      expect(() => sk.quat.fromAxisAngle(new Float32Array(3), 1)).toThrow(/`axis\[0\]`/);
+    });
+    it('detached buffers', () => {
+      const a = new Float32Array(8);
+      structuredClone(a.buffer, { transfer: [a.buffer] });
+      expect(() => sk.quat.normalize(a)).toThrow(new TypeError('Expected Float32Array of length 4·N for `q` but received a detached Float32Array'));
+      const o = new Float32Array(4);
+      structuredClone(o.buffer, { transfer: [o.buffer] });
+      expect(() => sk.quat.conjugate(q4, o)).toThrow(/`out` but received a detached/);
+    });
+  });
+});
+
+describe('the backend boundary checks again (calls that bypass the TypeScript layer)', () => {
+  for (const b of sk.backends().filter((x) => x.available)) {
+    it(`${b.backend}: wrong types, lengths, detached buffers and bad indices throw, never crash`, async () => {
+      const { module } = await import('../src/backend/index.js');
+      const k = module(b.backend)!.quat as unknown as Record<string, (...a: unknown[]) => unknown>;
+      expect(() => k.multiply(new Float64Array(4), new Float32Array(4), new Float32Array(4))).toThrow(TypeError);
+      expect(() => k.multiply(new Float32Array(4), new Float32Array(4), new Float32Array(8))).toThrow(RangeError);
+      expect(() => k.multiply(new Float32Array(5), new Float32Array(4), new Float32Array(4))).toThrow(RangeError);
+      expect(() => k.multiply(new Float32Array(8), new Float32Array(12), new Float32Array(8))).toThrow(RangeError);
+      expect(() => k.multiply()).toThrow(TypeError);
+      expect(() => k.rotate(new Float32Array(4), new Float32Array(3))).toThrow(TypeError);
+      expect(() => k.fromEuler(new Float32Array(3), 'xxx', new Float32Array(4))).toThrow(RangeError);
+      expect(() => k.random(-1, new Float32Array(4))).toThrow(RangeError);
+      expect(() => k.random(1.5, new Float32Array(4))).toThrow(RangeError);
+      expect(() => k.normalize(new Float32Array(4), new Float32Array(4))).toThrow(/`q\[0\]`/);
+      const d = new Float32Array(4);
+      structuredClone(d.buffer, { transfer: [d.buffer] });
+      expect(() => k.normalize(d, new Float32Array(4))).toThrow(TypeError);
+      expect(() => k.normalize(new Float32Array(4), d)).toThrow(TypeError);
+    });
+  }
+});
+
+describe('backends agree', () => {
+  const avail = sk.backends().filter((b) => b.available).map((b) => b.backend);
+  it(`random(n, seed) is bit-identical on ${avail.join(', ')}`, () => {
+    const results = avail.map((name) => { sk.setBackend(name); return sk.quat.random(100_003, 1234); });
+    sk.setBackend('auto');
+    for (const x of results.slice(1)) expect(Buffer.from(x.buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
+  });
+});
