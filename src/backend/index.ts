@@ -7,11 +7,19 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { BackendInfo, BackendModule, BackendName } from './types.js';
-import { loadWasm } from './wasm/index.js';
 
 const require = createRequire(import.meta.url);
 /** Package root (this file is src/backend/index.ts or dist/backend/index.js). */
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// The wasm adapter is imported defensively so that a broken or missing adapter leaves the other
+// backends usable and is reported by backends() like any other load failure.
+const wasmAdapter: { loadWasm?: (file: string) => BackendModule; error?: string } = {};
+try {
+  wasmAdapter.loadWasm = (await import('./wasm/index.js')).loadWasm;
+} catch (e) {
+  wasmAdapter.error = (e as Error).message.split('\n')[0];
+}
 
 const NAMES: readonly BackendName[] = ['native', 'cuda', 'wasm'];
 type Choice = BackendName | 'auto';
@@ -41,7 +49,10 @@ function loadCuda(): BackendModule {
 const loaders: Record<BackendName, () => BackendModule> = {
   native: loadNative,
   cuda: loadCuda,
-  wasm: () => loadWasm(path.join(packageRoot, 'wasm', 'build', 'spatialkit.wasm')),
+  wasm: () => {
+    if (!wasmAdapter.loadWasm) throw new Error(`the wasm adapter failed to load: ${wasmAdapter.error}`);
+    return wasmAdapter.loadWasm(path.join(packageRoot, 'wasm', 'build', 'spatialkit.wasm'));
+  },
 };
 
 function tryLoad(name: BackendName): Slot {
