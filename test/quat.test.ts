@@ -201,6 +201,19 @@ eachBackend('quat', (backend) => {
       const shifted = sk.quat.normalize(buf.subarray(0, 4 * 33), buf.subarray(4, 4 * 34));
       expectClose(shifted, map(33, (i) => unit(at(b0, i, 4))), 0, 1e-6);
     });
+
+    it('SharedArrayBuffer-backed arrays and views at odd offsets work, in and out', async () => {
+      const n = 41, src = randQ(r, n);
+      const shared = new Float32Array(new SharedArrayBuffer(4 * (4 * n + 1)));
+      const view = shared.subarray(1, 1 + 4 * n); // byte offset 4: not 16-byte aligned
+      view.set(src);
+      const want = map(n, (i) => unit(at(src, i, 4)));
+      expectClose(sk.quat.normalize(view), want, 0, 1e-6);
+      const out = new Float32Array(new SharedArrayBuffer(16 * n));
+      expectClose(await sk.quat.normalizeAsync(view, out), want, 0, 1e-6);
+      sk.quat.normalize(view, view);
+      expectClose(view, want, 0, 1e-6);
+    });
   });
 
   describe('properties (fast-check)', () => {
