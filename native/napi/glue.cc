@@ -171,7 +171,14 @@ bool Call::copy_outputs_back(std::string* why) {
 Napi::Value run_sync(const Napi::CallbackInfo& info, const char* fn, Parser p) {
   Call call(info, fn);
   p(call);
-  const size_t bad = call.run ? call.run() : SIZE_MAX;
+  size_t bad;
+  try {
+    bad = call.run ? call.run() : SIZE_MAX;
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {  // e.g. the CUDA launchers' runtime errors, std::bad_alloc
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   if (bad != SIZE_MAX) call.range_error(call.bad ? call.bad(bad) : "invalid input at index " + std::to_string(bad));
   return call.result ? call.result(info.Env()) : info.Env().Undefined();
 }
