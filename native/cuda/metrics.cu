@@ -1,0 +1,133 @@
+// CUDA drivers for the metric kernels, as Thrust algorithms over the SK_HD bodies of
+// native/kernels/metrics.h (DESIGN §2): no <<<>>>, so g++ builds the same source on Thrust's
+// CPP device system for the native tests.
+//  - histogram: sort the codes, then upper_bound of every bin and adjacent_difference (the
+//    sort-based histogram of the Thrust examples: deterministic, no atomics).
+//  - grouped NE: groups of at most SK_METRICS_SMALL_GROUP labels are sorted per thread in a local
+//    array, as the CPU driver does; otherwise a segmented sort (stable sort by label, then by group)
+//    puts equal labels side by side inside each group. Either way metrics_ne_sorted scores a group.
+#include <algorithm>
+
+#include <thrust/adjacent_difference.h>
+#include <thrust/binary_search.h>
+#include <thrust/sort.h>
+
+#include "cuda/launch.h"
+#include "drivers/metrics.h"
+#include "kernels/metrics.h"
+
+namespace sk::cuda {
+namespace {
+
+using thrust::counting_iterator;
+template <class T>
+T* raw(thrust::device_vector<T>& v) { return thrust::raw_pointer_cast(v.data()); }
+
+struct FirstBadCode {
+  const int32_t* codes;
+  uint32_t K;
+  SK_HD size_t operator()(size_t i) const { return metrics_code_bin(codes[i], K) == K ? i : SIZE_MAX; }
+};
+
+// NE of group g from labels already sorted inside each group.
+struct NeSorted {
+  const int32_t* sorted;
+  const uint32_t* off;
+  double* values;
+  SK_HD void operator()(size_t g) const { values[g] = metrics_ne_sorted(sorted + off[g], off[g + 1] - off[g]); }
+};
+
+// NE of a short group g, sorted in a per-thread array.
+struct NeSmall {
+  const int32_t* labels;
+  const uint32_t* off;
+  double* values;
+  SK_HD void operator()(size_t g) const {
+    int32_t s[SK_METRICS_SMALL_GROUP];
+    const uint32_t a = off[g], len = off[g + 1] - a;
+    for (uint32_t i = 0; i < len; ++i) s[i] = labels[a + i];
+    metrics_sort_small(s, len);
+    values[g] = metrics_ne_sorted(s, len);
+  }
+};
+
+struct SumValid {  // (value, 1) for a defined NE, (0, 0) for NaN
+  SK_HD thrust::pair<double, double> operator()(double v) const {
+    return v == v ? thrust::make_pair(v, 1.0) : thrust::make_pair(0.0, 0.0);
+  }
+};
+struct AddPairs {
+  SK_HD thrust::pair<double, double> operator()(const thrust::pair<double, double>& a,
+                                                const thrust::pair<double, double>& b) const {
+    return thrust::make_pair(a.first + b.first, a.second + b.second);
+  }
+};
+
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  require_available();
+  try {
+    return f();
+  } catch (const std::exception& x) {
+    throw std::runtime_error(std::string("CUDA launcher failed: ") + x.what());
+  }
+}
+
+}  // namespace
+
+size_t metrics_histogram(const int32_t* codes, size_t n, uint32_t K, double* counts) {
+  return guarded([&]() -> size_t {
+    thrust::device_vector<int32_t> d(codes, codes + n);
+    const counting_iterator<size_t> first(0);
+    const size_t bad = thrust::transform_reduce(thrust::device, first, first + n, FirstBadCode{raw(d), K}, (size_t)SIZE_MAX,
+                                                thrust::minimum<size_t>());
+    if (bad != SIZE_MAX) return bad;
+    thrust::sort(thrust::device, d.begin(), d.end());
+    thrust::device_vector<uint64_t> ends(K);
+    thrust::upper_bound(thrust::device, d.begin(), d.end(), counting_iterator<int32_t>(0),
+                        counting_iterator<int32_t>((int32_t)K), ends.begin());
+    thrust::adjacent_difference(thrust::device, ends.begin(), ends.end(), ends.begin());
+    thrust::device_vector<double> dc(ends.begin(), ends.end());
+    thrust::copy(dc.begin(), dc.end(), counts);
+    return SIZE_MAX;
+  });
+}
+
+size_t metrics_ne_grouped(const int32_t* labels, size_t n, const uint32_t* offsets, size_t G, double* values,
+                          double* stats) {
+  return guarded([&]() -> size_t {
+    // The offsets are host memory already: check them here, in order, as the CPU driver reports.
+    if (offsets[0] != 0) return 0;
+    uint32_t longest = 0;
+    for (size_t g = 0; g < G; ++g) {
+      if (offsets[g + 1] < offsets[g] || offsets[g + 1] > n) return g + 1;
+      longest = std::max(longest, offsets[g + 1] - offsets[g]);
+    }
+    if (offsets[G] != n) return G;
+    if (G == 0) { stats[0] = stats[1] = 0.0; return SIZE_MAX; }
+
+    thrust::device_vector<int32_t> lab(labels, labels + n);
+    thrust::device_vector<uint32_t> off(offsets, offsets + G + 1);
+    thrust::device_vector<double> val(G);
+    const counting_iterator<size_t> groups(0);
+    if (longest <= SK_METRICS_SMALL_GROUP) {
+      thrust::for_each_n(thrust::device, groups, G, NeSmall{raw(lab), raw(off), raw(val)});
+    } else {
+      // Group of each label: the number of offsets[1..G] at or below its index.
+      thrust::device_vector<uint32_t> seg(n);
+      thrust::upper_bound(thrust::device, off.begin() + 1, off.end(), counting_iterator<uint32_t>(0),
+                          counting_iterator<uint32_t>((uint32_t)n), seg.begin());
+      thrust::stable_sort_by_key(thrust::device, lab.begin(), lab.end(), seg.begin());
+      thrust::stable_sort_by_key(thrust::device, seg.begin(), seg.end(), lab.begin());
+      thrust::for_each_n(thrust::device, groups, G, NeSorted{raw(lab), raw(off), raw(val)});
+    }
+    const auto s = thrust::transform_reduce(thrust::device, val.begin(), val.end(), SumValid{},
+                                            thrust::make_pair(0.0, 0.0), AddPairs{});
+    thrust::copy(val.begin(), val.end(), values);
+    stats[0] = s.first;
+    stats[1] = s.second;
+    return SIZE_MAX;
+  });
+}
+
+}  // namespace sk::cuda
