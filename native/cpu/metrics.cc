@@ -1,8 +1,6 @@
 // CPU driver for the metric kernels: a chunked histogram (one private table per chunk, merged in
 // chunk order) and grouped Normalized Entropy (fixed blocks of groups, partial sums added in
 // block order), both split over the thread pool. The results do not depend on the thread count.
-#include <string.h>
-
 #include <algorithm>
 #include <vector>
 
@@ -29,24 +27,21 @@ size_t first_bad_code(const int32_t* codes, size_t b, size_t e, uint32_t K) {
 constexpr size_t kNeBlock = 4096;
 
 // NE of the groups of one block into values; returns the first bad offsets index or SIZE_MAX.
-size_t ne_block(const int32_t* labels, size_t n, const uint32_t* off, size_t g0, size_t g1, double* values,
-                double* sum, double* count, std::vector<int32_t>& scratch) {
+SK_INLINE size_t ne_block(const int32_t* labels, size_t n, const uint32_t* off, size_t g0, size_t g1, double* values,
+                          double* sum, double* count, std::vector<int32_t>& scratch) {
   double s = 0.0, c = 0.0;
   for (size_t g = g0; g < g1; ++g) {
     const uint32_t a = off[g], b = off[g + 1];
     if (b < a || b > n) return g + 1;
     const uint32_t len = b - a;
-    int32_t small[SK_METRICS_SMALL_GROUP];
-    int32_t* s_ = small;
+    double v;
     if (len <= SK_METRICS_SMALL_GROUP) {
-      memcpy(small, labels + a, len * sizeof(int32_t));
-      metrics_sort_small(small, len);
+      v = metrics_ne_small(labels + a, len);
     } else {
       scratch.assign(labels + a, labels + b);
       std::sort(scratch.begin(), scratch.end());
-      s_ = scratch.data();
+      v = metrics_ne_sorted(scratch.data(), len);
     }
-    const double v = metrics_ne_sorted(s_, len);
     values[g] = v;
     if (len >= 2) { s += v; c += 1.0; }
   }
@@ -54,6 +49,11 @@ size_t ne_block(const int32_t* labels, size_t n, const uint32_t* off, size_t g0,
   *count = c;
   return SIZE_MAX;
 }
+// The counting loop of metrics_ne_small vectorizes (one AVX2 compare covers a group of 8).
+SK_MULTIVERSION(ne_block,
+                (const int32_t* labels, size_t n, const uint32_t* off, size_t g0, size_t g1, double* values,
+                 double* sum, double* count, std::vector<int32_t>& scratch),
+                (labels, n, off, g0, g1, values, sum, count, scratch))
 
 }  // namespace
 
@@ -92,7 +92,7 @@ size_t metrics_ne_grouped(const int32_t* labels, size_t n, const uint32_t* offse
   size_t bad = parallel_for(blocks, 2, [&](size_t k0, size_t k1) {
     std::vector<int32_t> scratch;
     for (size_t k = k0; k < k1; ++k) {
-      const size_t r = ne_block(labels, n, offsets, k * kNeBlock, std::min(G, (k + 1) * kNeBlock), values,
+      const size_t r = SK_DISPATCH(ne_block)(labels, n, offsets, k * kNeBlock, std::min(G, (k + 1) * kNeBlock), values,
                                 &sums[k], &counts[k], scratch);
       if (r != SIZE_MAX) return r;
     }

@@ -3,9 +3,10 @@
 // CPP device system for the native tests.
 //  - histogram: sort the codes, then upper_bound of every bin and adjacent_difference (the
 //    sort-based histogram of the Thrust examples: deterministic, no atomics).
-//  - grouped NE: groups of at most SK_METRICS_SMALL_GROUP labels are sorted per thread in a local
-//    array, as the CPU driver does; otherwise a segmented sort (stable sort by label, then by group)
-//    puts equal labels side by side inside each group. Either way metrics_ne_sorted scores a group.
+//  - grouped NE: when every group holds at most SK_METRICS_SMALL_GROUP labels, one thread per group
+//    runs metrics_ne_small on the unsorted labels, as the CPU driver does; otherwise a segmented
+//    sort (stable sort by label, then by group) puts equal labels side by side inside each group
+//    and metrics_ne_sorted scores every group.
 #include <algorithm>
 
 #include <thrust/adjacent_difference.h>
@@ -37,18 +38,12 @@ struct NeSorted {
   SK_HD void operator()(size_t g) const { values[g] = metrics_ne_sorted(sorted + off[g], off[g + 1] - off[g]); }
 };
 
-// NE of a short group g, sorted in a per-thread array.
+// NE of a short group g from its unsorted labels.
 struct NeSmall {
   const int32_t* labels;
   const uint32_t* off;
   double* values;
-  SK_HD void operator()(size_t g) const {
-    int32_t s[SK_METRICS_SMALL_GROUP];
-    const uint32_t a = off[g], len = off[g + 1] - a;
-    for (uint32_t i = 0; i < len; ++i) s[i] = labels[a + i];
-    metrics_sort_small(s, len);
-    values[g] = metrics_ne_sorted(s, len);
-  }
+  SK_HD void operator()(size_t g) const { values[g] = metrics_ne_small(labels + off[g], off[g + 1] - off[g]); }
 };
 
 struct SumValid {  // (value, 1) for a defined NE, (0, 0) for NaN
