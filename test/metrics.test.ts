@@ -345,6 +345,35 @@ describe('the metrics backend boundary checks again (calls that bypass the TypeS
   }
 });
 
+describe('wasm: arrays that live in wasm memory are used in place', () => {
+  const wasm = sk.backends().find((b) => b.backend === 'wasm');
+  it.skipIf(!wasm?.available)('codebookUsage and grouped NE on wasm-resident arrays match copies', async () => {
+    const { module } = await import('../src/backend/index.js');
+    const w = module('wasm') as unknown as { alloc(n: number, t: string): { array: Int32Array & Uint32Array; free(): void } };
+    sk.setBackend('wasm');
+    try {
+      const r = rng(5);
+      const codes = w.alloc(150_001, 'Int32Array');
+      codes.array.set(Int32Array.from({ length: 150_001 }, () => Math.floor(r() * 77)));
+      const copy = codes.array.slice();
+      expect(m.codebookUsage(codes.array, 77)).toEqual(m.codebookUsage(copy, 77));
+      codes.array[120_000] = 77;
+      expect(() => m.codebookUsage(codes.array, 77)).toThrow(new RangeError('Expected an integer in [0, 77) for `codes[120000]` but received the number 77'));
+      codes.free();
+      const { labels, offsets } = randomGroups(r, 5000, 40, 5);
+      const L = w.alloc(labels.length, 'Int32Array'), O = w.alloc(offsets.length, 'Uint32Array');
+      L.array.set(labels);
+      O.array.set(offsets);
+      expect(m.normalizedEntropyGrouped(L.array, O.array)).toEqual(m.normalizedEntropyGrouped(labels, offsets));
+      expect(L.array).toEqual(labels);  // long groups are sorted in scratch, not in place
+      L.free();
+      O.free();
+    } finally {
+      sk.setBackend('auto');
+    }
+  });
+});
+
 describe('backends agree', () => {
   const avail = sk.backends().filter((b) => b.available).map((b) => b.backend);
   it(`grouped NE and histograms are identical on ${avail.join(', ')}`, () => {
