@@ -22,24 +22,26 @@ function arcsIntersect(a0: number, a1: number, b0: number, b1: number): boolean 
   return false;
 }
 
-function cardinalIndex(cardinal: unknown): number {
-  if (typeof cardinal === 'number') return integer(cardinal, 'cardinal', 0, 7);
-  return CARDINALS.indexOf(choice(cardinal, 'cardinal', CARDINALS));
+/** A clock hour given as 1..12 or its digits ('3', '03'). */
+function hourOf(clock: unknown): number {
+  if (typeof clock === 'string' && /^\d{1,2}$/.test(clock)) return integer(Number(clock), 'clock', 1, 12);
+  if (typeof clock === 'string') throw new RangeError(`Expected an integer in [1, 12] for \`clock\` but received '${clock}'`);
+  return integer(clock, 'clock', 1, 12);
 }
 
 /**
- * Whether a cardinal answer and a clock answer can describe the same direction (ROTATE Table 3).
+ * Whether a cardinal label and a clock hour can describe the same direction (ROTATE Table 3).
  * Each cardinal is compatible with 2 or 3 hours: front ↔ 11, 12, 1; front-right ↔ 1, 2;
  * right ↔ 2, 3, 4; … (20 pairs in all).
- * @param cardinal one of {@link CARDINALS}, or its index 0–7.
- * @param clock an hour, integer 1–12.
+ * @param cardinal one of {@link CARDINALS}.
+ * @param clock the hour 1..12 (number or digit string).
  * @returns true when the two sectors overlap.
  * @throws TypeError/RangeError for anything else, naming the argument.
  * @example compatible('front-right', 2) // true
  */
-export function compatible(cardinal: Cardinal | number, clock: number): boolean {
-  const i = cardinalIndex(cardinal);
-  const h = integer(clock, 'clock', 1, 12);
+export function compatible(cardinal: Cardinal, clock: number | string): boolean {
+  const i = CARDINALS.indexOf(choice(cardinal, 'cardinal', CARDINALS));
+  const h = hourOf(clock);
   return arcsIntersect(90 * i - 45, 90 * i + 45, 60 * h - 30, 60 * h + 30);
 }
 
