@@ -512,3 +512,34 @@ describe('evaluate() on a generated gold set', () => {
     expect(() => m.evaluate(gold, [], { oos: 'x' as never })).toThrow(/`oos`/);
   });
 });
+
+// The same three predictors on `sk.scene.generate` + `sk.scene.qa` output (the rotate gold format),
+// once the scene domain is in this build; until then the self-generated fixture above stands in.
+describe('evaluate() on sk.scene output', () => {
+  const scene = sk.scene as unknown as {
+    generate?: (o: { groups: number; seed: number }) => unknown[];
+    qa?: (g: unknown) => import('../src/evaluate.js').GoldQuestion[];
+  };
+  const ready = typeof scene.generate === 'function' && typeof scene.qa === 'function';
+  it.skipIf(!ready)('perfect: accuracy 1, RC 0, RTC 1; constant: RC 0 with topShare 1; random: chance accuracy', () => {
+    const gold = scene.generate!({ groups: 12, seed: 3 }).flatMap((g) => scene.qa!(g));
+    expect(gold.length).toBeGreaterThan(100);
+    const perfect = m.evaluate(gold, gold.map((q) => ({ id: q.id, answer: q.answer })));
+    expect(perfect.total.accuracy).toBe(1);
+    expect(perfect.total.rc).toBe(0);
+    expect(perfect.total.rtc).toBe(1);
+    expect(perfect.viewpoint.relative.groups).toBeGreaterThan(0);
+    expect(perfect.viewpoint.absolute.groups).toBeGreaterThan(0);
+    const constant = m.evaluate(gold, gold.map((q) => ({ id: q.id, answer: 'no' })));
+    expect(constant.total.rc).toBe(0);
+    expect(constant.total.topShare).toBe(1);
+    expect(constant.task.judgement.accuracy).toBeCloseTo(gold.filter((q) => q.task === 'judgement' && q.answer === 'no').length /
+      gold.filter((q) => q.task === 'judgement').length, 12);
+    const r0 = rng(SEED + 9);
+    const random = m.evaluate(gold, gold.map((q) => { const a = answerSet(q); return { id: q.id, answer: a[Math.floor(r0() * a.length)] }; }));
+    const nj = random.task.judgement.questions;
+    expect(Math.abs(random.task.judgement.accuracy! - 0.5)).toBeLessThan(5 * Math.sqrt(0.25 / nj));
+    expect(random.total.rc!).toBeGreaterThan(20);
+    expect(Math.abs(random.total.rtc! - 20 / 96)).toBeLessThan(5 * Math.sqrt((20 / 96) * (76 / 96) / random.total.pairs));
+  });
+});
