@@ -181,7 +181,7 @@ describe('rotationAccuracy', () => {
   });
   it('empty input gives nulls; bad input names pred/gt', () => {
     expect(m.rotationAccuracy(new Float32Array(0), new Float32Array(0))).toMatchObject({ accuracy: [null, null], meanDeg: null, medianDeg: null });
-    expect(() => m.rotationAccuracy(Float32Array.of(0, 0, 0, 1), new Float32Array(4))).toThrow(new RangeError('`gt[0]` has zero, non-finite or overflowing length'));
+    expect(() => m.rotationAccuracy(Float32Array.of(0, 0, 0, 1), new Float32Array(4))).toThrow(/^`gt\[0\]` has zero, non-finite/);  // sk.quat's sentence, renamed
     expect(() => m.rotationAccuracy(new Float32Array(5), new Float32Array(4))).toThrow(new RangeError('Expected Float32Array of length 4·N for `pred` but received Float32Array(5)'));
     expect(() => m.rotationAccuracy(new Float32Array(9), new Float32Array(9), { format: 'euler' as never })).toThrow(/`format`/);
     expect(() => m.rotationAccuracy(new Float32Array(4), new Float32Array(4), { thresholdsDeg: [NaN] })).toThrow(/`thresholdsDeg\[0\]`/);
