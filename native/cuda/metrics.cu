@@ -1,7 +1,7 @@
 // CUDA drivers for the metric kernels, as Thrust algorithms over the SK_HD bodies of
 // native/kernels/metrics.h (DESIGN §2): no <<<>>>, so g++ builds the same source on Thrust's
 // CPP device system for the native tests.
-//  - histogram: sort the codes, then upper_bound of every bin and adjacent_difference (the
+//  - histogram: sort the codes, then upper_bound of every bin and the adjacent difference (the
 //    sort-based histogram of the Thrust examples: deterministic, no atomics).
 //  - grouped NE: when every group holds at most SK_METRICS_SMALL_GROUP labels, one thread per group
 //    runs metrics_ne_small on the unsorted labels, as the CPU driver does; otherwise a segmented
@@ -9,9 +9,9 @@
 //    and metrics_ne_sorted scores every group.
 #include <algorithm>
 
-#include <thrust/adjacent_difference.h>
 #include <thrust/binary_search.h>
 #include <thrust/sort.h>
+#include <thrust/transform.h>
 
 #include "cuda/launch.h"
 #include "drivers/metrics.h"
@@ -21,6 +21,9 @@ namespace sk::cuda {
 namespace {
 
 using thrust::counting_iterator;
+// Algorithms get raw pointers with the thrust::device policy, not device_vector iterators: on the
+// CPP system (native tests) Thrust's device_reference conversions bind a null reference, which
+// UBSan reports; on the GPU the two are the same.
 template <class T>
 T* raw(thrust::device_vector<T>& v) { return thrust::raw_pointer_cast(v.data()); }
 
@@ -28,6 +31,13 @@ struct FirstBadCode {
   const int32_t* codes;
   uint32_t K;
   SK_HD size_t operator()(size_t i) const { return metrics_code_bin(codes[i], K) == K ? i : SIZE_MAX; }
+};
+
+// counts[k] = ends[k] − ends[k − 1]: the adjacent difference, on raw pointers (Thrust's own
+// adjacent_difference on the CPP system binds a null reference, which UBSan reports).
+struct BinCount {
+  const uint64_t* ends;
+  SK_HD double operator()(size_t k) const { return (double)(ends[k] - (k ? ends[k - 1] : 0)); }
 };
 
 // NE of group g from labels already sorted inside each group.
@@ -77,12 +87,14 @@ size_t metrics_histogram(const int32_t* codes, size_t n, uint32_t K, double* cou
     const size_t bad = thrust::transform_reduce(thrust::device, first, first + n, FirstBadCode{raw(d), K}, (size_t)SIZE_MAX,
                                                 thrust::minimum<size_t>());
     if (bad != SIZE_MAX) return bad;
-    thrust::sort(thrust::device, d.begin(), d.end());
+    int32_t* c = raw(d);
+    thrust::sort(thrust::device, c, c + n);
     thrust::device_vector<uint64_t> ends(K);
-    thrust::upper_bound(thrust::device, d.begin(), d.end(), counting_iterator<int32_t>(0),
-                        counting_iterator<int32_t>((int32_t)K), ends.begin());
-    thrust::adjacent_difference(thrust::device, ends.begin(), ends.end(), ends.begin());
-    thrust::device_vector<double> dc(ends.begin(), ends.end());
+    thrust::upper_bound(thrust::device, c, c + n, counting_iterator<int32_t>(0), counting_iterator<int32_t>((int32_t)K),
+                        raw(ends));
+    thrust::device_vector<double> dc(K);
+    thrust::transform(thrust::device, counting_iterator<size_t>(0), counting_iterator<size_t>(K), raw(dc),
+                      BinCount{raw(ends)});
     thrust::copy(dc.begin(), dc.end(), counts);
     return SIZE_MAX;
   });
@@ -110,13 +122,15 @@ size_t metrics_ne_grouped(const int32_t* labels, size_t n, const uint32_t* offse
     } else {
       // Group of each label: the number of offsets[1..G] at or below its index.
       thrust::device_vector<uint32_t> seg(n);
-      thrust::upper_bound(thrust::device, off.begin() + 1, off.end(), counting_iterator<uint32_t>(0),
-                          counting_iterator<uint32_t>((uint32_t)n), seg.begin());
-      thrust::stable_sort_by_key(thrust::device, lab.begin(), lab.end(), seg.begin());
-      thrust::stable_sort_by_key(thrust::device, seg.begin(), seg.end(), lab.begin());
+      int32_t* l = raw(lab);
+      uint32_t* sg = raw(seg);
+      thrust::upper_bound(thrust::device, raw(off) + 1, raw(off) + G + 1, counting_iterator<uint32_t>(0),
+                          counting_iterator<uint32_t>((uint32_t)n), sg);
+      thrust::stable_sort_by_key(thrust::device, l, l + n, sg);
+      thrust::stable_sort_by_key(thrust::device, sg, sg + n, l);
       thrust::for_each_n(thrust::device, groups, G, NeSorted{raw(lab), raw(off), raw(val)});
     }
-    const auto s = thrust::transform_reduce(thrust::device, val.begin(), val.end(), SumValid{},
+    const auto s = thrust::transform_reduce(thrust::device, raw(val), raw(val) + G, SumValid{},
                                             thrust::make_pair(0.0, 0.0), AddPairs{});
     thrust::copy(val.begin(), val.end(), values);
     stats[0] = s.first;
