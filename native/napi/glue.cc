@@ -44,12 +44,7 @@ std::string describe(const Napi::Value& v) {
   if (v.IsArray()) return "Array(" + std::to_string(v.As<Napi::Array>().Length()) + ")";
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
-  if (v.IsNumber()) {
-    const double d = v.As<Napi::Number>().DoubleValue();
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", d);
-    return std::string("the number ") + buf;
-  }
+  if (v.IsNumber()) return "the number " + v.ToString().Utf8Value();  // as JS prints it, like src/validate.ts
   if (v.IsString()) return "a string";
   if (v.IsBoolean()) return "a boolean";
   if (v.IsArrayBuffer()) return "an ArrayBuffer";
@@ -171,7 +166,14 @@ bool Call::copy_outputs_back(std::string* why) {
 Napi::Value run_sync(const Napi::CallbackInfo& info, const char* fn, Parser p) {
   Call call(info, fn);
   p(call);
-  const size_t bad = call.run ? call.run() : SIZE_MAX;
+  size_t bad;
+  try {
+    bad = call.run ? call.run() : SIZE_MAX;
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {  // e.g. the CUDA launchers' runtime errors, std::bad_alloc
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   if (bad != SIZE_MAX) call.range_error(call.bad ? call.bad(bad) : "invalid input at index " + std::to_string(bad));
   return call.result ? call.result(info.Env()) : info.Env().Undefined();
 }
