@@ -8,6 +8,10 @@ export {
   quat_slerp_batch, quat_angle_batch, quat_random_batch, bad_input,
 } from './quat';
 export { metrics_histogram_batch, metrics_ne_grouped_batch } from './metrics';
+export {
+  collide_overlap_batch, collide_fits_batch, collide_pairs_batch, collide_pairs_batched_batch, collide_grid_scratch,
+  box_check,
+} from './collide';
 
 // ---- Heap -----------------------------------------------------------------------------------
 // Blocks laid end to end from the heap base to `top`, each a 16-byte header [payload bytes: u32,
