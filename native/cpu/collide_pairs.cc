@@ -259,30 +259,60 @@ size_t pairs_parallel(const float* boxes, const float* aabb, size_t n, const col
   }
 }
 
-// Pairs of one scene of n boxes on the calling thread, appended to `out` in sorted order
+// Per-thread scratch for scenes handled on one thread.
+struct Scratch {
+  Grid G;
+  std::vector<obb_frame> frames;
+  std::vector<float> aabb;
+  std::vector<size_t> hints;
+};
+
+// Frames the caller computed, for scene_pairs_brute.
+struct FrameArray {
+  const obb_frame* f;
+  void operator()(size_t i, obb_frame* out) const { *out = f[i]; }
+};
+
+// Pairs of one scene of n valid boxes on the calling thread, appended to `out` in sorted order
 // (indices local to the scene); false (and `out` partly filled) once more than `limit` pairs
-// were found. G is reusable scratch.
-bool pairs_sequential(const float* boxes, const float* aabb, size_t n, double grow, size_t limit, Grid& G,
-                      std::vector<uint64_t>* out) {
-  if (n <= kBruteMax) {
+// were found. Small scenes compute each frame once and test every AABB pair; larger ones go
+// through the grid.
+bool scene_pairs(const float* boxes, size_t n, double grow, size_t limit, Scratch& w, std::vector<uint64_t>* out) {
+  w.aabb.resize(6 * n);
+  float* aabb = w.aabb.data();
+  if (n <= kBruteMax) {  // at most kBruteMax² / 2 pairs: no limit check needed inside
+    w.frames.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      obb_frame_of(boxes + 10 * i, grow, &w.frames[i]);
+      obb_aabb(w.frames[i], aabb + 6 * i, aabb + 6 * i + 3);
+    }
     auto emit = [out](uint32_t i, uint32_t j) { out->push_back(pair_word(i, j)); };
-    scene_pairs_brute(boxes, aabb, n, grow, emit);  // at most kBruteMax² / 2 pairs
+    scene_pairs_brute(FrameArray{w.frames.data()}, aabb, n, emit);
     return true;
   }
   collide_extent x;
-  for (size_t i = 0; i < n; ++i) x.add(aabb + 6 * i);
-  build(G, boxes, aabb, n, x, grow, false);
+  bound_range(boxes, 0, n, grow, aabb, &x);
+  build(w.G, boxes, aabb, n, x, grow, false);
   const size_t first = out->size();
   // Lexicographic keys (i << 32 | j) sort directly; converted to pair words afterwards.
   auto emit = [out](uint32_t i, uint32_t j) { out->push_back(((uint64_t)i << 32) | j); };
-  std::vector<size_t> hints(9 * (size_t)G.g.levels, 0);
+  w.hints.assign(9 * (size_t)w.G.g.levels, 0);
   for (size_t p = 0; p < n; ++p) {
-    grid_query(G.g, p, emit, hints.data());
+    grid_query(w.G.g, p, emit, w.hints.data());
     if (out->size() - first > limit) return false;
   }
   std::sort(out->begin() + first, out->end());
   for (size_t k = first; k < out->size(); ++k) (*out)[k] = pair_word((uint32_t)((*out)[k] >> 32), (uint32_t)(*out)[k]);
   return true;
+}
+
+// The first invalid box of [0, n), or SIZE_MAX, over the pool.
+size_t check_all(const float* boxes, size_t n) {
+  return sk::parallel_for(n, 4 * kBoundGrain, [&](size_t s, size_t e) {
+    for (size_t i = s; i < e; ++i)
+      if (box_check(boxes + 10 * i) != BOX_OK) return i;
+    return (size_t)SIZE_MAX;
+  });
 }
 
 }  // namespace
@@ -293,15 +323,17 @@ size_t collide_pairs(const float* boxes, size_t n, double margin, size_t max_pai
   pairs->clear();
   const double grow = 0.5 * margin;
   try {
+    if (n <= kBruteMax) {
+      const size_t bad = check_all(boxes, n);
+      if (bad != SIZE_MAX) return bad;
+      Scratch w;
+      scene_pairs(boxes, n, grow, max_pairs, w, pairs);
+      return pairs->size() > max_pairs ? kCollideTooManyPairs : SIZE_MAX;
+    }
     std::vector<float> aabb(6 * n);
     collide_extent x;
     const size_t bad = bound_all(boxes, n, grow, aabb.data(), &x, true);
-    if (bad != SIZE_MAX || n < 2) return bad;
-    if (n <= kBruteMax) {
-      Grid G;
-      pairs_sequential(boxes, aabb.data(), n, grow, max_pairs, G, pairs);
-      return pairs->size() > max_pairs ? kCollideTooManyPairs : SIZE_MAX;
-    }
+    if (bad != SIZE_MAX) return bad;
     return pairs_parallel(boxes, aabb.data(), n, x, grow, max_pairs, pairs);
   } catch (const std::bad_alloc&) {
     return kCollideNoMemory;
@@ -314,8 +346,7 @@ size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offse
   const double grow = 0.5 * margin;
   try {
     scene_offsets->assign(scenes + 1, 0);
-    std::vector<float> aabb(6 * n);
-    const size_t bad = bound_all(boxes, n, grow, aabb.data(), nullptr, true);
+    const size_t bad = check_all(boxes, n);
     if (bad != SIZE_MAX) return bad;
     // Tasks: runs of consecutive scenes of about kBatchChunk boxes; a huge scene is its own task
     // and runs on all threads afterwards.
@@ -337,23 +368,31 @@ size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offse
       tasks.push_back({s, e, false, {}});
       s = e;
     }
+    // The pair count is shared once per task (and per large scene), not per scene: the limit
+    // only needs to stop a runaway early; the final total is checked exactly.
     std::atomic<size_t> next{0}, total{0}, status{SIZE_MAX};
     uint32_t* counts = scene_offsets->data() + 1;
-    auto run_small = [&](Task& t, Grid& G) {
-      for (size_t s = t.s0; s < t.s1 && status.load(std::memory_order_relaxed) == SIZE_MAX; ++s) {
+    auto run_small = [&](Task& t, Scratch& w) {
+      size_t pending = 0;
+      for (size_t s = t.s0; s < t.s1; ++s) {
         const size_t before = t.out.size(), o = offsets[s], k = offsets[s + 1] - o;
-        const size_t left = max_pairs - std::min(max_pairs, total.load());
-        const bool within = pairs_sequential(boxes + 10 * o, aabb.data() + 6 * o, k, grow, left, G, &t.out);
+        const size_t seen = total.load(std::memory_order_relaxed) + pending;
+        const bool within = scene_pairs(boxes + 10 * o, k, grow, max_pairs - std::min(max_pairs, seen), w, &t.out);
         const size_t c = t.out.size() - before;
         counts[s] = (uint32_t)std::min<size_t>(c, UINT32_MAX);
-        if (!within || total.fetch_add(c) + c > max_pairs) status = kCollideTooManyPairs;
+        pending += c;
+        if (!within || (k > kBruteMax && total.load(std::memory_order_relaxed) + pending > max_pairs)) {
+          status = kCollideTooManyPairs;
+          return;
+        }
       }
+      if (total.fetch_add(pending) + pending > max_pairs) status = kCollideTooManyPairs;
     };
     chunks(sk::threads(), 1, tasks.size() > 1, [&](size_t, size_t) {
-      Grid G;
+      Scratch w;
       try {
-        for (size_t t; (t = next.fetch_add(1)) < tasks.size() && status.load() == SIZE_MAX;)
-          if (!tasks[t].huge) run_small(tasks[t], G);
+        for (size_t t; (t = next.fetch_add(1)) < tasks.size() && status.load(std::memory_order_relaxed) == SIZE_MAX;)
+          if (!tasks[t].huge) run_small(tasks[t], w);
       } catch (const std::bad_alloc&) {
         status = kCollideNoMemory;
       }
@@ -361,9 +400,10 @@ size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offse
     for (Task& t : tasks) {
       if (!t.huge || status.load() != SIZE_MAX) continue;
       const size_t o = offsets[t.s0], k = offsets[t.s0 + 1] - o;
+      std::vector<float> aabb(6 * k);
       collide_extent x;
-      for (size_t i = 0; i < k; ++i) x.add(&aabb[6 * (o + i)]);
-      const size_t st = pairs_parallel(boxes + 10 * o, aabb.data() + 6 * o, k, x, grow, max_pairs - total.load(), &t.out);
+      bound_range(boxes + 10 * o, 0, k, grow, aabb.data(), &x);
+      const size_t st = pairs_parallel(boxes + 10 * o, aabb.data(), k, x, grow, max_pairs - total.load(), &t.out);
       if (st != SIZE_MAX) return st;
       counts[t.s0] = (uint32_t)t.out.size();
       if (total.fetch_add(t.out.size()) + t.out.size() > max_pairs) status = kCollideTooManyPairs;

@@ -291,7 +291,7 @@ size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offse
       thrust::for_each_n(thrust::device, kFirst, scenes, [=] SK_HD_LAMBDA(size_t s) {
         const uint32_t o = po[s], k = po[s + 1] - o;
         CountEmit e{0};
-        if (k <= kBruteScene) ::scene_pairs_brute(pb + 10 * (size_t)o, pa + 6 * (size_t)o, k, grow, e);
+        if (k <= kBruteScene) ::scene_pairs_brute(box_frames{pb + 10 * (size_t)o, grow}, pa + 6 * (size_t)o, k, e);
         ps[s] = e.n;
       });
     // Large scenes, on the grid.
@@ -316,7 +316,7 @@ size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offse
       thrust::for_each_n(thrust::device, kFirst, scenes, [=] SK_HD_LAMBDA(size_t s) {
         const uint32_t o = po[s], k = po[s + 1] - o;
         LexEmit e{pl + ps[s]};
-        if (k <= kBruteScene) ::scene_pairs_brute(pb + 10 * (size_t)o, pa + 6 * (size_t)o, k, grow, e);
+        if (k <= kBruteScene) ::scene_pairs_brute(box_frames{pb + 10 * (size_t)o, grow}, pa + 6 * (size_t)o, k, e);
       });
     std::vector<uint64_t> words(small);
     to_words(lex, small, &words, 0);

@@ -61,15 +61,12 @@ SK_HD void obb_frame_of(const float* b, double grow, obb_frame* f) {
   r[6] = xz - yw;         r[7] = yz + xw;         r[8] = 1.0 - (xx + yy);
 }
 
-// float32 bounds of a double, rounded outward.
-SK_HD float sk_f32_down(double v) {
-  const float f = (float)v;
-  return (double)f > v ? nextafterf(f, -INFINITY) : f;
-}
-SK_HD float sk_f32_up(double v) {
-  const float f = (float)v;
-  return (double)f < v ? nextafterf(f, INFINITY) : f;
-}
+// float32 bounds of a double: v moved outward by d = |v|·2^-22 + 2^-140 before rounding to
+// nearest, which moves by at most |v − d|·2^-24 (half an ulp; 2^-150 among subnormals) < d, so
+// the result lies on the right side of v. Branch-free (an exact nextafter step would branch on
+// a coin flip per bound); the AABB is 2 ulps looser, far inside kAabbPad.
+SK_HD float sk_f32_down(double v) { return (float)(v - (fabs(v) * 0x1p-22 + 0x1p-140)); }
+SK_HD float sk_f32_up(double v) { return (float)(v + (fabs(v) * 0x1p-22 + 0x1p-140)); }
 
 // Axis-aligned bounds of the (grown) box, padded by kAabbPad and rounded outward to float32:
 // lo = {x, y, z}, hi = {x, y, z}.
@@ -433,10 +430,18 @@ SK_HD void grid_query(const collide_grid& g, size_t p, Emit& emit, size_t* hints
   }
 }
 
+// Frames of boxes computed on demand (frame_of(i, &f)), for scene_pairs_brute.
+struct box_frames {
+  const float* boxes;
+  double grow;
+  SK_HD void operator()(size_t i, obb_frame* f) const { obb_frame_of(boxes + 10 * i, grow, f); }
+};
+
 // All overlapping pairs among n boxes by testing every AABB pair (small scenes), emitted in
-// lexicographic order of (i, j). `aabb` as obb_aabb for the same margin.
-template <class Emit>
-SK_HD void scene_pairs_brute(const float* boxes, const float* aabb, size_t n, double grow, Emit& emit) {
+// lexicographic order of (i, j). `aabb` as obb_aabb for the same margin; frame_of(i, &f) gives
+// box i's frame (computed, or copied from frames the caller already has).
+template <class Frames, class Emit>
+SK_HD void scene_pairs_brute(const Frames& frame_of, const float* aabb, size_t n, Emit& emit) {
   for (size_t i = 0; i + 1 < n; ++i) {
     const float* alo = aabb + 6 * i;
     obb_frame fa{};
@@ -445,11 +450,11 @@ SK_HD void scene_pairs_brute(const float* boxes, const float* aabb, size_t n, do
       const float* blo = aabb + 6 * j;
       if (!aabb_overlap(alo, alo + 3, blo, blo + 3)) continue;
       if (!have_a) {
-        obb_frame_of(boxes + 10 * i, grow, &fa);
+        frame_of(i, &fa);
         have_a = true;
       }
       obb_frame fb;
-      obb_frame_of(boxes + 10 * j, grow, &fb);
+      frame_of(j, &fb);
       if (obb_obb_overlap(fa, fb)) emit((uint32_t)i, (uint32_t)j);
     }
   }

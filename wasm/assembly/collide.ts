@@ -56,28 +56,11 @@ export function obb_frame_of(b: usize, grow: f64, f: usize): void {
   store<f64>(f, xz - yw, 96);         store<f64>(f, yz + xw, 104);        store<f64>(f, 1.0 - (xx + yy), 112);
 }
 
-/** nextafterf(f, −∞) for f > −∞. */
-@inline function f32_below(f: f32): f32 {
-  const u = reinterpret<u32>(f);
-  if (f > 0) return reinterpret<f32>(u - 1);
-  if (f == 0) return reinterpret<f32>(0x80000001);
-  return reinterpret<f32>(u + 1);
-}
-/** nextafterf(f, +∞) for f < +∞. */
-@inline function f32_above(f: f32): f32 {
-  const u = reinterpret<u32>(f);
-  if (f < 0) return u == 0x80000000 ? reinterpret<f32>(1) : reinterpret<f32>(u - 1);
-  if (f == 0) return reinterpret<f32>(1);
-  return reinterpret<f32>(u + 1);
-}
-export function sk_f32_down(v: f64): f32 {
-  const f = <f32>v;
-  return <f64>f > v ? f32_below(f) : f;
-}
-export function sk_f32_up(v: f64): f32 {
-  const f = <f32>v;
-  return <f64>f < v ? f32_above(f) : f;
-}
+// Outward rounding as in C: v moved by |v|·2^-22 + 2^-140 before rounding to nearest.
+const ULP22: f64 = reinterpret<f64>(<u64>(1023 - 22) << 52);
+const TINY: f64 = reinterpret<f64>(<u64>(1023 - 140) << 52);
+export function sk_f32_down(v: f64): f32 { return <f32>(v - (Math.abs(v) * ULP22 + TINY)); }
+export function sk_f32_up(v: f64): f32 { return <f32>(v + (Math.abs(v) * ULP22 + TINY)); }
 
 /** lo, hi: 3 f32 each. */
 export function obb_aabb(f: usize, lo: usize, hi: usize): void {
