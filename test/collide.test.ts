@@ -365,6 +365,15 @@ eachBackend('collide', (backend) => {
       for (const margin of [0, 1e-3]) expect(pairList(sk.collide.pairs(P, { margin }))).toEqual(overlapAll(P, margin));
     });
 
+    it('an absurd margin (1e300: AABBs overflow float32 to ±Infinity) makes every pair overlap, on either path', () => {
+      for (const n of [30, 200]) {
+        const b = scene(r, n), all: number[] = [];
+        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(i, j);
+        expect(pairList(sk.collide.pairs(b, { margin: 1e300 }))).toEqual(all);
+        expect(Array.from(sk.collide.fits(b.subarray(0, 10), b.subarray(10), { margin: 1e300 }))).toEqual([0]);
+      }
+    });
+
     it('more than maxPairs pairs is a RangeError, never a truncated list', () => {
       const same = new Float32Array(10 * 2000);
       for (let i = 0; i < 2000; i++) same.set(box([0, 0, 0], [1, 1, 1]), 10 * i);
@@ -615,3 +624,20 @@ describe('the collide backend boundary checks again (calls that bypass the TypeS
   }
 });
 
+
+describe('collide backends agree', () => {
+  const avail = sk.backends().filter((b) => b.available).map((b) => b.backend);
+  it(`pairs, pairsBatched, overlap and fits give identical results on ${avail.join(', ')}`, () => {
+    const r = rng(SEED + 99);
+    const b = scene(r, 20_000, { perBox: 3 }), mixed = scene(r, 3000, { lo: 0.01, hi: 5, perBox: 1 });
+    const { boxes: bb, offsets } = batchOf([scene(r, 3), scene(r, 32), scene(r, 500), scene(r, 0)]);
+    const [a, c] = nearPairs(r, 5000);
+    const results = avail.map((name) => {
+      sk.setBackend(name);
+      return [sk.collide.pairs(b, { margin: 0.01 }), sk.collide.pairs(mixed), sk.collide.pairsBatched(bb, offsets),
+        sk.collide.overlap(a, c), sk.collide.fits(a, c.subarray(0, 10 * 50))];
+    });
+    sk.setBackend('auto');
+    for (const x of results.slice(1)) expect(x).toEqual(results[0]);
+  });
+});

@@ -241,10 +241,13 @@ SK_HD void grid_frame(const collide_grid& g, size_t p, obb_frame* f) {
   for (int k = 0; k < 9; ++k) f->r[k] = g.rot[9 * p + k];
 }
 
-// Finest-level integer coordinate of x ≥ origin (clamped to the grid).
+// Finest-level integer coordinate of x ≥ origin, clamped to [0, last]. Truncation is floor for
+// v ≥ 0; NaN (an infinite AABB from an absurd margin: inf − inf) maps to 0, so such a scene
+// degrades to one cell instead of an undefined conversion.
 SK_HD int64_t grid_coord(float x, float origin, double inv, int64_t last) {
-  const int64_t c = (int64_t)(((double)x - (double)origin) * inv);  // ≥ 0, so truncation = floor
-  return c < last ? c : last;
+  const double v = ((double)x - (double)origin) * inv;
+  if (!(v >= 0.0)) return 0;
+  return v < (double)last ? (int64_t)v : last;
 }
 
 // Extent of a set of boxes: union of their AABBs, largest and smallest positive AABB extent.

@@ -173,8 +173,9 @@ const gHints: usize = memory.data(kGridMaxLevels * 9 * 4);
 @inline function ldexp(x: f64, k: i32): f64 { return x * reinterpret<f64>(<u64>(1023 + k) << 52); }
 
 export function grid_coord(x: f32, origin: f32, scale: f64, last: i64): i64 {
-  const c = <i64>((<f64>x - <f64>origin) * scale);
-  return c < last ? c : last;
+  const v = (<f64>x - <f64>origin) * scale;
+  if (!(v >= 0)) return 0;  // NaN from an infinite AABB (inf − inf): one cell, not a trap
+  return v < <f64>last ? <i64>v : last;
 }
 
 // Pair output: lexicographic keys at emitPtr, up to emitCap of them; emitCount counts them all.
