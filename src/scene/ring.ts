@@ -1,5 +1,6 @@
 // The camera ring: `count` cameras evenly on a horizontal circle, all looking at one target.
 import { describe as describeValue, finite, integer } from '../validate.js';
+import { lookAt } from '../camera.js';
 
 /** A ring camera: OpenCV pinhole (x right, y down, z forward), world-to-camera x_c = R·x_w + t. */
 export interface RingCamera {
@@ -46,30 +47,6 @@ export function sincosd(deg: number): [number, number] {
     case 2: return [-s, -c];
     default: return [-c, s];
   }
-}
-
-/**
- * World-to-camera {R, t} of cameras at `eye` looking at `target` with world `up` — the one place
- * the ring meets sk.camera.lookAt. Float32Array [N, 3] each (target and up broadcast).
- */
-function lookAt(eye: Float32Array, target: Float32Array, up: Float32Array): { R: Float32Array; t: Float32Array } {
-  // TEMPORARY stand-in until sk.camera.lookAt lands: rows right, down, forward (OpenCV).
-  const n = eye.length / 3, R = new Float32Array(9 * n), t = new Float32Array(3 * n);
-  const unit = (v: number[]): number[] => { const l = Math.hypot(v[0], v[1], v[2]); return v.map((x) => x / l); };
-  const cross = (a: number[], b: number[]): number[] => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-  for (let i = 0; i < n; i++) {
-    const e = [eye[3 * i], eye[3 * i + 1], eye[3 * i + 2]];
-    const ti = target.length === 3 ? 0 : i;
-    const f = unit([target[3 * ti] - e[0], target[3 * ti + 1] - e[1], target[3 * ti + 2] - e[2]]);
-    const r = unit(cross(f, [up[0], up[1], up[2]]));
-    const d = cross(f, r);
-    const rows = [r, d, f];
-    for (let a = 0; a < 3; a++) {
-      for (let b = 0; b < 3; b++) R[9 * i + 3 * a + b] = rows[a][b];
-      t[3 * i + a] = -(rows[a][0] * e[0] + rows[a][1] * e[1] + rows[a][2] * e[2]);
-    }
-  }
-  return { R, t };
 }
 
 function vec(v: unknown, n: number, name: string, what: string): number[] {
