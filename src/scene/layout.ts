@@ -99,6 +99,8 @@ export function choose(objects: number | readonly string[], cat: readonly Catalo
       if (!c) throw new RangeError(`Expected a category of the catalog for \`objects[${i}]\` but received '${String(name)}'`);
       return c;
     });
+    const dup = objects.find((name, i) => objects.indexOf(name) !== i);
+    if (dup !== undefined) throw new RangeError(`Expected distinct categories in \`objects\` but '${dup}' repeats`);
     if (!chosen.some((c) => c.kind !== 'none')) throw new RangeError('Expected at least one directional (\'directed\' or \'used\') category in `objects`');
     return chosen;
   }
