@@ -110,20 +110,28 @@ const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);
  * come from the viewer object (a 'used' object speaks through its user); absolute from the camera.
  */
 interface Perspective { lead: string; self: Anchor; twelve: string; would: boolean }
+const perspectiveCache = new WeakMap<PlacedObject, Perspective[]>();
 function relativePerspectives(v: PlacedObject): Perspective[] {
-  const V = `the ${v.name}`;
-  const list: Perspective[] = [
-    { lead: `from ${V}'s point of view`, self: the(v, true), twelve: `taking the direction ${V} faces as 12 o'clock`, would: false },
-    { lead: `seen from ${V}'s perspective`, self: the(v, true), twelve: `with ${V} facing 12 o'clock`, would: false },
-  ];
+  let list = perspectiveCache.get(v);
+  if (list) return list;
   if (v.kind === 'used' && v.use) {
-    list.push(
-      { lead: `for someone ${v.use}`, self: THEM, twelve: `for someone ${v.use}, facing 12 o'clock`, would: false },
+    // A 'used' object's front is the way its user faces, so it speaks only through its user:
+    // perspective clause + main-object clause ("for someone" + "sitting on the chair").
+    const U = `someone ${v.use}`;
+    list = [
+      { lead: `for ${U}`, self: THEM, twelve: `for ${U}, facing 12 o'clock`, would: false },
+      { lead: `from the perspective of ${U}`, self: THEM, twelve: `taking the direction ${U} faces as 12 o'clock`, would: false },
       { lead: `if you were ${v.use}`, self: YOU, twelve: `if you were ${v.use}, facing 12 o'clock`, would: true },
-    );
+    ];
   } else {
-    list.push({ lead: `if you were ${V}`, self: YOU, twelve: `if you were ${V}, facing 12 o'clock`, would: true });
+    const V = `the ${v.name}`;
+    list = [
+      { lead: `from ${V}'s point of view`, self: the(v, true), twelve: `taking the direction ${V} faces as 12 o'clock`, would: false },
+      { lead: `seen from ${V}'s perspective`, self: the(v, true), twelve: `with ${V} facing 12 o'clock`, would: false },
+      { lead: `if you were ${V}`, self: YOU, twelve: `if you were ${V}, facing 12 o'clock`, would: true },
+    ];
   }
+  perspectiveCache.set(v, list);
   return list;
 }
 function absolutePerspectives({ front, frame }: Group['convention'], r: PlacedObject): Perspective[] {
