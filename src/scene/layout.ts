@@ -1,5 +1,6 @@
 // Scene layout: seeded rejection sampling of 2–3 (or more) objects on the floor of a rectangular
 // region, with at least one directional object and no two boxes closer than `margin`.
+import * as collide from '../collide.js';
 import { catalog as builtin, checkCatalog, displayName, type CatalogEntry } from './catalog.js';
 import type { Kind } from './relations.js';
 import { Rng } from './random.js';
@@ -57,26 +58,7 @@ export function boxOf(o: Pick<PlacedObject, 'position' | 'yaw' | 'size'>, out: F
  * `margin` clearance). The one place layout touches collision.
  */
 function fits(candidates: Float32Array, placed: Float32Array, margin: number): Uint8Array {
-  // TEMPORARY stand-in until sk.collide lands: separating axes of boxes turned about z only.
-  const m = candidates.length / 10, n = placed.length / 10, out = new Uint8Array(m);
-  const sep = (a: Float32Array, i: number, b: Float32Array, j: number): boolean => {
-    if (Math.abs(a[i + 2] - b[j + 2]) - a[i + 5] - b[j + 5] > margin) return true;
-    const ang = (q: Float32Array, k: number): number => 2 * Math.atan2(q[k + 8], q[k + 9]);
-    const ta = ang(a, i), tb = ang(b, j), dx = b[j] - a[i], dy = b[j + 1] - a[i + 1];
-    for (const t of [ta, ta + Math.PI / 2, tb, tb + Math.PI / 2]) {
-      const ux = Math.cos(t), uy = Math.sin(t);
-      const ra = a[i + 3] * Math.abs(Math.cos(t - ta)) + a[i + 4] * Math.abs(Math.sin(t - ta));
-      const rb = b[j + 3] * Math.abs(Math.cos(t - tb)) + b[j + 4] * Math.abs(Math.sin(t - tb));
-      if (Math.abs(dx * ux + dy * uy) - ra - rb > margin) return true;
-    }
-    return false;
-  };
-  for (let c = 0; c < m; c++) {
-    let ok = 1;
-    for (let p = 0; p < n && ok; p++) if (!sep(candidates, 10 * c, placed, 10 * p)) ok = 0;
-    out[c] = ok;
-  }
-  return out;
+  return collide.fits(candidates, placed, { margin });
 }
 
 function checkRegion(v: unknown): [number, number, number, number] {
