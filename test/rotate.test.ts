@@ -138,7 +138,7 @@ describe('spatialkit rotate', () => {
 
   it('bad flags: exit 2 with a sentence naming the flag', async () => {
     const cases: [string[], RegExp][] = [
-      [['--groups=-1'], /--groups expects an integer ≥ 0 but received '-1'/],
+      [['--groups', '-1'], /--groups expects an integer ≥ 0 but received '-1'/],
       [['--shard', '3/3'], /--shard expects i\/n with 0 ≤ i < n but received '3\/3'/],
       [['--rays', '64'], /--rays expects HxW, e\.g\. 64x64 but received '64'/],
       [['--front', 'up'], /--front expects 'far' or 'near' but received 'up'/],

@@ -136,11 +136,21 @@ class Progress {
   end(): void { if (this.on) process.stderr.write('\n'); }
 }
 
+/** `--region -3,-3,3,3` → `--region=-3,-3,3,3`: values may start with a minus sign. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], next = argv[i + 1];
+    if (/^--[a-z]+$/.test(a) && next !== undefined && /^-[\d.]/.test(next)) { out.push(`${a}=${next}`); i++; } else out.push(a);
+  }
+  return out;
+}
+
 export async function run(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: argv, allowPositionals: false, strict: true, options: {
+      args: joinNegativeValues(argv), allowPositionals: false, strict: true, options: {
         groups: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, merge: { type: 'string' },
         objects: { type: 'string' }, region: { type: 'string' }, margin: { type: 'string' }, catalog: { type: 'string' },
         cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
@@ -150,7 +160,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     }));
   } catch (e) {
-    console.error(`spatialkit rotate: ${(e as Error).message}\n\n${USAGE}`);
+    console.error(`spatialkit rotate: ${(e as Error).message}\nRun \`spatialkit rotate --help\` for the options.`);
     return 2;
   }
   if (values.help) { console.log(USAGE); return 0; }
