@@ -45,7 +45,8 @@ describe('spatialkit rotate', () => {
 
   it('records: one scene per group with cameras, one image per camera and subgroup, QA in the shared schema', async () => {
     const dir = path.join(tmp, 'schema');
-    expect((await rotate('--groups', '6', '--seed', '3', '--out', dir, '--quiet')).code).toBe(0);
+    // (--region repeats the default: values may start with a minus sign.)
+    expect((await rotate('--groups', '6', '--seed', '3', '--out', dir, '--region', '-3,-3,3,3', '--quiet')).code).toBe(0);
     const lines = (f: string): Record<string, unknown>[] => read(dir, f).toString().trimEnd().split('\n').map((l) => JSON.parse(l));
     const scenes = lines('scenes.jsonl'), images = lines('images.jsonl'), qa = lines('qa.jsonl'), sdg = lines('sdg.jsonl');
     expect(scenes).toHaveLength(6);
