@@ -1,0 +1,160 @@
+// CPU driver for camera ray maps: multiversioned row loops over native/kernels/camera.h, rows
+// split over the thread pool. Layout and channel order are template parameters so every store
+// offset is a constant and the column loop vectorizes.
+#include "kernels/camera.h"
+
+#include <string.h>
+
+#include <vector>
+
+#include "cpu/loop.h"
+#include "drivers/camera.h"
+
+namespace {
+
+// Columns [u0, u0 + w) of one row into channel planes q0..q5 at [0, w) (q3..q5 unused for ORDER_D). The planes
+// are separate restrict pointers: without that the compiler must assume plane k + 1 may overlap
+// plane k and gives up vectorizing the six store streams.
+template <int Order>
+SK_INLINE void ray_planes(const float* c, float y, float pc, int32_t u0, int32_t w, float* __restrict q0, float* __restrict q1,
+                          float* __restrict q2, float* __restrict q3, float* __restrict q4, float* __restrict q5) {
+  for (int32_t u = 0; u < w; ++u) {
+    float d[3], m[3];
+    camera_ray(c, (float)(u0 + u) + pc, y, d, m);
+    const float* a = Order == ORDER_MD ? m : d;  // channels 0..2
+    const float* b = Order == ORDER_MD ? d : m;  // channels 3..5
+    q0[u] = a[0]; q1[u] = a[1]; q2[u] = a[2];
+    if (Order != ORDER_D) { q3[u] = b[0]; q4[u] = b[1]; q5[u] = b[2]; }
+  }
+}
+
+// Rows [r0, r1) of the flattened [n·h] row index. 'chw' writes the planes directly; 'hwc' computes
+// a tile of kTile pixels into planes on the stack, then interleaves them (measured: ~4× faster
+// than storing each pixel's channels at stride C from the ray loop, which vectorizes poorly).
+constexpr int32_t kTile = 64;
+template <int Layout, int Order>
+SK_INLINE size_t map_rows_t(const float* consts, size_t h, size_t w, float pc, float* out, size_t r0, size_t r1) {
+  constexpr size_t ch = Order == ORDER_D ? 3 : 6;
+  const int32_t wi = (int32_t)w;  // w ≤ 2^22 (checked by the glue): exact as int32 and float
+  for (size_t r = r0; r < r1; ++r) {
+    const size_t n = r / h, v = r - n * h;
+    float c[CAMERA_CONSTS];  // a local copy: stores to `out` cannot alias it, so it stays in registers
+    for (int k = 0; k < CAMERA_CONSTS; ++k) c[k] = consts[CAMERA_CONSTS * n + k];
+    const float y = (float)v + pc;
+    if (Layout == LAYOUT_CHW) {
+      const size_t hw = h * w;
+      float* o = out + ch * hw * n + v * w;
+      float* o3 = Order == ORDER_D ? o : o + 3 * hw;  // unused for ORDER_D; keep in bounds
+      ray_planes<Order>(c, y, pc, 0, wi, o, o + hw, o + 2 * hw, o3, o3 + hw, o3 + 2 * hw);
+    } else {
+      alignas(64) float t[6][kTile];
+      float* o = out + ch * w * r;
+      for (int32_t u0 = 0; u0 < wi; u0 += kTile) {
+        const int32_t e = wi - u0 < kTile ? wi - u0 : kTile;
+        ray_planes<Order>(c, y, pc, u0, kTile, t[0], t[1], t[2], t[3], t[4], t[5]);
+        float* p = o + ch * (size_t)u0;
+        for (int32_t j = 0; j < e; ++j)
+          for (size_t k = 0; k < ch; ++k) p[ch * j + k] = t[k][j];
+      }
+    }
+  }
+  return SIZE_MAX;
+}
+
+SK_INLINE size_t map_rows(const float* consts, size_t h, size_t w, float pc, int layout, int order, float* out,
+                          size_t r0, size_t r1) {
+  if (layout == LAYOUT_HWC) {
+    if (order == ORDER_MD) return map_rows_t<LAYOUT_HWC, ORDER_MD>(consts, h, w, pc, out, r0, r1);
+    if (order == ORDER_DM) return map_rows_t<LAYOUT_HWC, ORDER_DM>(consts, h, w, pc, out, r0, r1);
+    return map_rows_t<LAYOUT_HWC, ORDER_D>(consts, h, w, pc, out, r0, r1);
+  }
+  if (order == ORDER_MD) return map_rows_t<LAYOUT_CHW, ORDER_MD>(consts, h, w, pc, out, r0, r1);
+  if (order == ORDER_DM) return map_rows_t<LAYOUT_CHW, ORDER_DM>(consts, h, w, pc, out, r0, r1);
+  return map_rows_t<LAYOUT_CHW, ORDER_D>(consts, h, w, pc, out, r0, r1);
+}
+SK_MULTIVERSION(map_rows,
+                (const float* consts, size_t h, size_t w, float pc, int layout, int order, float* out, size_t r0,
+                 size_t r1),
+                (consts, h, w, pc, layout, order, out, r0, r1))
+
+template <int Order>
+SK_INLINE size_t points_t(const float* consts, bool cb, const float* pts, bool shared, size_t p, float* out, size_t s,
+                          size_t e) {
+  return sk::each(s, e, [&](size_t i) SK_LAMBDA {
+    camera_ray_point(consts, cb, pts, shared, p, i, Order, out);
+    return 0;
+  });
+}
+SK_INLINE size_t points(const float* consts, bool cb, const float* pts, bool shared, size_t p, int order, float* out,
+                        size_t s, size_t e) {
+  if (order == ORDER_MD) return points_t<ORDER_MD>(consts, cb, pts, shared, p, out, s, e);
+  if (order == ORDER_DM) return points_t<ORDER_DM>(consts, cb, pts, shared, p, out, s, e);
+  return points_t<ORDER_D>(consts, cb, pts, shared, p, out, s, e);
+}
+SK_MULTIVERSION(points,
+                (const float* consts, bool cb, const float* pts, bool shared, size_t p, int order, float* out, size_t s,
+                 size_t e),
+                (consts, cb, pts, shared, p, order, out, s, e))
+
+template <int Layout, int Order>
+SK_INLINE void moments_t(const float* map, size_t n, size_t v0, size_t v1, size_t h, size_t w, float pc, double* acc) {
+  camera_moments_rows(map, n, v0, v1, h, w, pc, Layout, Order, acc);
+}
+// Moments of blocks [b0, b1); block b covers rows [b·rows, …) of camera b / per_camera.
+SK_INLINE size_t moments_blocks(const float* map, size_t h, size_t w, float pc, int layout, int order, size_t rows,
+                                size_t per_camera, double* partial, size_t b0, size_t b1) {
+  for (size_t b = b0; b < b1; ++b) {
+    const size_t n = b / per_camera, v0 = (b - n * per_camera) * rows, v1 = v0 + rows < h ? v0 + rows : h;
+    double* acc = partial + CAMERA_MOMENTS * b;
+    for (int k = 0; k < CAMERA_MOMENTS; ++k) acc[k] = 0.0;
+    if (layout == LAYOUT_HWC) {
+      if (order == ORDER_MD) moments_t<LAYOUT_HWC, ORDER_MD>(map, n, v0, v1, h, w, pc, acc);
+      else moments_t<LAYOUT_HWC, ORDER_DM>(map, n, v0, v1, h, w, pc, acc);
+    } else {
+      if (order == ORDER_MD) moments_t<LAYOUT_CHW, ORDER_MD>(map, n, v0, v1, h, w, pc, acc);
+      else moments_t<LAYOUT_CHW, ORDER_DM>(map, n, v0, v1, h, w, pc, acc);
+    }
+  }
+  return SIZE_MAX;
+}
+SK_MULTIVERSION(moments_blocks,
+                (const float* map, size_t h, size_t w, float pc, int layout, int order, size_t rows, size_t per_camera,
+                 double* partial, size_t b0, size_t b1),
+                (map, h, w, pc, layout, order, rows, per_camera, partial, b0, b1))
+
+// A ray costs a few times a quaternion op: split at ~8k rays per chunk.
+constexpr size_t kRayGrain = sk::kGrain / 4;
+}  // namespace
+
+namespace sk::cpu {
+
+void camera_ray_map(const float* consts, size_t n, size_t h, size_t w, float pc, int layout, int order, float* out) {
+  const size_t rows = n * h, grain = w >= kRayGrain ? 1 : kRayGrain / w;
+  parallel_for(rows, grain, [&](size_t s, size_t e) {
+    return SK_DISPATCH(map_rows)(consts, h, w, pc, layout, order, out, s, e);
+  });
+}
+
+void camera_rays(const float* consts, bool cb, const float* pts, bool shared, size_t p, size_t count, int order,
+                 float* out) {
+  parallel_for(count, kRayGrain, [&](size_t s, size_t e) {
+    return SK_DISPATCH(points)(consts, cb, pts, shared, p, order, out, s, e);
+  });
+}
+
+void camera_moments(const float* map, size_t n, size_t h, size_t w, float pc, int layout, int order, double* out) {
+  // Fixed blocks of ~4k rays, summed in block order: the result does not depend on the thread count.
+  const size_t rows = w >= 4096 ? 1 : 4096 / w, per_camera = (h + rows - 1) / rows, blocks = n * per_camera;
+  std::vector<double> partial(CAMERA_MOMENTS * blocks);
+  parallel_for(blocks, kRayGrain / (rows * w) + 1, [&](size_t s, size_t e) {
+    return SK_DISPATCH(moments_blocks)(map, h, w, pc, layout, order, rows, per_camera, partial.data(), s, e);
+  });
+  for (size_t c = 0; c < n; ++c) {
+    double* o = out + CAMERA_MOMENTS * c;
+    for (int k = 0; k < CAMERA_MOMENTS; ++k) o[k] = 0.0;
+    for (size_t b = c * per_camera; b < (c + 1) * per_camera; ++b)
+      for (int k = 0; k < CAMERA_MOMENTS; ++k) o[k] += partial[CAMERA_MOMENTS * b + k];
+  }
+}
+
+}  // namespace sk::cpu
