@@ -1,6 +1,7 @@
 // sk.camera against float64 oracles written here (not the code under test).
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import * as sk from 'spatialkit';
 import { eachBackend, rng, SEED, uniform, worst } from './helpers.js';
 
@@ -354,8 +355,9 @@ eachBackend('camera', (backend) => {
       const map = sk.camera.rayMap(cams, { height: h, width: w });
       const scaled = map.map((x, k) => x * (1 + ((k / 6) | 0) % 7));
       const [a] = sk.camera.fromRays(map, { height: h, width: w }), [b] = sk.camera.fromRays(scaled, { height: h, width: w });
-      expectClose(b.K, a.K, 0, 1e-7);
-      expectClose(b.t, a.t, 1e-7, 1e-6);
+      // Scaling in float32 rounds each value once (≈ 6e-8 relative): the fit moves by less than that.
+      expect(relErr(b.K, a.K)).toBeLessThanOrEqual(1e-7);
+      expect(relErr(b.t, a.t)).toBeLessThanOrEqual(1e-7);
     });
   });
 
@@ -582,4 +584,28 @@ describe('the backend boundary checks again (calls that bypass the TypeScript la
       expect(() => k.rays(c, d, true, 'md', new Float32Array(0))).toThrow(TypeError);
     });
   }
+});
+
+describe.skipIf(!sk.backends().find((b) => b.backend === 'native')?.available)('native ISA levels', () => {
+  // Each level is fixed at load (SPATIALKIT_ISA), so each runs in a child process; with no
+  // contraction and IEEE sqrt/division every level must give the same bits.
+  const script = `
+const k = require('node-gyp-build')(process.cwd()).camera, h = require('crypto');
+const c = Float32Array.from({ length: 36 }, (_, i) => [0.002, 1e-5, -0.6, 0.0003, 0.0021, -0.4, 0.1, 0.05, 1, 1, -2, 3][i % 12] * (1 + i / 100));
+const hash = (a) => h.createHash('sha1').update(Buffer.from(a.buffer)).digest('hex');
+const out = {};
+for (const layout of ['hwc', 'chw']) for (const order of ['md', 'dm', 'd']) {
+  const o = new Float32Array(3 * 61 * 127 * (order === 'd' ? 3 : 6)); k.rayMap(c, 61, 127, 0.5, layout, order, o); out[layout + order] = hash(o);
+}
+const pts = Float32Array.from({ length: 2 * 3 * 999 }, (_, i) => (i * 7919) % 1000 / 7);
+const r = new Float32Array(3 * 999 * 6); k.rays(c, pts, false, 'md', r); out.rays = hash(r);
+const map = new Float32Array(3 * 61 * 127 * 6); k.rayMap(c, 61, 127, 0.5, 'hwc', 'md', map);
+const m = new Float64Array(90); k.moments(map, 3, 61, 127, 0.5, 'hwc', 'md', m); out.moments = hash(m);
+console.log(JSON.stringify(out));`;
+  const runWith = (isa: string): Record<string, string> =>
+    JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, SPATIALKIT_ISA: isa }, encoding: 'utf8' }));
+  it('baseline, AVX2 and AVX-512 builds of rayMap, rays and the fromRays sums give bit-identical results', () => {
+    const best = runWith('');
+    for (const isa of ['baseline', 'avx2']) expect(runWith(isa)).toEqual(best);
+  });
 });

@@ -81,7 +81,7 @@ template <int Order>
 SK_INLINE size_t points_t(const float* consts, bool cb, const float* pts, bool shared, size_t p, float* out, size_t s,
                           size_t e) {
   return sk::each(s, e, [&](size_t i) SK_LAMBDA {
-    camera_ray_point(consts, cb, pts, shared, p, i, Order, out);
+    camera_ray_point(consts, cb, pts, shared, p, i, Order, out + (Order == ORDER_D ? 3 : 6) * i);
     return 0;
   });
 }
@@ -143,18 +143,13 @@ void camera_rays(const float* consts, bool cb, const float* pts, bool shared, si
 }
 
 void camera_moments(const float* map, size_t n, size_t h, size_t w, float pc, int layout, int order, double* out) {
-  // Fixed blocks of ~4k rays, summed in block order: the result does not depend on the thread count.
-  const size_t rows = w >= 4096 ? 1 : 4096 / w, per_camera = (h + rows - 1) / rows, blocks = n * per_camera;
+  const size_t rows = camera_moments_block_rows(w), per_camera = (h + rows - 1) / rows, blocks = n * per_camera;
   std::vector<double> partial(CAMERA_MOMENTS * blocks);
   parallel_for(blocks, kRayGrain / (rows * w) + 1, [&](size_t s, size_t e) {
     return SK_DISPATCH(moments_blocks)(map, h, w, pc, layout, order, rows, per_camera, partial.data(), s, e);
   });
-  for (size_t c = 0; c < n; ++c) {
-    double* o = out + CAMERA_MOMENTS * c;
-    for (int k = 0; k < CAMERA_MOMENTS; ++k) o[k] = 0.0;
-    for (size_t b = c * per_camera; b < (c + 1) * per_camera; ++b)
-      for (int k = 0; k < CAMERA_MOMENTS; ++k) o[k] += partial[CAMERA_MOMENTS * b + k];
-  }
+  for (size_t c = 0; c < n; ++c)
+    camera_moments_merge(partial.data() + CAMERA_MOMENTS * per_camera * c, per_camera, out + CAMERA_MOMENTS * c);
 }
 
 }  // namespace sk::cpu

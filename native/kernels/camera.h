@@ -54,14 +54,14 @@ SK_HD void camera_ray_map_pixel(const float* consts, size_t i, size_t h, size_t 
   else camera_store(d, m, order, out + ch * hw * n + p, hw);
 }
 
-// Sample point i of rays(): camera i / P (or camera 0 when one camera broadcasts), point i, or
-// point i mod P when every camera shares the same P points.
+// Sample point i of rays(), written to o (its C floats): camera i / P (or camera 0 when one
+// camera broadcasts), point i, or point i mod P when every camera shares the same P points.
 SK_HD void camera_ray_point(const float* consts, bool consts_batch, const float* pts, bool shared, size_t p, size_t i,
-                            int order, float* out) {
+                            int order, float* o) {
   const size_t n = consts_batch ? i / p : 0, k = shared ? i % p : i;
   float d[3], m[3];
   camera_ray(consts + CAMERA_CONSTS * n, pts[2 * k], pts[2 * k + 1], d, m);
-  camera_store(d, m, order, out + (size_t)camera_channels(order) * i, 1);
+  camera_store(d, m, order, o, 1);
 }
 
 // Moments of one ray for fromRays (float64). (x, y) are the pixel's sample point in normalised
@@ -102,6 +102,10 @@ SK_HD size_t camera_map_offset(size_t n, size_t v, size_t u, size_t h, size_t w,
   return layout == LAYOUT_HWC ? ch * (n * hw + v * w + u) : ch * hw * n + v * w + u;
 }
 
+// fromRays sums are formed per block of this many rows, then added block by block in order, on
+// every backend: the result is then the same bits whatever the thread count or device.
+SK_HD size_t camera_moments_block_rows(size_t w) { return w >= 4096 ? 1 : 4096 / w; }
+
 // Adds the moments of rows [v0, v1) of camera n to acc (the caller zeroes acc; blocks are fixed
 // by the caller and merged in order, so the sums do not depend on the thread count).
 SK_HD void camera_moments_rows(const float* map, size_t n, size_t v0, size_t v1, size_t h, size_t w, float pc,
@@ -117,4 +121,11 @@ SK_HD void camera_moments_rows(const float* map, size_t n, size_t v0, size_t v1,
       camera_moments_add(d, m, ((double)u + pc - cx) / s, y, acc);
     }
   }
+}
+
+// Sums the block partials of one camera (blocks consecutive, in row order) into out[30].
+SK_HD void camera_moments_merge(const double* partial, size_t blocks, double* out) {
+  for (int k = 0; k < CAMERA_MOMENTS; ++k) out[k] = 0.0;
+  for (size_t b = 0; b < blocks; ++b)
+    for (int k = 0; k < CAMERA_MOMENTS; ++k) out[k] += partial[CAMERA_MOMENTS * b + k];
 }
