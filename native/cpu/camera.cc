@@ -28,9 +28,50 @@ SK_INLINE void ray_planes(const float* c, float y, float pc, int32_t u0, int32_t
   }
 }
 
+// 4-float vectors for the 'hwc' interleave (GCC/Clang vector extensions; each ISA build lowers
+// them to its own shuffles).
+typedef float v4 __attribute__((vector_size(16)));
+SK_INLINE v4 ld4(const float* p) { v4 v; memcpy(&v, p, 16); return v; }
+SK_INLINE void st4(float* p, v4 v) { memcpy(p, &v, 16); }
+#define SK_SHUF(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+
+// Channel planes t[0..C) (kTile floats each) → `e` interleaved rays of C floats at p. Four rays
+// at a time as explicit shuffles (a 4×4 transpose plus pairs for C = 6, the 3-way zip for C = 3):
+// measured 1.5× faster than the compiler's own lowering of the strided stores.
+template <size_t C, size_t T>
+SK_INLINE void interleave(const float (&t)[6][T], int32_t e, float* p) {
+  int32_t j = 0;
+  for (; j + 4 <= e; j += 4, p += 4 * C) {
+    const v4 a = ld4(&t[0][j]), b = ld4(&t[1][j]), c = ld4(&t[2][j]);
+    if (C == 3) {  // x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3
+      const v4 ab01 = SK_SHUF(a, b, 0, 4, 1, 5), ca01 = SK_SHUF(c, a, 0, 4, 1, 5);
+      const v4 bc01 = SK_SHUF(b, c, 0, 4, 1, 5), ab23 = SK_SHUF(a, b, 2, 6, 3, 7);
+      const v4 ca23 = SK_SHUF(c, a, 2, 6, 3, 7), bc23 = SK_SHUF(b, c, 2, 6, 3, 7);
+      st4(p, SK_SHUF(ab01, ca01, 0, 1, 4, 7));
+      st4(p + 4, SK_SHUF(bc01, ab23, 2, 3, 4, 5));
+      st4(p + 8, SK_SHUF(ca23, bc23, 0, 3, 6, 7));
+    } else {
+      const v4 d = ld4(&t[3][j]), f = ld4(&t[4][j]), g = ld4(&t[5][j]);
+      const v4 ab01 = SK_SHUF(a, b, 0, 4, 1, 5), ab23 = SK_SHUF(a, b, 2, 6, 3, 7);
+      const v4 cd01 = SK_SHUF(c, d, 0, 4, 1, 5), cd23 = SK_SHUF(c, d, 2, 6, 3, 7);
+      const v4 p0 = SK_SHUF(ab01, cd01, 0, 1, 4, 5), p1 = SK_SHUF(ab01, cd01, 2, 3, 6, 7);
+      const v4 p2 = SK_SHUF(ab23, cd23, 0, 1, 4, 5), p3 = SK_SHUF(ab23, cd23, 2, 3, 6, 7);
+      const v4 q01 = SK_SHUF(f, g, 0, 4, 1, 5), q23 = SK_SHUF(f, g, 2, 6, 3, 7);
+      st4(p, p0);
+      st4(p + 4, SK_SHUF(q01, p1, 0, 1, 4, 5));
+      st4(p + 8, SK_SHUF(p1, q01, 2, 3, 6, 7));
+      st4(p + 12, p2);
+      st4(p + 16, SK_SHUF(q23, p3, 0, 1, 4, 5));
+      st4(p + 20, SK_SHUF(p3, q23, 2, 3, 6, 7));
+    }
+  }
+  for (int32_t k = 0; j < e; ++j, ++k)
+    for (size_t c = 0; c < C; ++c) p[C * k + c] = t[c][j];
+}
+
 // Rows [r0, r1) of the flattened [n·h] row index. 'chw' writes the planes directly; 'hwc' computes
-// a tile of kTile pixels into planes on the stack, then interleaves them (measured: ~4× faster
-// than storing each pixel's channels at stride C from the ray loop, which vectorizes poorly).
+// a tile of kTile rays into planes on the stack, then interleaves them (storing each ray's
+// channels at stride C straight from the ray loop vectorizes poorly: measured 2–3× slower).
 constexpr int32_t kTile = 64;
 template <int Layout, int Order>
 SK_INLINE size_t map_rows_t(const float* consts, size_t h, size_t w, float pc, float* out, size_t r0, size_t r1) {
@@ -52,9 +93,7 @@ SK_INLINE size_t map_rows_t(const float* consts, size_t h, size_t w, float pc, f
       for (int32_t u0 = 0; u0 < wi; u0 += kTile) {
         const int32_t e = wi - u0 < kTile ? wi - u0 : kTile;
         ray_planes<Order>(c, y, pc, u0, kTile, t[0], t[1], t[2], t[3], t[4], t[5]);
-        float* p = o + ch * (size_t)u0;
-        for (int32_t j = 0; j < e; ++j)
-          for (size_t k = 0; k < ch; ++k) p[ch * j + k] = t[k][j];
+        interleave<ch>(t, e, o + ch * (size_t)u0);
       }
     }
   }
