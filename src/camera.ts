@@ -11,7 +11,7 @@
  */
 import { active } from './backend/index.js';
 import type { CameraModule, Layout, Order } from './backend/camera-types.js';
-import { batch, choice, describe, f32, finite, integer, output, withCallerStack } from './validate.js';
+import { batch, choice, describe, f32, finite, integer, output, unalias, withCallerStack } from './validate.js';
 
 export type { Layout, Order } from './backend/camera-types.js';
 /** Extrinsics `{R: [N, 9], t: [N, 3]}`, world-to-camera (x_cam = R·x_world + t). */
@@ -109,7 +109,7 @@ const allFinite = (a: ArrayLike<number>, o: number, len: number): boolean => {
 };
 
 /** Inverse of a row-major 3×3 (float64, adjugate / determinant); null when singular or non-finite. */
-export function inverse3(a: ArrayLike<number>, o = 0): Float64Array | null {
+function inverse3(a: ArrayLike<number>, o = 0): Float64Array | null {
   const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => a[o + k]);
   const c0 = a4 * a8 - a5 * a7, c1 = a5 * a6 - a3 * a8, c2 = a3 * a7 - a4 * a6;
   const det = a0 * c0 + a1 * c1 + a2 * c2;
@@ -276,7 +276,9 @@ function prepRays(cameras: Cameras, points: Float32Array, opts?: RaysOptions): {
     throw new RangeError(`Expected \`points\` to hold P points for each of the ${n} cameras but received ${q} points`);
   }
   const out = output(Float32Array, o.out, count, channelsOf(order), 'rays');
-  return { args: [consts, points, shared, order, out], out };
+  // A point is read before its ray is written, but a ray (C floats) is wider than a point (2):
+  // an `out` overlapping `points` would overwrite points not yet read.
+  return { args: [consts, unalias(points, out), shared, order, out], out };
 }
 
 /**
@@ -314,7 +316,7 @@ export interface FromRaysOptions {
 }
 
 /** Eigen-decomposition of a symmetric n×n matrix (cyclic Jacobi, float64): ascending values, vectors as columns. */
-export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const A = Float64Array.from(a), V = new Float64Array(n * n);
   for (let i = 0; i < n; i++) V[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {

@@ -277,6 +277,19 @@ eachBackend('camera', (backend) => {
       }
     });
 
+    it('out may overlap points (the points are read first); inputs are left unchanged otherwise', () => {
+      const cams = randomCameras(r, 1, 20, 20), p = 50, pts = uniform(r, 2 * p, 0, 20);
+      const want = sk.camera.rays(cams, pts);
+      const buf = new Float32Array(6 * p);
+      buf.set(pts);
+      expect(sameBits(sk.camera.rays(cams, buf.subarray(0, 2 * p), { out: buf }), want)).toBe(true);
+      const K0 = cams.K.slice(), pts0 = pts.slice();
+      sk.camera.rayMap(cams, { height: 5, width: 5 });
+      sk.camera.rays(cams, pts);
+      expect(cams.K).toEqual(K0);
+      expect(pts).toEqual(pts0);
+    });
+
     it('one camera broadcasts; length-1 K, R or t broadcast against the others; N = 0 gives empty', () => {
       const cams = randomCameras(r, 3, 10, 10);
       const K1 = cams.K.subarray(0, 9);
