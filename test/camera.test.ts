@@ -474,6 +474,37 @@ eachBackend('camera', (backend) => {
     });
   });
 
+  describe('properties (fast-check)', () => {
+    const f = (min: number, max: number) => fc.double({ min, max, noNaN: true });
+    const camArb = fc.record({
+      fx: f(20, 400), aspect: f(0.7, 1.4), skew: f(-20, 20), cx: f(-50, 100), cy: f(-50, 100),
+      q: fc.tuple(f(-1, 1), f(-1, 1), f(-1, 1), f(-1, 1)).filter((q) => Math.hypot(...q) > 0.1),
+      t: fc.tuple(f(-5, 5), f(-5, 5), f(-5, 5)),
+    }).map((c) => ({
+      K: Float32Array.of(c.fx, c.skew, c.cx, 0, c.fx * c.aspect, c.cy, 0, 0, 1),
+      R: Float32Array.from(quatMatrix(unit4(c.q))), t: Float32Array.from(c.t),
+    }));
+    it('fromRays(rayMap(c)) = c: K, R within 1e-5 relative, t within 1e-5·(1 + |t|), for any camera (principal point even outside the image)', () => {
+      fc.assert(fc.property(camArb, (cams) => {
+        const [rec] = sk.camera.fromRays(sk.camera.rayMap(cams, { height: 24, width: 32 }), { height: 24, width: 32 });
+        const c = camAt(cams, 0);
+        // Narrow views (f up to 400 px over 32 px) condition the K fit up to ~10× worse than 45°.
+        return relErr(rec.K, c.K) <= 1e-5 && relErr(rec.R, c.R) <= 1e-5 && worst(rec.t, c.t, 1e-5 * (1 + Math.hypot(...c.t))).ratio <= 1;
+      }), { seed: SEED, numRuns: 100 });
+    });
+    it('crop(K, {x, y}) maps equal the parent\'s sub-block for any integer offset', () => {
+      fc.assert(fc.property(camArb, fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 8 }), (cams, x, y) => {
+        const parent = sk.camera.rayMap(cams, { height: 16, width: 20 });
+        const child = sk.camera.rayMap({ ...cams, K: sk.camera.crop(cams.K, { x, y }) }, { height: 8, width: 8 });
+        const block = Float32Array.from({ length: child.length }, (_, k) => {
+          const c = k % 6, pix = (k - c) / 6, v = Math.floor(pix / 8), u = pix % 8;
+          return parent[((v + y) * 20 + u + x) * 6 + c];
+        });
+        return worst(child, block, 2e-5 * (1 + Math.hypot(...centerOf(camAt(cams, 0))))).ratio <= 1;
+      }), { seed: SEED, numRuns: 100 });
+    });
+  });
+
   describe('async twins', () => {
     it('give the same results as the sync calls', async () => {
       const cams = randomCameras(r, 3, 100, 120), opts = { height: 100, width: 120, layout: 'chw' as const, order: 'dm' as const };
