@@ -68,9 +68,11 @@ const SPLAT: usize = memory.data(192);
   v128.store(o, v128.shuffle<f32>(p3, q23, 2, 3, 6, 7), 80);
 }
 
-@inline function lanes_x(u: i32, pc: f32): v128 {
-  return add(f32x4.convert_i32x4_s(i32x4(u, u + 1, u + 2, u + 3)), splat(pc));
+/** x = (float)u + pc for the four lanes of column counter `u` (i32x4 [u, u+1, u+2, u+3]). */
+@inline function lanes_x(u: v128, pc: v128): v128 {
+  return add(f32x4.convert_i32x4_s(u), pc);
 }
+const LANES = i32x4(0, 1, 2, 3), FOUR = i32x4(4, 4, 4, 4);
 
 // ---- Drivers ------------------------------------------------------------------------------------
 // Pointers into linear memory; `consts` holds 12 floats per camera.
@@ -88,12 +90,15 @@ export function camera_ray_map_hwc(consts: usize, h: i32, w: i32, pc: f32, order
     const c = camera_splat(consts + <usize>(n * CAMERA_CONSTS * 4));
     const y = splat(<f32>v + pc);
     const o = out + <usize>(r - r0) * row;
+    const pcv = splat(pc);
+    let uv = LANES;
     for (let u = 0; u < full; u += 4) {
-      camera_ray(c, lanes_x(u, pc), y);
+      camera_ray(c, lanes_x(uv, pcv), y);
       camera_store(order, o + <usize>u * ch * 4);
+      uv = i32x4.add(uv, FOUR);
     }
     if (full < w) {
-      camera_ray(c, lanes_x(full, pc), y);
+      camera_ray(c, lanes_x(uv, pcv), y);
       camera_store(order, STAGE);
       memory.copy(o + <usize>full * ch * 4, STAGE, <usize>(w - full) * ch * 4);
     }
@@ -112,8 +117,11 @@ export function camera_ray_map_chw(consts: usize, n: i32, h: i32, w: i32, pc: f3
       const y = splat(<f32>v + pc);
       const o = base + <usize>v * <usize>w * 4;
       const f = first3(order), l = last3(order);
+      const pcv = splat(pc);
+      let uv = LANES;
       for (let u = 0; u < w; u += 4) {
-        camera_ray(c, lanes_x(u, pc), y);
+        camera_ray(c, lanes_x(uv, pcv), y);
+        uv = i32x4.add(uv, FOUR);
         const at = o + <usize>u * 4;
         if (u < full) {
           v128.store(at, v128.load(f)); v128.store(at + plane, v128.load(f, 16)); v128.store(at + 2 * plane, v128.load(f, 32));
