@@ -7,6 +7,8 @@ export {
   quat_from_axis_angle_batch, quat_from_euler_batch, quat_to_matrix_batch, quat_from_matrix_batch,
   quat_slerp_batch, quat_angle_batch, quat_random_batch, bad_input,
 } from './quat';
+export { camera_ray_map_hwc, camera_ray_map_chw, camera_rays_batch, camera_moments_batch } from './camera';
+export { metrics_histogram_batch, metrics_ne_grouped_batch } from './metrics';
 
 // ---- Heap -----------------------------------------------------------------------------------
 // Blocks laid end to end from the heap base to `top`, each a 16-byte header [payload bytes: u32,

@@ -19,10 +19,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendInfo, BackendModule } from '../types.js';
 import { quatKernels } from './quat.js';
+import { cameraKernels } from './camera.js';
+import { metricsKernels } from './metrics.js';
 
 /** Domain adapter tables: `<domain>: <domain>Kernels` from `./<domain>.js`. */
 const DOMAINS = {
   quat: quatKernels,
+  camera: cameraKernels,
+  metrics: metricsKernels,
 } satisfies Record<string, (rt: WasmRuntime) => object>;
 
 // ---- Typed arrays and how errors name values -----------------------------------------------------
