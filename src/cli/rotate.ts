@@ -13,6 +13,7 @@ import { svg } from '../scene/svg.js';
 import { checkCatalog, type CatalogEntry } from '../scene/catalog.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
+import * as camera from '../camera.js';
 
 export const describe = 'Generate ROTATE-style spatial-relation data: scenes, relations, captions, QA and SDG pairs';
 
@@ -95,26 +96,14 @@ function writeAtomic(file: string, data: string | Buffer): void {
   fs.renameSync(tmp, file);
 }
 
-/** Plücker ray maps [N, H, W, 6] (m = o × d, d) of the ring — the one place rotate meets sk.camera.rayMap. */
+/** Plücker ray maps [N, H, W, 6] (m = o × d, d) of the ring's cameras (sk.camera.rayMap, DESIGN §4). */
 function rayMaps(cams: RingCamera[], height: number, width: number): Float32Array {
-  // TEMPORARY stand-in until sk.camera.rayMap lands (DESIGN §4: pixel centres at +0.5, channels [m, d]).
-  const out = new Float32Array(cams.length * height * width * 6);
-  cams.forEach((c, n) => {
-    const { K, R, t } = c;
-    const o = [0, 1, 2].map((j) => -(R[j] * t[0] + R[3 + j] * t[1] + R[6 + j] * t[2]));
-    for (let v = 0; v < height; v++) {
-      for (let u = 0; u < width; u++) {
-        const x = (u + 0.5 - K[2]) / K[0], y = (v + 0.5 - K[5]) / K[4];
-        const d = [0, 1, 2].map((j) => R[j] * x + R[3 + j] * y + R[6 + j]);
-        const l = Math.hypot(d[0], d[1], d[2]);
-        for (let j = 0; j < 3; j++) d[j] /= l;
-        const at = (((n * height + v) * width) + u) * 6;
-        out[at] = o[1] * d[2] - o[2] * d[1]; out[at + 1] = o[2] * d[0] - o[0] * d[2]; out[at + 2] = o[0] * d[1] - o[1] * d[0];
-        out[at + 3] = d[0]; out[at + 4] = d[1]; out[at + 5] = d[2];
-      }
-    }
-  });
-  return out;
+  const flat = (k: 'K' | 'R' | 't'): Float32Array => {
+    const n = cams[0][k].length, a = new Float32Array(n * cams.length);
+    cams.forEach((c, i) => a.set(c[k], n * i));
+    return a;
+  };
+  return camera.rayMap({ K: flat('K'), R: flat('R'), t: flat('t') }, { height, width });
 }
 
 interface State { key: string; next: number; offsets: Record<Output, number>; counts: Counts }
