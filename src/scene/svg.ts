@@ -1,6 +1,6 @@
-// A top-down SVG of a group: object boxes, facing arrows (solid: subgroup 0, dashed: subgroup 1),
-// the camera ring with numbered cameras. Deterministic text (fixed decimals), no external assets.
-import type { Group } from './generate.js';
+// A top-down SVG of a group: object boxes on a 1 m grid, facing arrows (solid: subgroup 0, dashed: subgroup 1),
+// the camera ring (not to scale) with numbered cameras. Deterministic text (fixed decimals).
+import { groupId, type Group } from './generate.js';
 import { sincosd } from './ring.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
@@ -15,10 +15,11 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 export function svg(group: Group, opts: { size?: number } = {}): string {
   const size = opts.size ?? 480;
   const cams = group.cameras;
-  let reach = 1;
-  for (const c of cams) reach = Math.max(reach, Math.hypot(c.position[0], c.position[1]));
-  for (const o of group.objects) reach = Math.max(reach, Math.hypot(o.position[0], o.position[1]) + Math.hypot(o.size[0], o.size[1]) / 2);
-  const scale = size / (2 * reach * 1.12);
+  // Zoom to the objects (at least ±3 m); the ring is drawn just outside them, not to scale, so
+  // that small scenes stay readable next to a 10 m ring.
+  let reach = 3;
+  for (const o of group.objects) reach = Math.max(reach, Math.hypot(o.position[0], o.position[1]) + Math.hypot(o.size[0], o.size[1]) / 2 + 0.8);
+  const ringPx = size * 0.43, scale = (ringPx * 0.82) / reach;
   const f = (v: number): string => v.toFixed(2);
   const X = (x: number): string => f(size / 2 + x * scale);
   const Y = (y: number): string => f(size / 2 - y * scale);
@@ -28,16 +29,17 @@ export function svg(group: Group, opts: { size?: number } = {}): string {
     `<rect width="${size}" height="${size}" fill="#fff"/>`,
     `<defs><marker id="a" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="context-stroke"/></marker></defs>`,
   ];
-  if (cams.length) {
-    const r = Math.hypot(cams[0].position[0] - cams[0].target[0], cams[0].position[1] - cams[0].target[1]);
-    out.push(`<circle cx="${X(cams[0].target[0])}" cy="${Y(cams[0].target[1])}" r="${f(r * scale)}" fill="none" stroke="#bbb" stroke-dasharray="4 4"/>`);
+  // A 1 m grid over the zoomed area.
+  for (let k = -Math.floor(reach); k <= Math.floor(reach); k++) {
+    out.push(`<path d="M${X(k)} ${Y(-reach)}V${Y(reach)}M${X(-reach)} ${Y(k)}H${X(reach)}" stroke="#f0f0f0"/>`);
   }
+  if (cams.length) out.push(`<circle cx="${f(size / 2)}" cy="${f(size / 2)}" r="${f(ringPx)}" fill="none" stroke="#bbb" stroke-dasharray="4 4"/>`);
   cams.forEach((c, k) => {
-    const [px, py] = c.position;
-    const dx = c.target[0] - px, dy = c.target[1] - py, l = Math.hypot(dx, dy) || 1;
-    const tip = Math.min(1.2, l);
-    out.push(`<g><line x1="${X(px)}" y1="${Y(py)}" x2="${X(px + (dx / l) * tip)}" y2="${Y(py + (dy / l) * tip)}" stroke="#555" marker-end="url(#a)"/>` +
-      `<circle cx="${X(px)}" cy="${Y(py)}" r="9" fill="#eee" stroke="#555"/><text x="${X(px)}" y="${Y(py)}" dy="4" text-anchor="middle">${k}</text></g>`);
+    const dx = c.position[0] - c.target[0], dy = c.position[1] - c.target[1], l = Math.hypot(dx, dy) || 1;
+    const px = size / 2 + (ringPx * dx) / l, py = size / 2 - (ringPx * dy) / l;
+    const ax = px - (28 * dx) / l, ay = py + (28 * dy) / l;
+    out.push(`<g><line x1="${f(px)}" y1="${f(py)}" x2="${f(ax)}" y2="${f(ay)}" stroke="#555" marker-end="url(#a)"/>` +
+      `<circle cx="${f(px)}" cy="${f(py)}" r="9" fill="#eee" stroke="#555"/><text x="${f(px)}" y="${f(py)}" dy="4" text-anchor="middle">${k}</text></g>`);
   });
   group.objects.forEach((o, i) => {
     const color = COLORS[i % COLORS.length];
@@ -54,6 +56,6 @@ export function svg(group: Group, opts: { size?: number } = {}): string {
     }
     out.push(`<text x="${X(o.position[0])}" y="${Y(o.position[1])}" dy="-6" text-anchor="middle" fill="${color}">${i}: ${esc(o.name)} (${o.kind})</text>`);
   });
-  out.push(`<text x="6" y="${size - 8}" fill="#555">g${group.group} · solid arrow: subgroup 0, dashed: subgroup 1 (yaw + 180°) · +x right, +y up</text>`, '</svg>', '');
+  out.push(`<text x="6" y="${size - 8}" fill="#555">${groupId(group.group)} · 1 m grid · arrows: subgroup 0 solid, 1 dashed · ring not to scale</text>`, '</svg>', '');
   return out.join('\n');
 }
