@@ -2,6 +2,10 @@
 // small scratch area, then stream the token's H heads through it. The table costs O(D) sin/cos
 // per token, amortised over H·D values; the head loop is the memory-bound part and vectorizes
 // (multiversioned: AVX-512 / AVX2 / baseline). Tokens are split over the thread pool.
+// floor/floorf (angle reduction, sk_sincosf) vectorize only without trapping math (GCC 12 keeps the
+// scalar call otherwise); values are unchanged, only FP exception flags may differ.
+#pragma GCC optimize("no-trapping-math")
+
 #include <string.h>
 
 #include <vector>
@@ -12,7 +16,6 @@
 
 namespace {
 
-constexpr size_t kPad = 16;  // scratch margin (floats) on each side of a head copy
 
 // The first row an unmasked token uses whose position is not finite, or SIZE_MAX.
 size_t first_bad_row(const float* pos, size_t A, const uint8_t* mask, size_t T) {
@@ -27,48 +30,73 @@ size_t token_grain(size_t H, size_t D) { return sk::kGrain / (H * D + 1) + 1; }
 // ---------------- QuatRoPE ----------------
 
 struct QuatPlan {
-  const double* th;   // [3][S'] θ·scale per axis (S' = 1 when every segment has the same θ)
-  size_t S, Sd;       // segments, distinct segments (1 or S)
-  const int32_t* sel1;  // [3S]: element k's second input is x[k+1] (else x[k−2])
-  const int32_t* sel2;  // [3S]: element k's third input is x[k+2] (else x[k−1])
-  const int32_t* idx;   // [3S]: 9·s', where element k's segment matrix starts in the table
+  const double* th;  // [3][Sd]: θ_s times the axis scale, one array per axis
+  size_t S, Sd;      // segments, distinct segments (1 when every segment has the same θ, else S)
 };
 
-// Scratch (floats): 9·Sd matrices + 3·3S coefficients + D + 2·kPad head copy.
-size_t quat_scratch(size_t S, size_t D) { return 18 * S + D + 2 * kPad; }
+// Scratch (floats): 6·Sd sines/cosines + 9·S matrix entries (one array per entry) + one head.
+size_t quat_scratch(size_t S, size_t D) { return 6 * S + 9 * S + D + 32; }
+
+// The token's S matrices as nine arrays m_e[s], e < 9 (stride S).
+SK_INLINE void quat_table(const float* p, const QuatPlan& q, float* scratch, float* mat) {
+  const size_t S = q.S, Sd = q.Sd;
+  float* sn = scratch;  // [3][Sd]
+  float* cs = sn + 3 * Sd;
+  for (size_t a = 0; a < 3; ++a)
+    for (size_t s = 0; s < Sd; ++s) rope_angle(q.th[a * Sd + s], p[a], sn + a * Sd + s, cs + a * Sd + s);
+  for (size_t s = 0; s < Sd; ++s)
+    rope_quat_matrix(sn[s], cs[s], sn[Sd + s], cs[Sd + s], sn[2 * Sd + s], cs[2 * Sd + s], mat + s, S);
+  if (Sd < S)
+    for (size_t e = 0; e < 9; ++e)
+      for (size_t s = 1; s < S; ++s) mat[e * S + s] = mat[e * S];
+}
+
+// Runs f(in, out) over the first n values of one head: directly on float32 storage, through a
+// float copy for 16-bit storage (GCC 12 does not vectorize the conversions fused into a rotation).
+template <int DT, class F>
+SK_INLINE void via_float(const typename rope_store<DT>::T* xh, typename rope_store<DT>::T* oh, size_t n, float* buf,
+                         F&& f) {
+  using L = rope_store<DT>;
+  if constexpr (DT == ROPE_F32) {
+    f(xh, oh);
+  } else {
+    for (size_t k = 0; k < n; ++k) buf[k] = L::load(xh[k]);
+    f(buf, buf);
+    for (size_t k = 0; k < n; ++k) oh[k] = L::store(buf[k]);
+  }
+}
+
+// One head's S segments times their matrices (nine arrays m_e[s]). Each segment is read whole
+// before it is written, so oh may equal xh.
+SK_INLINE void quat_head(const float* xh, float* oh, const float* mat, size_t S) {
+  const float *m0 = mat, *m1 = m0 + S, *m2 = m1 + S, *m3 = m2 + S, *m4 = m3 + S, *m5 = m4 + S, *m6 = m5 + S,
+              *m7 = m6 + S, *m8 = m7 + S;
+#pragma GCC ivdep
+  for (size_t s = 0; s < S; ++s) {
+    const float a = xh[3 * s], b = xh[3 * s + 1], c = xh[3 * s + 2];
+    oh[3 * s] = rope_quat_apply(m0[s], m1[s], m2[s], a, b, c);
+    oh[3 * s + 1] = rope_quat_apply(m3[s], m4[s], m5[s], a, b, c);
+    oh[3 * s + 2] = rope_quat_apply(m6[s], m7[s], m8[s], a, b, c);
+  }
+}
 
 template <int DT>
 SK_INLINE void quat_token(const typename rope_store<DT>::T* x, const float* p, const QuatPlan& q, size_t H, size_t D,
                           typename rope_store<DT>::T* o, float* scratch) {
-  using L = rope_store<DT>;
-  const size_t S = q.S, Sd = q.Sd, n3 = 3 * S;
-  float* mat = scratch;          // [Sd][9]
-  float* c0 = mat + 9 * Sd;      // [3S] ×3
-  float* c1 = c0 + n3;
-  float* c2 = c1 + n3;
-  float* buf = c2 + n3 + kPad;   // head copy with kPad readable floats either side
-  for (size_t s = 0; s < Sd; ++s) {
-    const double th3[3] = {q.th[s], q.th[Sd + s], q.th[2 * Sd + s]};
-    rope_quat_matrix(p, th3, mat + 9 * s);
-  }
-  for (size_t k = 0; k < n3; ++k) {
-    const int r = (int)(k % 3);
-    rope_quat_coeffs(mat + q.idx[k], r, c0 + k, c1 + k, c2 + k);
-  }
-  const int32_t* sel1 = q.sel1;
-  const int32_t* sel2 = q.sel2;
+  const size_t S = q.S;
+  float* mat = scratch + 6 * q.Sd;
+  float* buf = mat + 9 * S;
+  quat_table(p, q, scratch, mat);
   for (size_t h = 0; h < H; ++h) {
-    const typename L::T* xh = x + h * D;
-    typename L::T* oh = o + h * D;
-    for (size_t k = 0; k < D; ++k) buf[k] = L::load(xh[k]);
-#pragma GCC ivdep
-    for (size_t k = 0; k < n3; ++k) {
-      const float a1 = sel1[k] ? buf[k + 1] : buf[k - 2];
-      const float a2 = sel2[k] ? buf[k + 2] : buf[k - 1];
-      oh[k] = L::store(rope_quat_apply(c0[k], c1[k], c2[k], buf[k], a1, a2));
-    }
-    if (oh != xh)
-      for (size_t k = n3; k < D; ++k) oh[k] = xh[k];  // D % 3 trailing values, bits unchanged
+    const typename rope_store<DT>::T* xh = x + h * D;
+    typename rope_store<DT>::T* oh = o + h * D;
+    // The D % 3 trailing values keep their bits: saved before, restored after the head is written
+    // (a 16-bit head goes through float whole, so its loops have no odd remainder).
+    typename rope_store<DT>::T tail[2] = {};
+    for (size_t k = 3 * S; k < D; ++k) tail[k - 3 * S] = xh[k];
+    via_float<DT>(xh, oh, DT == ROPE_F32 ? 3 * S : D, buf,
+                  [&](const float* a, float* b) SK_LAMBDA { quat_head(a, b, mat, S); });
+    for (size_t k = 3 * S; k < D; ++k) oh[k] = tail[k - 3 * S];
   }
 }
 
@@ -106,23 +134,25 @@ SK_MULTIVERSION(quat_range,
 // ---------------- IGRE ----------------
 
 template <int DT>
-SK_INLINE size_t igre_loop(const void* xv, const float* pos, const double* th, size_t S, const float* b,
-                           const uint8_t* mask, size_t T, size_t H, size_t D, void* ov, size_t s, size_t e) {
+SK_INLINE size_t igre_loop(const void* xv, const float* pos, const QuatPlan& q, const float* b, const uint8_t* mask,
+                           size_t T, size_t H, size_t D, void* ov, float* scratch, size_t s, size_t e) {
   using L = rope_store<DT>;
   using X = typename L::T;
   const X* x = static_cast<const X*>(xv);
   X* o = static_cast<X*>(ov);
-  const size_t W = D + 3 * S;
+  const size_t S = q.S, W = D + 3 * S;
+  float* mat = scratch + 6 * q.Sd;
   std::vector<X> ext(3 * S);
-  std::vector<float> seg(3 * S);
   for (size_t i = s; i < e; ++i) {
     const size_t t = i % T;
     const bool obj = !mask || mask[t];
+    if (obj) quat_table(pos + 3 * t, q, scratch, mat);
     for (size_t g = 0; g < S; ++g) {
-      const double th3[3] = {th[g], th[S + g], th[2 * S + g]};
-      rope_igre_segment(pos + 3 * t, th3, b, seg.data() + 3 * g);
+      float m[9], v[3];
+      for (size_t k = 0; k < 9; ++k) m[k] = mat[k * S + g];
+      rope_igre_segment(m, b, v);
+      for (size_t k = 0; k < 3; ++k) ext[3 * g + k] = L::store(obj ? v[k] : 0.0f);
     }
-    for (size_t k = 0; k < 3 * S; ++k) ext[k] = L::store(obj ? seg[k] : 0.0f);
     for (size_t h = 0; h < H; ++h) {
       X* oh = o + (i * H + h) * W;
       memcpy(oh, x + (i * H + h) * D, D * sizeof(X));
@@ -132,48 +162,46 @@ SK_INLINE size_t igre_loop(const void* xv, const float* pos, const double* th, s
   return SIZE_MAX;
 }
 
-SK_INLINE size_t igre_range(const void* x, int dt, const float* pos, const double* th, size_t S, const float* b,
-                            const uint8_t* mask, size_t T, size_t H, size_t D, void* o, size_t s, size_t e) {
+SK_INLINE size_t igre_range(const void* x, int dt, const float* pos, const QuatPlan* q, const float* b,
+                            const uint8_t* mask, size_t T, size_t H, size_t D, void* o, float* scratch, size_t s,
+                            size_t e) {
   switch (dt) {
-    case ROPE_F16: return igre_loop<ROPE_F16>(x, pos, th, S, b, mask, T, H, D, o, s, e);
-    case ROPE_BF16: return igre_loop<ROPE_BF16>(x, pos, th, S, b, mask, T, H, D, o, s, e);
-    default: return igre_loop<ROPE_F32>(x, pos, th, S, b, mask, T, H, D, o, s, e);
+    case ROPE_F16: return igre_loop<ROPE_F16>(x, pos, *q, b, mask, T, H, D, o, scratch, s, e);
+    case ROPE_BF16: return igre_loop<ROPE_BF16>(x, pos, *q, b, mask, T, H, D, o, scratch, s, e);
+    default: return igre_loop<ROPE_F32>(x, pos, *q, b, mask, T, H, D, o, scratch, s, e);
   }
 }
 SK_MULTIVERSION(igre_range,
-                (const void* x, int dt, const float* pos, const double* th, size_t S, const float* b,
-                 const uint8_t* mask, size_t T, size_t H, size_t D, void* o, size_t s, size_t e),
-                (x, dt, pos, th, S, b, mask, T, H, D, o, s, e))
+                (const void* x, int dt, const float* pos, const QuatPlan* q, const float* b, const uint8_t* mask,
+                 size_t T, size_t H, size_t D, void* o, float* scratch, size_t s, size_t e),
+                (x, dt, pos, q, b, mask, T, H, D, o, scratch, s, e))
 
 // ---------------- pair rotations (RoPE, M-RoPE, mixed 3-D RoPE) ----------------
+
+// One head's pairs (j, j + P) or (2j, 2j + 1) turned by (c_j, s_j); both values of a pair are
+// read before either is written, so oh may equal xh.
+template <int Layout>
+SK_INLINE void pairs_head(const float* xh, float* oh, const float* c, const float* sn, size_t P) {
+  const size_t i0 = Layout == 0 ? 1 : 2, i1 = Layout == 0 ? P : 1;  // pair j = (i0·j, i0·j + i1)
+#pragma GCC ivdep
+  for (size_t j = 0; j < P; ++j) {
+    const float a = xh[i0 * j], b = xh[i0 * j + i1];
+    oh[i0 * j] = rope_pair_first(c[j], sn[j], a, b);
+    oh[i0 * j + i1] = rope_pair_second(c[j], sn[j], a, b);
+  }
+}
 
 template <int DT, int A, int Layout>
 SK_INLINE void pairs_token(const typename rope_store<DT>::T* x, const float* p, const double* w, size_t H, size_t D,
                            typename rope_store<DT>::T* o, float* cs) {
-  using L = rope_store<DT>;
   const size_t P = D / 2;
   float* c = cs;
   float* sn = cs + P;
-  for (size_t j = 0; j < P; ++j) rope_pair_angle(p, A, w + A * j, c + j, sn + j);
-  for (size_t h = 0; h < H; ++h) {
-    const typename L::T* xh = x + h * D;
-    typename L::T* oh = o + h * D;
-    if (Layout == 0) {
-#pragma GCC ivdep
-      for (size_t j = 0; j < P; ++j) {
-        const float a = L::load(xh[j]), b = L::load(xh[j + P]);
-        oh[j] = L::store(rope_pair_first(c[j], sn[j], a, b));
-        oh[j + P] = L::store(rope_pair_second(c[j], sn[j], a, b));
-      }
-    } else {
-#pragma GCC ivdep
-      for (size_t j = 0; j < P; ++j) {
-        const float a = L::load(xh[2 * j]), b = L::load(xh[2 * j + 1]);
-        oh[2 * j] = L::store(rope_pair_first(c[j], sn[j], a, b));
-        oh[2 * j + 1] = L::store(rope_pair_second(c[j], sn[j], a, b));
-      }
-    }
-  }
+  float* buf = cs + D;
+  for (size_t j = 0; j < P; ++j) rope_pair_angle(p, A, w + j, P, c + j, sn + j);
+  for (size_t h = 0; h < H; ++h)
+    via_float<DT>(x + h * D, o + h * D, D, buf,
+                  [&](const float* a, float* b) SK_LAMBDA { pairs_head<Layout>(a, b, c, sn, P); });
 }
 
 template <int DT, int A, int Layout>
@@ -220,6 +248,20 @@ SK_MULTIVERSION(pairs_range,
 
 }  // namespace
 
+namespace {
+// θ as one array per axis; a single distinct segment when all segments share θ.
+std::vector<double> theta_soa(const double* theta3, size_t S, size_t* Sd) {
+  bool uniform = true;
+  for (size_t s = 1; s < S && uniform; ++s)
+    for (int a = 0; a < 3; ++a) uniform = uniform && theta3[3 * s + a] == theta3[a];
+  *Sd = uniform ? (S ? 1 : 0) : S;
+  std::vector<double> th(3 * *Sd + 1);
+  for (size_t s = 0; s < *Sd; ++s)
+    for (int a = 0; a < 3; ++a) th[a * *Sd + s] = theta3[3 * s + a];
+  return th;
+}
+}  // namespace
+
 namespace sk::cpu {
 
 size_t rope_quatrope(const void* x, int dtype, const float* positions, const double* theta3, const uint8_t* mask,
@@ -227,23 +269,10 @@ size_t rope_quatrope(const void* x, int dtype, const float* positions, const dou
   if (tokens == 0) return SIZE_MAX;
   const size_t bad = first_bad_row(positions, 3, mask, T);
   if (bad != SIZE_MAX) return bad;
-  const size_t S = D / 3, n3 = 3 * S;
-  // One distinct matrix when every segment has the same θ (the common scalar case).
-  bool uniform = true;
-  for (size_t s = 1; s < S && uniform; ++s)
-    for (int a = 0; a < 3; ++a) uniform = uniform && theta3[3 * s + a] == theta3[a];
-  const size_t Sd = uniform ? 1 : S;
-  std::vector<double> th(3 * Sd);
-  for (size_t s = 0; s < Sd; ++s)
-    for (int a = 0; a < 3; ++a) th[a * Sd + s] = theta3[3 * s + a];
-  std::vector<int32_t> sel1(n3), sel2(n3), idx(n3);
-  for (size_t k = 0; k < n3; ++k) {
-    const size_t r = k % 3;
-    sel1[k] = r != 2;
-    sel2[k] = r == 0;
-    idx[k] = (int32_t)(9 * (uniform ? 0 : k / 3));
-  }
-  const QuatPlan plan{th.data(), S, Sd, sel1.data(), sel2.data(), idx.data()};
+  const size_t S = D / 3;
+  size_t Sd;
+  const std::vector<double> th = theta_soa(theta3, S, &Sd);
+  const QuatPlan plan{th.data(), S, Sd};
   return parallel_for(tokens, token_grain(H, D), [&](size_t s, size_t e) {
     std::vector<float> scratch(quat_scratch(S, D));
     return SK_DISPATCH(quat_range)(x, dtype, positions, &plan, mask, T, H, D, out, scratch.data(), s, e);
@@ -255,11 +284,12 @@ size_t rope_igre(const void* x, int dtype, const float* positions, const double*
   if (tokens == 0) return SIZE_MAX;
   const size_t bad = first_bad_row(positions, 3, mask, T);
   if (bad != SIZE_MAX) return bad;
-  std::vector<double> th(3 * S);
-  for (size_t s = 0; s < S; ++s)
-    for (int a = 0; a < 3; ++a) th[a * S + s] = theta3[3 * s + a];
+  size_t Sd;
+  const std::vector<double> th = theta_soa(theta3, S, &Sd);
+  const QuatPlan plan{th.data(), S, Sd};
   return parallel_for(tokens, token_grain(H, D + 3 * S), [&](size_t s, size_t e) {
-    return SK_DISPATCH(igre_range)(x, dtype, positions, th.data(), S, base, mask, T, H, D, out, s, e);
+    std::vector<float> scratch(quat_scratch(S, D));
+    return SK_DISPATCH(igre_range)(x, dtype, positions, &plan, base, mask, T, H, D, out, scratch.data(), s, e);
   });
 }
 
@@ -268,9 +298,13 @@ size_t rope_pairs(const void* x, int dtype, const float* positions, size_t A, co
   if (tokens == 0) return SIZE_MAX;
   const size_t bad = first_bad_row(positions, A, mask, T);
   if (bad != SIZE_MAX) return bad;
+  const size_t P = D / 2;
+  std::vector<double> ws(A * P);  // one array per axis
+  for (size_t j = 0; j < P; ++j)
+    for (size_t a = 0; a < A; ++a) ws[a * P + j] = w[A * j + a];
   return parallel_for(tokens, token_grain(H, D), [&](size_t s, size_t e) {
-    std::vector<float> cs(D + 16);
-    return SK_DISPATCH(pairs_range)(x, dtype, positions, A, w, layout, mask, T, H, D, out, cs.data(), s, e);
+    std::vector<float> cs(2 * D + 16);  // cos, sin, one head
+    return SK_DISPATCH(pairs_range)(x, dtype, positions, A, ws.data(), layout, mask, T, H, D, out, cs.data(), s, e);
   });
 }
 

@@ -3,7 +3,7 @@
 //   a per-token table — the rotation of each 3-dim segment (3×3 matrix) or of each pair (cos, sin),
 //     computed once per token from its position, with the angle reduced in float64;
 //   a per-element apply — a few multiply-adds from that table, which is all the memory-bound loop
-//     over the token's H·D values does.
+//     over the token's H·D values does (QuatRoPE: a 3×3 matrix times each segment).
 // Drivers (CPU, CUDA) and the AssemblyScript port (wasm/assembly/rope.ts) call these bodies in the
 // same order of operations, so every backend rounds alike.
 #pragma once
@@ -74,44 +74,38 @@ SK_HD float rope_reduce(double phi) {
   return (float)(phi - k * 6.283185307179586);
 }
 
-// QuatRoPE rotation of one segment: R = Rz(c)·Ry(b)·Rx(a), with (a, b, c) = θ_s·(sx·px, sy·py,
-// sz·pz) (`theta3` holds θ_s·s per axis), row-major into m[9].
-SK_HD void rope_quat_matrix(const float* p, const double* theta3, float* m) {
-  float sa, ca, sb, cb, sc, cc;
-  sk_sincosf(rope_reduce(theta3[0] * (double)p[0]), &sa, &ca);
-  sk_sincosf(rope_reduce(theta3[1] * (double)p[1]), &sb, &cb);
-  sk_sincosf(rope_reduce(theta3[2] * (double)p[2]), &sc, &cc);
+// QuatRoPE rotation of one segment: R = Rz(c)·Ry(b)·Rx(a) with (a, b, c) = θ_s·(sx·px, sy·py, sz·pz),
+// from the sines and cosines of the three angles; row-major into m[0], m[stride], …, m[8·stride]
+// (stride S lets the CPU driver keep one array per matrix entry, so the apply loop vectorizes).
+SK_HD void rope_quat_matrix(float sa, float ca, float sb, float cb, float sc, float cc, float* m, size_t stride) {
   const float sbsa = sb * sa, sbca = sb * ca;
-  m[0] = cc * cb; m[1] = cc * sbsa - sc * ca; m[2] = cc * sbca + sc * sa;
-  m[3] = sc * cb; m[4] = sc * sbsa + cc * ca; m[5] = sc * sbca - cc * sa;
-  m[6] = -sb;     m[7] = cb * sa;             m[8] = cb * ca;
+  m[0] = cc * cb;          m[stride] = cc * sbsa - sc * ca;     m[2 * stride] = cc * sbca + sc * sa;
+  m[3 * stride] = sc * cb; m[4 * stride] = sc * sbsa + cc * ca; m[5 * stride] = sc * sbca - cc * sa;
+  m[6 * stride] = -sb;     m[7 * stride] = cb * sa;             m[8 * stride] = cb * ca;
 }
 
-// Element k = 3s + r of a segment: out_r = M[r][r]·x_r + M[r][r+1]·x_{r+1} + M[r][r+2]·x_{r+2}
-// (indices mod 3). The table holds these three coefficients per element (c0, c1, c2), so the
-// apply loop is the same three multiply-adds for every element and vectorizes.
-SK_HD void rope_quat_coeffs(const float* m, int r, float* c0, float* c1, float* c2) {
-  const int r1 = r == 2 ? 0 : r + 1, r2 = r == 0 ? 2 : r - 1;
-  *c0 = m[3 * r + r]; *c1 = m[3 * r + r1]; *c2 = m[3 * r + r2];
-}
-SK_HD float rope_quat_apply(float c0, float c1, float c2, float xr, float x1, float x2) {
-  return c0 * xr + c1 * x1 + c2 * x2;
+// sin and cos of θ·p for one axis of one segment (θ already times the axis scale).
+SK_HD void rope_angle(double theta, float p, float* s, float* c) { sk_sincosf(rope_reduce(theta * (double)p), s, c); }
+
+// Row r of R times the segment (a, b, c): m0·a + m1·b + m2·c.
+SK_HD float rope_quat_apply(float m0, float m1, float m2, float a, float b, float c) { return m0 * a + m1 * b + m2 * c; }
+
+// IGRE extension segment: R_s(p)·b (b unit), three values, from the segment's matrix m[9].
+SK_HD void rope_igre_segment(const float* m, const float* b, float* e) {
+  e[0] = rope_quat_apply(m[0], m[1], m[2], b[0], b[1], b[2]);
+  e[1] = rope_quat_apply(m[3], m[4], m[5], b[0], b[1], b[2]);
+  e[2] = rope_quat_apply(m[6], m[7], m[8], b[0], b[1], b[2]);
 }
 
-// IGRE extension segment: R_s(p)·b (b unit), three values.
-SK_HD void rope_igre_segment(const float* p, const double* theta3, const float* b, float* e) {
-  float m[9];
-  rope_quat_matrix(p, theta3, m);
-  e[0] = m[0] * b[0] + m[1] * b[1] + m[2] * b[2];
-  e[1] = m[3] * b[0] + m[4] * b[1] + m[5] * b[2];
-  e[2] = m[6] * b[0] + m[7] * b[1] + m[8] * b[2];
-}
-
-// Pair rotations: pair j turns by φ_j = Σ_a W[j, a]·p_a (A = 1: RoPE, W = inv_freq; A = 3:
+// Pair rotations: pair j turns by φ_j = Σ_a W[j, a]·p_a (A = 1 or 3; A = 1: RoPE, W = inv_freq; A = 3:
 // M-RoPE with one non-zero per row, or mixed 3-D RoPE with ω_j). Sum in float64, then reduce.
-SK_HD void rope_pair_angle(const float* p, int A, const double* w, float* c, float* s) {
+// w holds pair j's A weights at w[0], w[stride], … (stride P: one array per axis, vectorizes over j).
+SK_HD void rope_pair_angle(const float* p, int A, const double* w, size_t stride, float* c, float* s) {
   double phi = w[0] * (double)p[0];
-  for (int a = 1; a < A; ++a) phi += w[a] * (double)p[a];
+  if (A == 3) {  // no loop: a constant A then leaves straight-line code that vectorizes over j
+    phi += w[stride] * (double)p[1];
+    phi += w[2 * stride] * (double)p[2];
+  }
   sk_sincosf(rope_reduce(phi), s, c);
 }
 // (a, b) → (a cosφ − b sinφ, a sinφ + b cosφ).
