@@ -51,7 +51,8 @@ export function worst(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, 
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
   let ratio = 0, index = -1;
   for (let i = 0; i < a.length; i++) {
-    const r = Math.abs(a[i] - b[i]) / (atol + rtol * Math.abs(b[i]));
+    const d = Math.abs(a[i] - b[i]);
+    const r = d === 0 ? 0 : d / (atol + rtol * Math.abs(b[i]));
     if (!(r <= ratio)) { ratio = r; index = i; }
   }
   return { ratio, index };

@@ -159,9 +159,10 @@ eachBackend('quat', (backend) => {
       const b = Float32Array.from(mul(Array.from(a), axisAngle([0, 0, 1], 2e-6)));
       for (const t of [0, 0.25, 0.5, 1]) {
         const s = sk.quat.slerp(a, b, t);
-        expectClose(s, slerp(Array.from(a), Array.from(b), Math.fround(t)), 2e-7);
+        // Components near 0.92: 4 float32 ulps (6e-8 each) of rounding in the weighted sum.
+        expectClose(s, slerp(Array.from(a), Array.from(b), Math.fround(t)), 3e-7);
       }
-      expectClose(sk.quat.slerp(a, a, 0.5), a, 1e-7);
+      expectClose(sk.quat.slerp(a, a, 0.5), a, 3e-7);
       // Shortest path: b and −b give the same result.
       const c = sk.quat.normalize(Float32Array.of(0.5, -0.5, 0.5, 0.1));
       expectClose(sk.quat.slerp(a, c, 0.4), sk.quat.slerp(a, c.map((x) => -x), 0.4), 1e-6);
@@ -200,6 +201,19 @@ eachBackend('quat', (backend) => {
       const shifted = sk.quat.normalize(buf.subarray(0, 4 * 33), buf.subarray(4, 4 * 34));
       expectClose(shifted, map(33, (i) => unit(at(b0, i, 4))), 0, 1e-6);
     });
+
+    it('SharedArrayBuffer-backed arrays and views at odd offsets work, in and out', async () => {
+      const n = 41, src = randQ(r, n);
+      const shared = new Float32Array(new SharedArrayBuffer(4 * (4 * n + 1)));
+      const view = shared.subarray(1, 1 + 4 * n); // byte offset 4: not 16-byte aligned
+      view.set(src);
+      const want = map(n, (i) => unit(at(src, i, 4)));
+      expectClose(sk.quat.normalize(view), want, 0, 1e-6);
+      const out = new Float32Array(new SharedArrayBuffer(16 * n));
+      expectClose(await sk.quat.normalizeAsync(view, out), want, 0, 1e-6);
+      sk.quat.normalize(view, view);
+      expectClose(view, want, 0, 1e-6);
+    });
   });
 
   describe('properties (fast-check)', () => {
@@ -217,8 +231,9 @@ eachBackend('quat', (backend) => {
     });
     it('fromMatrix(toMatrix(q)) = ±q/|q|', () => {
       fc.assert(fc.property(qArb, (q) => {
-        const back = sk.quat.fromMatrix(sk.quat.toMatrix(q));
-        return worst(back, canon(unit(Array.from(q))), 2e-6).ratio <= 1;
+        // ±: at w = 0 (180°) both signs satisfy w ≥ 0.
+        const back = sk.quat.fromMatrix(sk.quat.toMatrix(q)), u = unit(Array.from(q));
+        return Math.min(worst(back, u, 2e-6).ratio, worst(back, u.map((x) => -x), 2e-6).ratio) <= 1;
       }), { seed: SEED, numRuns: 300 });
     });
     it('|rotate(q, v)| = |v|', () => {

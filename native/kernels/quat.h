@@ -10,10 +10,13 @@ SK_HD bool quat_norm2_ok(float n2) { return n2 > 0.0f && n2 < INFINITY; }  // fa
 SK_HD void quat_multiply(const float* a, const float* b, float* o) {
   const float ax = a[0], ay = a[1], az = a[2], aw = a[3];
   const float bx = b[0], by = b[1], bz = b[2], bw = b[3];
-  o[0] = aw * bx + ax * bw + ay * bz - az * by;
-  o[1] = aw * by - ax * bz + ay * bw + az * bx;
-  o[2] = aw * bz + ax * by - ay * bx + az * bw;
-  o[3] = aw * bw - ax * bx - ay * by - az * bz;
+  // Subtractions written as sums of negated products: the same IEEE result, but it keeps GCC's
+  // SLP vectorizer from fusing the mixed add/sub lanes into vfmsubadd (which ignores
+  // -ffp-contract=off), so every ISA level and backend rounds identically.
+  o[0] = aw * bx + ax * bw + ay * bz + -az * by;
+  o[1] = aw * by + -ax * bz + ay * bw + az * bx;
+  o[2] = aw * bz + ax * by + -ay * bx + az * bw;
+  o[3] = aw * bw + -ax * bx + -ay * by + -az * bz;
 }
 
 SK_HD void quat_conjugate(const float* q, float* o) {

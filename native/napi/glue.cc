@@ -5,6 +5,31 @@
 
 namespace sk::napi {
 
+namespace {
+// Raw typed-array facts through the C API: node-addon-api's ArrayBuffer() wrapper rejects views of
+// a SharedArrayBuffer, which are valid (and never detachable) inputs here.
+struct ViewInfo {
+  void* data = nullptr;
+  size_t length = 0;
+  bool detached = false;
+};
+ViewInfo view_info(const Napi::TypedArray& t) {
+  napi_env env = t.Env();
+  ViewInfo v;
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, t, &type, &v.length, &v.data, &buffer, &offset) != napi_ok) {
+    v.detached = true;
+    return v;
+  }
+  bool plain = false;
+  napi_is_arraybuffer(env, buffer, &plain);
+  if (plain) napi_is_detached_arraybuffer(env, buffer, &v.detached);
+  return v;
+}
+}  // namespace
+
 std::string describe(const Napi::Value& v) {
   if (v.IsTypedArray()) {
     Napi::TypedArray t = v.As<Napi::TypedArray>();
@@ -13,7 +38,7 @@ std::string describe(const Napi::Value& v) {
                                   "Float64Array", "BigInt64Array", "BigUint64Array"};
     const int k = (int)t.TypedArrayType();
     std::string s = k >= 0 && k < 11 ? names[k] : "TypedArray";
-    if (t.ArrayBuffer().IsDetached()) return "a detached " + s;
+    if (view_info(t).detached) return "a detached " + s;
     return s + "(" + std::to_string(t.ElementLength()) + ")";
   }
   if (v.IsArray()) return "Array(" + std::to_string(v.As<Napi::Array>().Length()) + ")";
@@ -43,13 +68,13 @@ Arr Call::array_impl(size_t i, const char* name, size_t item, bool output, napi_
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type)
     type_error("Expected " + want + " for `" + name + "` but received " + describe(v));
   Napi::TypedArray t = v.As<Napi::TypedArray>();
-  if (t.ArrayBuffer().IsDetached())
-    type_error("Expected " + want + " for `" + name + "` but received " + describe(v));
-  const size_t len = t.ElementLength();
+  const ViewInfo info = view_info(t);
+  if (info.detached) type_error("Expected " + want + " for `" + name + "` but received " + describe(v));
+  const size_t len = info.length;
   if (item > 1 && len % item != 0)
     range_error("Expected " + want + " for `" + name + "` but received " + describe(v));
   Slot s;
-  s.data = static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset();
+  s.data = info.data;
   s.length = len;
   s.bytes = len * elem;
   s.output = output;
@@ -124,7 +149,7 @@ int Call::choice(size_t i, const char* name, std::initializer_list<const char*> 
 void Call::own_copies() {
   for (Slot& s : slots_) {
     s.own.resize(s.bytes ? s.bytes : 8);
-    if (!s.output || true) memcpy(s.own.data(), s.data, s.bytes);  // outputs too: in-place ops read them
+    memcpy(s.own.data(), s.data, s.bytes);  // outputs too: an in-place op reads its output
     s.data = s.own.data();
   }
 }
@@ -133,11 +158,12 @@ bool Call::copy_outputs_back(std::string* why) {
   for (Slot& s : slots_) {
     if (!s.output) continue;
     Napi::TypedArray t = s.ref.Value();
-    if (t.IsEmpty() || t.ArrayBuffer().IsDetached() || t.ElementLength() != s.length) {
+    const ViewInfo info = t.IsEmpty() ? ViewInfo{nullptr, 0, true} : view_info(t);
+    if (info.detached || info.length != s.length) {
       *why = "an output array was detached or resized while the async call ran";
       return false;
     }
-    if (s.bytes) memcpy(static_cast<uint8_t*>(t.ArrayBuffer().Data()) + t.ByteOffset(), s.own.data(), s.bytes);
+    if (s.bytes) memcpy(info.data, s.own.data(), s.bytes);
   }
   return true;
 }
@@ -145,7 +171,14 @@ bool Call::copy_outputs_back(std::string* why) {
 Napi::Value run_sync(const Napi::CallbackInfo& info, const char* fn, Parser p) {
   Call call(info, fn);
   p(call);
-  const size_t bad = call.run ? call.run() : SIZE_MAX;
+  size_t bad;
+  try {
+    bad = call.run ? call.run() : SIZE_MAX;
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {  // e.g. the CUDA launchers' runtime errors, std::bad_alloc
+    throw Napi::Error::New(info.Env(), e.what());
+  }
   if (bad != SIZE_MAX) call.range_error(call.bad ? call.bad(bad) : "invalid input at index " + std::to_string(bad));
   return call.result ? call.result(info.Env()) : info.Env().Undefined();
 }

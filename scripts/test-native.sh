@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Native driver tests (native/test/*_test.cc), built into build-test/ in two variants:
+#   host  — g++ only: the CPU drivers plus native/cuda/*.cu compiled as C++ on Thrust's CPP device
+#           system (SK_THRUST_HOST), so the CUDA launchers run on the host. Always built; must pass.
+#   cuda  — the same test with native/cuda/*.cu compiled by nvcc (when nvcc exists). Without a GPU
+#           the test prints "SKIP cuda: <reason>" and checks that the launchers throw cleanly.
+# Env: SK_TEST_CUDA_ARCH (default 80: one architecture keeps the build short; the addon has four),
+#      SK_SANITIZE=1 (host variant with ASan + UBSan), CXX, NVCC.
+# Prints PASS/FAIL per check and per variant; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=build-test
+CXX=${CXX:-g++}
+NVCC=${NVCC:-$(command -v nvcc || true)}
+CUDA_ARCH=${SK_TEST_CUDA_ARCH:-80}
+CUDA_INC=${CUDA_INC:-/usr/local/cuda/include}
+mkdir -p "$OUT"
+
+# Same floating-point contract as binding.gyp / CMakeLists.txt: no contraction, no errno.
+CXXFLAGS=(-std=c++17 -O2 -g -Wall -Wno-unused-function -ffp-contract=off -fno-math-errno -pthread -Inative)
+if [[ "${SK_SANITIZE:-0}" == 1 ]]; then
+  CXXFLAGS+=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  OUT=$OUT/sanitize
+  mkdir -p "$OUT"
+fi
+THRUST_HOST=(-x c++ -DSK_THRUST_HOST -DTHRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP "-I$CUDA_INC/cccl" "-I$CUDA_INC")
+NVCCFLAGS=(-std=c++17 -O3 --fmad=false --extended-lambda "-arch=sm_$CUDA_ARCH" -Inative
+           -Xcompiler=-ffp-contract=off,-fno-math-errno)
+
+# Rebuild an object only when a source under native/ or this script is newer than it.
+stale() { [[ ! -f "$1" ]] || [[ -n "$(find native scripts/test-native.sh -newer "$1" -print -quit)" ]]; }
+
+pids=()
+compile() {  # compile OUT_OBJ CMD... — runs in the background, two at a time (2-core machines)
+  local obj=$1; shift
+  if stale "$obj"; then
+    echo "  build $obj"
+    ("$@" -o "$obj" || { echo "FAIL build $obj"; exit 1; }) &
+    pids+=($!)
+    if (( ${#pids[@]} >= 2 )); then wait_all; fi
+  fi
+}
+wait_all() {
+  local failed=0
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  pids=()
+  if (( failed )); then echo "FAIL test:native (build)"; exit 1; fi
+}
+
+echo "== build ($OUT)"
+t0=$SECONDS
+cpu_objs=()
+for src in native/cpu/*.cc; do
+  obj=$OUT/cpu_$(basename "${src%.*}").o
+  compile "$obj" "$CXX" "${CXXFLAGS[@]}" -DSK_DRIVER_NS=sk::cpu -c "$src"
+  cpu_objs+=("$obj")
+done
+host_objs=()
+for src in native/cuda/*.cu; do
+  obj=$OUT/host_$(basename "${src%.*}").o
+  compile "$obj" "$CXX" "${CXXFLAGS[@]}" "${THRUST_HOST[@]}" -DSK_DRIVER_NS=sk::cuda -c "$src"
+  host_objs+=("$obj")
+done
+tests=()
+for src in native/test/*_test.cc; do
+  name=$(basename "${src%.*}")
+  compile "$OUT/$name.o" "$CXX" "${CXXFLAGS[@]}" -c "$src"
+  tests+=("$name")
+done
+cuda_objs=()
+if [[ -n "$NVCC" && "${SK_SANITIZE:-0}" != 1 ]]; then
+  for src in native/cuda/*.cu; do
+    obj=$OUT/cuda_$(basename "${src%.*}").o
+    compile "$obj" "$NVCC" "${NVCCFLAGS[@]}" -DSK_DRIVER_NS=sk::cuda -c "$src"
+    cuda_objs+=("$obj")
+  done
+fi
+wait_all
+
+variants=(host)
+for name in "${tests[@]}"; do
+  "$CXX" "${CXXFLAGS[@]}" "$OUT/$name.o" "${cpu_objs[@]}" "${host_objs[@]}" -o "$OUT/${name}_host"
+  if (( ${#cuda_objs[@]} )); then
+    # nvcc links cudart statically by default; never -lcuda (no driver needed to load).
+    "$NVCC" -Xcompiler=-pthread "$OUT/$name.o" "${cpu_objs[@]}" "${cuda_objs[@]}" -o "$OUT/${name}_cuda"
+  fi
+done
+if (( ${#cuda_objs[@]} )); then variants+=(cuda); else echo "SKIP variant cuda: no nvcc (or SK_SANITIZE=1)"; fi
+echo "   built in $((SECONDS - t0)) s"
+
+# The host variant runs twice: sk::cpu on its baseline loops (bit-identity with the launchers is
+# required there) and on the best ISA this CPU has (what users get; differences are reported).
+runs=("host baseline" "host")
+if [[ " ${variants[*]} " == *" cuda "* ]]; then runs+=("cuda"); fi
+status=0
+for name in "${tests[@]}"; do
+  for run in "${runs[@]}"; do
+    read -r v isa <<<"$run"
+    label="$name [$v${isa:+, SPATIALKIT_ISA=$isa}]"
+    echo "== $label"
+    if env ${isa:+SPATIALKIT_ISA=$isa} "$OUT/${name}_$v"; then
+      echo "PASS $label"
+    else
+      echo "FAIL $label (exit $?)"
+      status=1
+    fi
+  done
+done
+if (( status )); then echo "FAIL test:native"; else echo "PASS test:native"; fi
+exit $status
