@@ -521,3 +521,40 @@ describe('rope backends agree', () => {
     for (const res of results.slice(1)) for (const i of [0, 1]) expect(Buffer.from(bits(res[i])).equals(Buffer.from(bits(results[0][i])))).toBe(true);
   });
 });
+
+// Each native loop is compiled for three ISA levels, fixed at load by SPATIALKIT_ISA: run the
+// kernels in child processes and require bit-identical outputs (as test/isa.test.ts for quat).
+const isaScript = `
+const k = require('node-gyp-build')(process.cwd()), crypto = require('crypto');
+let s = 7; const r = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+const T = 301, H = 3, D = 50, x = Float32Array.from({ length: T * H * D }, r), pos = Float32Array.from({ length: 3 * T }, () => 10 * r());
+const p1 = Float32Array.from({ length: T }, (_, i) => i * 13 + r()), x16 = Uint16Array.from(x, (v) => (v * 3000) & 0x7bff);
+const th = Float64Array.from({ length: 3 * 16 }, r), th1 = new Float64Array(48).fill(0.3), w3 = Float64Array.from({ length: 75 }, r), w1 = Float64Array.from({ length: 25 }, (_, j) => 1e4 ** (-j / 25));
+const out = {}, h = (name, o) => { out[name] = crypto.createHash('sha1').update(Buffer.from(o.buffer)).digest('hex'); };
+for (const dt of ['float32', 'float16', 'bfloat16']) {
+  const xx = dt === 'float32' ? x : x16, o = () => new xx.constructor(xx.length);
+  let y = o(); k.rope.quatrope(xx, dt, pos, th, undefined, H, D, y); h('quat ladder ' + dt, y);
+  y = o(); k.rope.quatrope(xx, dt, pos, th1, undefined, H, D, y); h('quat ' + dt, y);
+  for (const layout of ['half', 'interleaved']) {
+    y = o(); k.rope.rotatePairs(xx, dt, p1, 1, w1, layout, undefined, H, D, y); h('rope1d ' + layout + ' ' + dt, y);
+    y = o(); k.rope.rotatePairs(xx, dt, pos, 3, w3, layout, undefined, H, D, y); h('mixed ' + layout + ' ' + dt, y);
+  }
+  y = new xx.constructor(T * H * (D + 9)); k.rope.igre(xx, dt, pos, th.subarray(0, 9), Float32Array.of(0.6, 0, 0.8), undefined, H, D, y); h('igre ' + dt, y);
+}
+out.isa = k.info().isa;
+console.log(JSON.stringify(out));
+`;
+describe.skipIf(!sk.backends().find((b) => b.backend === 'native')?.available)('rope on every native ISA level', () => {
+  it('baseline, AVX2 and AVX-512 builds of every rope loop give bit-identical results', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const runWith = (isa: string): Record<string, string> =>
+      JSON.parse(execFileSync(process.execPath, ['-e', isaScript], { env: { ...process.env, SPATIALKIT_ISA: isa }, encoding: 'utf8' }));
+    const best = runWith('');
+    for (const isa of ['baseline', 'avx2']) {
+      const got = runWith(isa);
+      const differ = Object.keys(best).filter((op) => op !== 'isa' && got[op] !== best[op]);
+      console.log(`rope: ${best.isa} vs ${got.isa}: ops that differ: ${differ.join(', ') || 'none'}`);
+      expect(differ).toEqual([]);
+    }
+  });
+});

@@ -78,10 +78,13 @@ SK_HD float rope_reduce(double phi) {
 // from the sines and cosines of the three angles; row-major into m[0], m[stride], …, m[8·stride]
 // (stride S lets the CPU driver keep one array per matrix entry, so the apply loop vectorizes).
 SK_HD void rope_quat_matrix(float sa, float ca, float sb, float cb, float sc, float cc, float* m, size_t stride) {
+  // x − y written as x + −y throughout this file: the same IEEE result, but GCC's SLP vectorizer
+  // then cannot fuse mixed add/sub lanes into vfmaddsub (which ignores -ffp-contract=off), so
+  // every ISA level and backend rounds identically (see quat_multiply).
   const float sbsa = sb * sa, sbca = sb * ca;
-  m[0] = cc * cb;          m[stride] = cc * sbsa - sc * ca;     m[2 * stride] = cc * sbca + sc * sa;
-  m[3 * stride] = sc * cb; m[4 * stride] = sc * sbsa + cc * ca; m[5 * stride] = sc * sbca - cc * sa;
-  m[6 * stride] = -sb;     m[7 * stride] = cb * sa;             m[8 * stride] = cb * ca;
+  m[0] = cc * cb;          m[stride] = cc * sbsa + -sc * ca;     m[2 * stride] = cc * sbca + sc * sa;
+  m[3 * stride] = sc * cb; m[4 * stride] = sc * sbsa + cc * ca;  m[5 * stride] = sc * sbca + -cc * sa;
+  m[6 * stride] = -sb;     m[7 * stride] = cb * sa;              m[8 * stride] = cb * ca;
 }
 
 // sin and cos of θ·p for one axis of one segment (θ already times the axis scale).
@@ -109,7 +112,7 @@ SK_HD void rope_pair_angle(const float* p, int A, const double* w, size_t stride
   sk_sincosf(rope_reduce(phi), s, c);
 }
 // (a, b) → (a cosφ − b sinφ, a sinφ + b cosφ).
-SK_HD float rope_pair_first(float c, float s, float a, float b) { return a * c - b * s; }
+SK_HD float rope_pair_first(float c, float s, float a, float b) { return a * c + -b * s; }
 SK_HD float rope_pair_second(float c, float s, float a, float b) { return a * s + b * c; }
 
 // A position row is usable when all of its A coordinates are finite.
