@@ -49,8 +49,8 @@ export interface InvarianceReport {
 export interface ScoreMatrixOptions extends AnalysisEncodingOptions {
   /** D, default 128. */
   headDim?: number;
-  /** The vector encoded at every position, Float32Array [D]; default all ones / √D (IGRE: zeros,
-   * so only the extension counts). */
+  /** The vector encoded at every position, Float32Array [D]; default a fixed random unit vector
+   * (mulberry32 seed 12345, Box–Muller); IGRE: zeros, so only the extension counts. */
   vector?: Float32Array;
 }
 
@@ -180,7 +180,14 @@ export function scoreMatrix(encoding: Encoding, positions: Float32Array, opts: S
   if (opts.vector !== undefined) {
     if (f32(opts.vector, 'vector') !== D) throw new RangeError(`Expected \`vector\` to hold ${D} values but received ${opts.vector.length}`);
     v = opts.vector;
-  } else v = encoding === 'igre' ? new Float32Array(D) : new Float32Array(D).fill(1 / Math.sqrt(D));
+  } else if (encoding === 'igre') v = new Float32Array(D);
+  else {
+    // A fixed random direction: a structured probe such as all ones lies on the rotation axis of
+    // diagonal displacements under QuatRoPE and would hide them.
+    const r = mulberry32(12345), g = Array.from({ length: D }, () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
+    const len = Math.hypot(...g);
+    v = Float32Array.from(g, (x) => x / len);
+  }
   const enc = encoder(encoding, D, opts);
   const x = new Float32Array(n * D);
   for (let i = 0; i < n; i++) x.set(v, i * D);
