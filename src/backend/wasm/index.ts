@@ -1,0 +1,600 @@
+// WebAssembly backend: compiles wasm/build/spatialkit.wasm synchronously (no imports) and adapts
+// its pointer-based batch drivers (wasm/assembly/) to the typed-array kernel interface of
+// src/backend/types.ts.
+//
+// This file holds what every domain shares: the runtime (memory views, heap, scratch arena),
+// `Call` — argument checks with the sentences of native/napi/glue.cc, then placement of each
+// typed array in wasm memory (its own address when it already lives there, else a copy in the
+// arena), the driver call, copy-out and the RangeError for a bad item — and `wasmAlloc` for
+// arrays that live in wasm memory (zero copy). Each domain adds one file with its adapter table
+// (./quat.ts) and one line in DOMAINS below.
+//
+// Memory growth detaches every view of the old buffer: views are re-created from
+// `memory.buffer` after anything that may grow it (wasmAlloc, an arena overflow), and user
+// arrays are addressed by the byte offsets recorded before a call grew anything. Element-wise
+// calls never grow memory: they stream non-resident arrays through the arena's fixed baseline.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BackendInfo, BackendModule } from '../types.js';
+import { quatKernels } from './quat.js';
+
+/** Domain adapter tables: `<domain>: <domain>Kernels` from `./<domain>.js`. */
+const DOMAINS = {
+  quat: quatKernels,
+} satisfies Record<string, (rt: WasmRuntime) => object>;
+
+// ---- Typed arrays and how errors name values -----------------------------------------------------
+
+const CTORS = { Float32Array, Float64Array, Uint8Array, Uint16Array, Int32Array, Uint32Array } as const;
+interface Views {
+  Float32Array: Float32Array; Float64Array: Float64Array; Uint8Array: Uint8Array;
+  Uint16Array: Uint16Array; Int32Array: Int32Array; Uint32Array: Uint32Array;
+}
+export type Kind = keyof Views;
+type ViewOf<K extends Kind> = Views[K];
+export type Typed = Views[Kind];
+
+function typedName(v: unknown): string | undefined {
+  if (!ArrayBuffer.isView(v) || v instanceof DataView) return undefined;
+  return (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
+}
+
+function isDetached(v: ArrayBufferView): boolean {
+  const buf = v.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buf.detached === 'boolean') return buf.detached;
+  if (buf.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buf);  // throws on a detached buffer (Node 20 has no ArrayBuffer#detached)
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** C's printf("%.17g", d), as native/napi/glue.cc prints numbers. */
+function g17(d: number): string {
+  if (Number.isNaN(d)) return 'nan';
+  if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const [mant, e] = d.toExponential(16).split('e');
+  const exp = Number(e);
+  const strip = (s: string) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
+  if (exp < -4 || exp >= 17) return `${strip(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return strip(d.toFixed(16 - exp));
+}
+
+/** "Float64Array(7)", "a detached Float32Array", "Array(3)", "the number 1.5", … (glue.cc describe). */
+export function describe(v: unknown): string {
+  const t = typedName(v);
+  if (t !== undefined) {
+    const view = v as Typed;
+    return isDetached(view) ? `a detached ${t}` : `${t}(${view.length})`;
+  }
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  if (v === undefined) return 'undefined';
+  if (v === null) return 'null';
+  if (typeof v === 'number') return `the number ${g17(v)}`;
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'boolean') return 'a boolean';
+  if (Object.prototype.toString.call(v) === '[object ArrayBuffer]') return 'an ArrayBuffer';
+  if (typeof v === 'function') return 'a function';
+  return 'an object';
+}
+
+// ---- Runtime: one instance, its memory, heap and arena ---------------------------------------------
+
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  sk_alloc(bytes: number): number;
+  sk_free(ptr: number): void;
+  arena_acquire(bytes: number): number;
+  arena_release(): void;
+  heap_top(): number;
+  heap_high_water(): number;
+  heap_user_bytes(): number;
+  arena_bytes(): number;
+  arena_baseline(): number;
+}
+
+/** Memory figures reported by the wasm backend's info(). */
+export interface WasmMemoryInfo {
+  /** Current size of wasm linear memory (it grows on demand and never shrinks). */
+  memoryBytes: number;
+  /** Highest end of the heap ever reached (static data + arena + user blocks + holes). */
+  heapHighWater: number;
+  /** Bytes held by arrays from wasmAlloc not yet freed. */
+  userBytes: number;
+  /** The scratch arena's live size (back to `arenaBaseline` after every call). */
+  arenaBytes: number;
+  arenaBaseline: number;
+}
+
+const align16 = (n: number) => (n + 15) & ~15;
+const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+
+export class WasmRuntime {
+  readonly exports: CoreExports & Record<string, unknown>;
+  /**
+   * The memory's current buffer. Memory grows only inside sk_alloc and arena_acquire (drivers
+   * never allocate), so it is re-read after those two; views of an older buffer are detached.
+   */
+  buffer: ArrayBuffer;
+  /** Arena bytes available without growth (every element-wise call streams through them). */
+  readonly baseline: number;
+  /** Address of the arena's baseline block (fixed for the instance's life). */
+  private readonly arenaBase: number;
+  private overflow = false;
+  private views: { [K in Kind]?: ViewOf<K> } = {};
+
+  constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as CoreExports & Record<string, unknown>;
+    this.buffer = this.exports.memory.buffer;
+    this.baseline = this.exports.arena_baseline() >>> 0;
+    this.arenaBase = this.exports.arena_acquire(0) >>> 0;
+    this.exports.arena_release();
+  }
+
+  private sync(): void {
+    const b = this.exports.memory.buffer;
+    if (b !== this.buffer) {
+      this.buffer = b;
+      this.views = {};
+    }
+  }
+
+  /** A view of all of wasm memory as `kind`, valid until the memory next grows. */
+  view<K extends Kind>(kind: K): ViewOf<K> {
+    return (this.views[kind] ??= new CTORS[kind](this.buffer) as never) as ViewOf<K>;
+  }
+
+  /** A heap block of `bytes` bytes (may grow memory). */
+  alloc(bytes: number): number {
+    const p = bytes > 0xffff0000 ? 0 : this.exports.sk_alloc(bytes) >>> 0;
+    this.sync();
+    if (p === 0) this.exhausted(bytes);
+    return p;
+  }
+
+  free(ptr: number): void {
+    this.exports.sk_free(ptr);
+  }
+
+  /** Scratch space of `bytes` bytes until release() (grows memory beyond the baseline). */
+  acquire(bytes: number): number {
+    if (bytes <= this.baseline) return this.arenaBase;  // what arena_acquire returns, without the call
+    const p = bytes > 0xffff0000 ? 0 : this.exports.arena_acquire(bytes) >>> 0;
+    this.overflow = p !== 0;
+    this.sync();
+    if (p === 0) this.exhausted(bytes);
+    return p;
+  }
+
+  release(): void {
+    if (!this.overflow) return;
+    this.overflow = false;
+    this.exports.arena_release();
+  }
+
+  private exhausted(bytes: number): never {
+    throw new RangeError(`spatialkit wasm: cannot allocate ${bytes} bytes of wasm memory ` +
+      `(${MiB(this.buffer.byteLength)} in use, at most 4 GiB); use the native backend for batches this large`);
+  }
+
+  call(args: readonly unknown[]): Call {
+    return new Call(this, args);
+  }
+
+  memoryInfo(): WasmMemoryInfo {
+    const e = this.exports;
+    return {
+      memoryBytes: this.buffer.byteLength,
+      heapHighWater: e.heap_high_water() >>> 0,
+      userBytes: e.heap_user_bytes() >>> 0,
+      arenaBytes: e.arena_bytes() >>> 0,
+      arenaBaseline: this.baseline,
+    };
+  }
+}
+
+// ---- Call: checks, placement, driver call ---------------------------------------------------------
+
+function wrongArray(kind: Kind, item: number, name: string, v: unknown): string {
+  return `Expected ${item > 1 ? `${kind} of length ${item}·N` : kind} for \`${name}\` but received ${describe(v)}`;
+}
+
+/** A checked typed-array argument. `ptr` is its address in wasm memory while a driver runs. */
+export class Arr {
+  /** False for a single item, which the drivers broadcast (the native `count > 1`). */
+  readonly batched: boolean;
+  /** Address while a driver runs. */
+  ptr = 0;
+  /** Arena slot (streaming) or -1. */
+  slot = -1;
+  /** The copied input whose slot this output shares (in place on a non-resident array). */
+  twin: Arr | undefined = undefined;
+
+  constructor(
+    readonly name: string,
+    readonly array: Typed,
+    readonly kind: Kind,
+    /** Elements per item. */
+    readonly item: number,
+    readonly length: number,
+    /** Items (length / item). */
+    readonly count: number,
+    readonly output: boolean,
+    /** Buffer, byte offset and length, recorded at the check (growth detaches arrays later). */
+    readonly buffer: ArrayBufferLike,
+    readonly offset: number,
+    readonly bytes: number,
+    /** In wasm memory (its buffer was the memory's at the check). */
+    readonly resident: boolean,
+  ) {
+    this.batched = count > 1;
+  }
+}
+
+/** Whether two arrays' byte ranges intersect. */
+function overlaps(a: Arr, b: Arr): boolean {
+  return a.buffer === b.buffer && a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+}
+/** Exactly in place: the same bytes, item for item (kernel bodies read an item before writing it). */
+function sameItems(a: Arr, b: Arr): boolean {
+  return a.buffer === b.buffer && a.offset === b.offset && a.bytes === b.bytes && a.count === b.count;
+}
+
+/**
+ * One adapter call, in the order of native/napi/glue.cc: check the arguments (TypeError for a
+ * wrong type or a detached array, RangeError for a wrong length, count or value), then each()
+ * or run().
+ */
+export class Call {
+  private readonly arrays: Arr[] = [];
+
+  constructor(private readonly rt: WasmRuntime, private readonly args: readonly unknown[]) {}
+
+  private arg(i: number): unknown {
+    return i < this.args.length ? this.args[i] : undefined;
+  }
+
+  /** A typed array of `kind` whose length is a multiple of `item`. */
+  array(i: number, name: string, item: number, output = false, kind: Kind = 'Float32Array'): Arr {
+    const v = this.arg(i);
+    // instanceof is the fast path; the tag also accepts arrays from another realm.
+    if (!(kind === 'Float32Array' ? v instanceof Float32Array : v instanceof CTORS[kind]) && typedName(v) !== kind) {
+      throw new TypeError(wrongArray(kind, item, name, v));
+    }
+    const array = v as Typed;
+    const bytes = array.byteLength;
+    if (bytes === 0 && isDetached(array)) throw new TypeError(wrongArray(kind, item, name, v));
+    const length = array.length;
+    if (item > 1 && length % item !== 0) throw new RangeError(wrongArray(kind, item, name, v));
+    const buffer = array.buffer;
+    const a = new Arr(name, array, kind, item, length, item ? length / item : length, output, buffer, array.byteOffset,
+      bytes, buffer === this.rt.buffer);
+    this.arrays.push(a);
+    return a;
+  }
+
+  /** Item count n from inputs that each hold 1 (broadcast) or n items. */
+  batch(...inputs: Arr[]): number {
+    let n = 1;
+    let who: string | undefined;
+    for (const a of inputs) {
+      if (a.count === 1) continue;
+      if (who !== undefined && a.count !== n) {
+        throw new RangeError(`Expected \`${a.name}\` to hold 1 or ${n} items (the batch size of \`${who}\`) but received ${a.count}`);
+      }
+      n = a.count;
+      who = a.name;
+    }
+    return n;
+  }
+
+  expectCount(a: Arr, n: number, unit: string): void {
+    if (a.count !== n) throw new RangeError(`Expected \`${a.name}\` to hold ${n} ${unit} but received ${a.count}`);
+  }
+
+  /** A finite number. */
+  number(i: number, name: string): number {
+    const v = this.arg(i);
+    const want = `Expected a finite number for \`${name}\` but received ${describe(v)}`;
+    if (typeof v !== 'number') throw new TypeError(want);
+    if (!Number.isFinite(v)) throw new RangeError(want);
+    return v;
+  }
+
+  /** An integer in [0, 2^32). */
+  uint32(i: number, name: string): number {
+    const v = this.arg(i);
+    const want = `Expected an integer in [0, 2^32) for \`${name}\` but received ${describe(v)}`;
+    if (typeof v !== 'number') throw new TypeError(want);
+    if (!(v >= 0 && v < 4294967296 && Math.floor(v) === v)) throw new RangeError(want);
+    return v;
+  }
+
+  boolean(i: number, name: string): boolean {
+    const v = this.arg(i);
+    if (typeof v !== 'boolean') throw new TypeError(`Expected a boolean for \`${name}\` but received ${describe(v)}`);
+    return v;
+  }
+
+  /** One of `allowed`; returns its index. */
+  choice(i: number, name: string, allowed: readonly string[]): number {
+    const v = this.arg(i);
+    const list = allowed.map((a) => `'${a}'`).join(', ');
+    if (typeof v !== 'string') throw new TypeError(`Expected one of ${list} for \`${name}\` but received ${describe(v)}`);
+    const k = allowed.indexOf(v);
+    if (k < 0) throw new RangeError(`Expected one of ${list} for \`${name}\` but received '${v}'`);
+    return k;
+  }
+
+  rangeError(msg: string): never {
+    throw new RangeError(msg);
+  }
+
+  /** Whether some input overlaps an output without being exactly its items (a shifted alias). */
+  private shifted(a?: Arr): boolean {
+    for (const o of this.arrays) {
+      if (!o.output) continue;
+      for (const b of this.arrays) if (!b.output && (a === undefined || a === b) && overlaps(b, o) && !sameItems(b, o)) return true;
+    }
+    return false;
+  }
+
+  private fail(first: number, bad?: (i: number) => string): string {
+    return bad ? bad(first) : `invalid input at index ${first}`;
+  }
+
+  /**
+   * Runs an element-wise driver over n items: `invoke(count, start)` processes items
+   * [start, start + count) of every argument holding n items, whose `ptr` is set for that range
+   * (single-item arguments are passed whole), and returns the first bad item of the range or -1.
+   * A bad item is a RangeError(bad(i)), thrown after every output was written, as native does.
+   *
+   * Arrays already in wasm memory are used in place. The others stream through the arena's
+   * baseline in cache-sized chunks (copy in, run, copy out), so a large batch costs no memory
+   * growth and its copies stay in cache. A shifted alias between an input and an output falls
+   * back to run(), which copies whole arrays first.
+   */
+  each(n: number, invoke: (count: number, start: number) => number, bad?: (i: number) => string): void {
+    const arrays = this.arrays;
+    let resident = true;
+    for (const a of arrays) resident &&= a.resident;
+    if (this.shifted()) return this.run(() => invoke(n, 0), bad);
+    if (resident) {
+      for (const a of arrays) a.ptr = a.offset;
+      const first = invoke(n, 0);
+      if (first >= 0) throw new RangeError(this.fail(first, bad));
+      return;
+    }
+    if (n === 0) return;
+    const rt = this.rt;
+    // Layout: single items copied once, then one slot per streamed array (an output exactly on a
+    // copied input's items shares that input's slot).
+    let fixedBytes = 0, perItem = 0, slots = 0;
+    for (const a of arrays) {
+      a.twin = undefined;
+      if (a.resident) continue;
+      if (a.count !== n) { fixedBytes += align16(a.bytes); continue; }
+      if (a.output) a.twin = arrays.find((b) => !b.output && !b.resident && sameItems(b, a));
+      if (a.twin) continue;
+      perItem += a.bytes / n;
+      slots++;
+    }
+    const chunk = Math.max(4, Math.floor((rt.baseline - fixedBytes - 16 * slots) / perItem) & ~3);
+    let cursor = rt.acquire(Math.max(rt.baseline, fixedBytes + slots * 16 + perItem * chunk));
+    let first = -1;
+    let message = '';
+    try {
+      for (const a of arrays) {
+        if (a.count === n) continue;
+        if (a.resident) { a.ptr = a.offset; continue; }
+        a.ptr = cursor;
+        cursor += align16(a.bytes);
+        if (!a.output) rt.view(a.kind).set(a.array as never, a.ptr / a.array.BYTES_PER_ELEMENT);
+      }
+      for (const a of arrays) {
+        if (a.resident || a.count !== n || a.twin) continue;
+        a.slot = cursor;
+        cursor += align16((a.bytes / n) * chunk);
+      }
+      for (let start = 0; start < n; start += chunk) {
+        const count = Math.min(chunk, n - start);
+        for (const a of arrays) {
+          if (a.count !== n) continue;
+          if (a.resident) a.ptr = a.offset + (start * a.bytes) / n;
+          else if (!a.twin) {
+            a.ptr = a.slot;
+            if (!a.output) {
+              const e = start * a.item;
+              rt.view(a.kind).set(a.array.subarray(e, e + count * a.item) as never, a.ptr / a.array.BYTES_PER_ELEMENT);
+            }
+          }
+        }
+        for (const a of arrays) if (a.twin) a.ptr = a.twin.ptr;
+        const r = invoke(count, start);
+        if (r >= 0 && first < 0) {
+          first = start + r;
+          message = this.fail(first, bad);  // now, while the driver's state (e.g. bad_input) is fresh
+        }
+        for (const o of arrays) {
+          if (!o.output || o.resident) continue;
+          const e = o.ptr / o.array.BYTES_PER_ELEMENT;
+          o.array.set(rt.view(o.kind).subarray(e, e + count * o.item) as never, start * o.item);
+        }
+      }
+    } finally {
+      rt.release();
+    }
+    if (first >= 0) throw new RangeError(message);
+  }
+
+  /**
+   * Places every checked array in wasm memory as a whole, runs `invoke` (a driver call that
+   * returns the first bad item or -1), copies outputs back and throws RangeError(bad(i)) for a
+   * bad item, after writing the outputs. For drivers that are not element-wise (element-wise
+   * ones use each()).
+   *
+   * Placement: an array already in wasm memory is passed by address, unless it is an input that
+   * overlaps an output without being exactly the same items (a shifted alias would read values
+   * already written), in which case it is copied first. Every other array gets an arena slot
+   * (the arena grows for the call if needed); an output that is exactly a copied input's items
+   * (in place on a non-resident array) shares that input's slot.
+   */
+  run(invoke: () => number, bad?: (i: number) => string): void {
+    const rt = this.rt;
+    const arrays = this.arrays;
+    let need = 0;
+    for (const a of arrays) {
+      a.slot = -1;
+      a.twin = undefined;
+      if (a.output) continue;
+      if (a.resident && !this.shifted(a)) a.ptr = a.offset;
+      else { a.slot = need; need += align16(a.bytes); }
+    }
+    for (const o of arrays) {
+      if (!o.output) continue;
+      if (o.resident) { o.ptr = o.offset; continue; }
+      o.twin = arrays.find((a) => !a.output && a.slot >= 0 && sameItems(a, o));
+      if (!o.twin) { o.slot = need; need += align16(o.bytes); }
+    }
+    const base = need > 0 ? rt.acquire(need) : 0;  // may grow memory
+    let message: string | undefined;
+    try {
+      for (const a of arrays) {
+        if (a.slot < 0) continue;
+        a.ptr = base + a.slot;
+        if (a.output) continue;
+        if (a.resident) rt.view('Uint8Array').copyWithin(a.ptr, a.offset, a.offset + a.bytes);
+        else rt.view(a.kind).set(a.array as never, a.ptr / a.array.BYTES_PER_ELEMENT);
+      }
+      for (const o of arrays) if (o.twin) o.ptr = o.twin.ptr;
+      const first = invoke();
+      if (first >= 0) message = this.fail(first, bad);
+      for (const o of arrays) {
+        if (!o.output || o.resident) continue;
+        const e = o.ptr / o.array.BYTES_PER_ELEMENT;
+        o.array.set(rt.view(o.kind).subarray(e, e + o.length) as never);
+      }
+    } finally {
+      if (need > 0) rt.release();
+    }
+    if (message !== undefined) throw new RangeError(message);
+  }
+}
+
+// ---- Arrays in wasm memory (zero copy) ---------------------------------------------------------------
+
+/**
+ * A typed array allocated in wasm memory: passing `array` (or a subarray of it) to a wasm-backend
+ * kernel uses it in place, with no copy in or out. Free it when done; the memory is reused.
+ */
+export interface WasmArray<T extends Typed = Float32Array> {
+  /**
+   * The view. Wasm memory growth (by a later wasmAlloc, or by a call that must copy whole
+   * arrays: a shifted overlap of input and output) detaches older views: read this getter again
+   * after allocating rather than keeping the view.
+   */
+  readonly array: T;
+  /** Address of the first element in wasm memory. */
+  readonly byteOffset: number;
+  readonly length: number;
+  free(): void;
+}
+
+class Block<K extends Kind> implements WasmArray<ViewOf<K>> {
+  private view: ViewOf<K> | undefined;
+  private freed = false;
+
+  constructor(private readonly rt: WasmRuntime, readonly kind: K, readonly byteOffset: number, readonly length: number) {}
+
+  get array(): ViewOf<K> {
+    if (this.freed) throw new Error('spatialkit wasm: this array was freed');
+    const buffer = this.rt.buffer;  // re-read after every growth (WasmRuntime.sync)
+    if (!this.view || this.view.buffer !== buffer) this.view = new CTORS[this.kind](buffer, this.byteOffset, this.length) as ViewOf<K>;
+    return this.view;
+  }
+
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.view = undefined;
+    this.rt.free(this.byteOffset);
+  }
+
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+function allocIn<K extends Kind>(rt: WasmRuntime, length: unknown, kind: K): WasmArray<ViewOf<K>> {
+  if (typeof length !== 'number') throw new TypeError(`Expected an integer in [0, 2^32) for \`length\` but received ${describe(length)}`);
+  if (!(length >= 0 && length < 4294967296 && Math.floor(length) === length)) {
+    throw new RangeError(`Expected an integer in [0, 2^32) for \`length\` but received ${describe(length)}`);
+  }
+  if (!(kind in CTORS)) throw new RangeError(`Expected one of ${Object.keys(CTORS).map((k) => `'${k}'`).join(', ')} for \`type\` but received ${typeof kind === 'string' ? `'${kind}'` : describe(kind)}`);
+  const bytes = length * CTORS[kind].BYTES_PER_ELEMENT;
+  const block = new Block(rt, kind, rt.alloc(bytes), length);
+  block.array.fill(0);  // freed blocks are reused; give what `new Float32Array(n)` gives
+  return block;
+}
+
+// ---- Loading ------------------------------------------------------------------------------------------
+
+/** The build output next to this file's package root (src/backend/wasm/ or dist/backend/wasm/). */
+const DEFAULT_FILE = fileURLToPath(new URL('../../../wasm/build/spatialkit.wasm', import.meta.url));
+
+/** The wasm backend module, with `alloc` for arrays in its memory. */
+export type WasmBackend = BackendModule & {
+  info(): BackendInfo & WasmMemoryInfo;
+  alloc<K extends Kind = 'Float32Array'>(length: number, type?: K): WasmArray<ViewOf<K>>;
+};
+
+const loaded = new Map<string, { rt: WasmRuntime; module: WasmBackend }>();
+let last: { rt: WasmRuntime; module: WasmBackend } | undefined;
+
+/**
+ * Compiles and instantiates the module synchronously and returns the backend. One instance per
+ * file: loading the same file again returns the same module (and memory), so arrays from
+ * wasmAlloc work with the backend the loader picked.
+ */
+export function loadWasm(file: string): WasmBackend {
+  const key = path.resolve(file);
+  const hit = loaded.get(key);
+  if (hit) return (last = hit).module;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(key)), {});
+  const missing = ['memory', 'sk_alloc', 'arena_acquire', 'quat_multiply_batch'].filter((k) => !(k in instance.exports));
+  if (missing.length) throw new Error(`${key} is not a spatialkit module (missing ${missing.join(', ')}); rebuild it with \`npm run build:wasm\``);
+  const rt = new WasmRuntime(instance);
+  const domains = Object.fromEntries(Object.entries(DOMAINS).map(([name, make]) => [name, make(rt)])) as {
+    [D in keyof typeof DOMAINS]: ReturnType<(typeof DOMAINS)[D]>;
+  };
+  const module: WasmBackend = {
+    info: () => ({ backend: 'wasm', available: true, simd: true, isa: 'wasm-simd128', threads: 1, ...rt.memoryInfo() }),
+    alloc: (length, type) => allocIn(rt, length, (type ?? 'Float32Array') as never),
+    ...domains,
+  };
+  const entry = { rt, module };
+  loaded.set(key, entry);
+  last = entry;
+  return module;
+}
+
+/**
+ * A zero-filled typed array in wasm memory (default Float32Array) of the most recently loaded
+ * wasm backend (loading the bundled module if none is). Kernels of that backend use it in place.
+ * @throws RangeError when wasm memory cannot grow that far (4 GiB at most).
+ * @example
+ *   const q = wasmAlloc(4 * n);      // [n, 4]
+ *   sk.quat.random(n, 7, q.array);    // written in place (wasm backend)
+ *   sk.quat.normalize(q.array, q.array);
+ *   q.free();
+ */
+export function wasmAlloc(length: number): WasmArray<Float32Array>;
+export function wasmAlloc<K extends Kind>(length: number, type: K): WasmArray<ViewOf<K>>;
+export function wasmAlloc(length: number, type: Kind = 'Float32Array'): WasmArray<Typed> {
+  if (!last) loadWasm(DEFAULT_FILE);
+  return allocIn(last!.rt, length, type);
+}

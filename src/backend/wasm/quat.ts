@@ -1,0 +1,129 @@
+// sk.quat on the wasm backend: the adapter table over wasm/assembly/quat.ts drivers, mirroring
+// native/napi/quat.cc parser for parser (same argument names, checks, order and sentences).
+import type { QuatKernels } from '../types.js';
+import type { Arr, WasmRuntime } from './index.js';
+
+/**
+ * Driver exports of wasm/assembly/quat.ts: addresses, broadcast flags (false = one item for all),
+ * item count; each returns the first bad item or -1. All are element-wise (Call.each may split).
+ */
+interface QuatExports {
+  quat_multiply_batch(a: number, ab: boolean, b: number, bb: boolean, o: number, n: number): number;
+  quat_conjugate_batch(q: number, o: number, n: number): number;
+  quat_invert_batch(q: number, o: number, n: number): number;
+  quat_normalize_batch(q: number, o: number, n: number): number;
+  quat_rotate_batch(q: number, qb: boolean, v: number, vb: boolean, o: number, n: number): number;
+  quat_from_axis_angle_batch(axis: number, xb: boolean, angle: number, nb: boolean, o: number, n: number): number;
+  quat_from_euler_batch(a: number, order: number, o: number, n: number): number;
+  quat_to_matrix_batch(q: number, o: number, n: number): number;
+  quat_from_matrix_batch(m: number, o: number, n: number): number;
+  quat_slerp_batch(a: number, ab: boolean, b: number, bb: boolean, t: number, tb: boolean, o: number, n: number): number;
+  quat_angle_batch(a: number, ab: boolean, b: number, bb: boolean, o: number, n: number): number;
+  quat_random_batch(seed: number, first: number, o: number, n: number): number;
+  /** After a failing slerp/angle: 0 if `a` was bad at that index, 1 if `b`. */
+  bad_input(): number;
+}
+type Unary = 'quat_conjugate_batch' | 'quat_invert_batch' | 'quat_normalize_batch' | 'quat_to_matrix_batch';
+
+const EULER_ORDERS = ['xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx'] as const;
+
+function zeroLength(name: string, i: number): string {
+  return `\`${name}[${i}]\` has zero, non-finite or overflowing length`;
+}
+/** Index of item i in a possibly broadcast argument. */
+const at = (a: Arr, i: number) => (a.batched ? i : 0);
+
+export function quatKernels(rt: WasmRuntime): QuatKernels {
+  const w = rt.exports as unknown as QuatExports;
+
+  // (q [N, 4], out [N, 4] or [N, 9]) for the unary ops.
+  const unary = (driver: Unary, outItem: number) => (q: Float32Array, out: Float32Array): void => {
+    const c = rt.call([q, out]);
+    const Q = c.array(0, 'q', 4), O = c.array(1, 'out', outItem, true);
+    c.expectCount(O, Q.count, outItem === 9 ? 'matrices' : 'quaternions');
+    c.each(Q.count, (k) => w[driver](Q.ptr, O.ptr, k), (i) => zeroLength('q', i));
+  };
+
+  return {
+    // (a [N|1, 4], b [N|1, 4], out [N, 4])
+    multiply(a, b, out) {
+      const c = rt.call([a, b, out]);
+      const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), O = c.array(2, 'out', 4, true);
+      const n = c.batch(A, B);
+      c.expectCount(O, n, 'quaternions');
+      c.each(n, (k) => w.quat_multiply_batch(A.ptr, A.batched, B.ptr, B.batched, O.ptr, k));
+    },
+
+    conjugate: unary('quat_conjugate_batch', 4),
+    invert: unary('quat_invert_batch', 4),
+    normalize: unary('quat_normalize_batch', 4),
+    toMatrix: unary('quat_to_matrix_batch', 9),
+
+    // (m [N, 9], out [N, 4])
+    fromMatrix(m, out) {
+      const c = rt.call([m, out]);
+      const M = c.array(0, 'm', 9), O = c.array(1, 'out', 4, true);
+      c.expectCount(O, M.count, 'quaternions');
+      c.each(M.count, (k) => w.quat_from_matrix_batch(M.ptr, O.ptr, k));
+    },
+
+    // (q [N|1, 4], v [N|1, 3], out [N, 3])
+    rotate(q, v, out) {
+      const c = rt.call([q, v, out]);
+      const Q = c.array(0, 'q', 4), V = c.array(1, 'v', 3), O = c.array(2, 'out', 3, true);
+      const n = c.batch(Q, V);
+      c.expectCount(O, n, 'vectors');
+      c.each(n, (k) => w.quat_rotate_batch(Q.ptr, Q.batched, V.ptr, V.batched, O.ptr, k), (i) => zeroLength('q', at(Q, i)));
+    },
+
+    // (axis [N|1, 3], angle [N|1], out [N, 4])
+    fromAxisAngle(axis, angle, out) {
+      const c = rt.call([axis, angle, out]);
+      const X = c.array(0, 'axis', 3), N = c.array(1, 'angle', 1), O = c.array(2, 'out', 4, true);
+      const n = c.batch(X, N);
+      c.expectCount(O, n, 'quaternions');
+      c.each(n, (k) => w.quat_from_axis_angle_batch(X.ptr, X.batched, N.ptr, N.batched, O.ptr, k),
+        (i) => zeroLength('axis', at(X, i)));
+    },
+
+    // (angles [N, 3], order, out [N, 4])
+    fromEuler(angles, order, out) {
+      const c = rt.call([angles, order, out]);
+      const A = c.array(0, 'angles', 3);
+      const k = c.choice(1, 'order', EULER_ORDERS);
+      const O = c.array(2, 'out', 4, true);
+      c.expectCount(O, A.count, 'quaternions');
+      c.each(A.count, (m) => w.quat_from_euler_batch(A.ptr, k, O.ptr, m));
+    },
+
+    // (a [N|1, 4], b [N|1, 4], t [N|1], out [N, 4])
+    slerp(a, b, t, out) {
+      const c = rt.call([a, b, t, out]);
+      const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), T = c.array(2, 't', 1);
+      const O = c.array(3, 'out', 4, true);
+      const n = c.batch(A, B, T);
+      c.expectCount(O, n, 'quaternions');
+      c.each(n, (k) => w.quat_slerp_batch(A.ptr, A.batched, B.ptr, B.batched, T.ptr, T.batched, O.ptr, k),
+        (i) => (w.bad_input() === 0 ? zeroLength('a', at(A, i)) : zeroLength('b', at(B, i))));
+    },
+
+    // (a [N|1, 4], b [N|1, 4], out [N])
+    angle(a, b, out) {
+      const c = rt.call([a, b, out]);
+      const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), O = c.array(2, 'out', 1, true);
+      const n = c.batch(A, B);
+      c.expectCount(O, n, 'angles');
+      c.each(n, (k) => w.quat_angle_batch(A.ptr, A.batched, B.ptr, B.batched, O.ptr, k),
+        (i) => (w.bad_input() === 0 ? zeroLength('a', at(A, i)) : zeroLength('b', at(B, i))));
+    },
+
+    // (seed, out [N, 4])
+    random(seed, out) {
+      const c = rt.call([seed, out]);
+      const s = c.uint32(0, 'seed');
+      const O = c.array(1, 'out', 4, true);
+      if (O.count > 0xffffffff) c.rangeError('Expected at most 2^32 − 1 quaternions for `out`');
+      c.each(O.count, (k, start) => w.quat_random_batch(s, start, O.ptr, k));
+    },
+  };
+}
