@@ -7,6 +7,7 @@ export {
   quat_from_axis_angle_batch, quat_from_euler_batch, quat_to_matrix_batch, quat_from_matrix_batch,
   quat_slerp_batch, quat_angle_batch, quat_random_batch, bad_input,
 } from './quat';
+export { rope_quatrope_batch, rope_igre_batch, rope_pairs_batch, rope_scratch_bytes, SCRATCH as rope_scratch, SCRATCH_BYTES as rope_scratch_size } from './rope';
 
 // ---- Heap -----------------------------------------------------------------------------------
 // Blocks laid end to end from the heap base to `top`, each a 16-byte header [payload bytes: u32,

@@ -18,10 +18,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendInfo, BackendModule } from '../types.js';
 import { quatKernels } from './quat.js';
+import { ropeKernels } from './rope.js';
 
 /** Domain adapter tables: `<domain>: <domain>Kernels` from `./<domain>.js`. */
 const DOMAINS = {
   quat: quatKernels,
+  rope: ropeKernels,
 } satisfies Record<string, (rt: WasmRuntime) => object>;
 
 // ---- Typed arrays and how errors name values -----------------------------------------------------
