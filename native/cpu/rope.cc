@@ -66,17 +66,21 @@ SK_INLINE void via_float(const typename rope_store<DT>::T* xh, typename rope_sto
   }
 }
 
-// One head's S segments times their matrices (nine arrays m_e[s]). Each segment is read whole
-// before it is written, so oh may equal xh.
+// One head's S segments times their matrices (nine arrays m_e[s]; with Uniform, one matrix held
+// in registers for all segments — the default scalar θ — which spares the loop nine streams).
+// Each segment is read whole before it is written, so oh may equal xh.
+template <bool Uniform>
 SK_INLINE void quat_head(const float* xh, float* oh, const float* mat, size_t S) {
   const float *m0 = mat, *m1 = m0 + S, *m2 = m1 + S, *m3 = m2 + S, *m4 = m3 + S, *m5 = m4 + S, *m6 = m5 + S,
               *m7 = m6 + S, *m8 = m7 + S;
+  const float u[9] = {*m0, *m1, *m2, *m3, *m4, *m5, *m6, *m7, *m8};
 #pragma GCC ivdep
   for (size_t s = 0; s < S; ++s) {
+    const size_t k = Uniform ? 0 : s;
     const float a = xh[3 * s], b = xh[3 * s + 1], c = xh[3 * s + 2];
-    oh[3 * s] = rope_quat_apply(m0[s], m1[s], m2[s], a, b, c);
-    oh[3 * s + 1] = rope_quat_apply(m3[s], m4[s], m5[s], a, b, c);
-    oh[3 * s + 2] = rope_quat_apply(m6[s], m7[s], m8[s], a, b, c);
+    oh[3 * s] = Uniform ? rope_quat_apply(u[0], u[1], u[2], a, b, c) : rope_quat_apply(m0[k], m1[k], m2[k], a, b, c);
+    oh[3 * s + 1] = Uniform ? rope_quat_apply(u[3], u[4], u[5], a, b, c) : rope_quat_apply(m3[k], m4[k], m5[k], a, b, c);
+    oh[3 * s + 2] = Uniform ? rope_quat_apply(u[6], u[7], u[8], a, b, c) : rope_quat_apply(m6[k], m7[k], m8[k], a, b, c);
   }
 }
 
@@ -94,8 +98,10 @@ SK_INLINE void quat_token(const typename rope_store<DT>::T* x, const float* p, c
     // (a 16-bit head goes through float whole, so its loops have no odd remainder).
     typename rope_store<DT>::T tail[2] = {};
     for (size_t k = 3 * S; k < D; ++k) tail[k - 3 * S] = xh[k];
-    via_float<DT>(xh, oh, DT == ROPE_F32 ? 3 * S : D, buf,
-                  [&](const float* a, float* b) SK_LAMBDA { quat_head(a, b, mat, S); });
+    via_float<DT>(xh, oh, DT == ROPE_F32 ? 3 * S : D, buf, [&](const float* a, float* b) SK_LAMBDA {
+      if (q.Sd == 1) quat_head<true>(a, b, mat, S);
+      else quat_head<false>(a, b, mat, S);
+    });
     for (size_t k = 3 * S; k < D; ++k) oh[k] = tail[k - 3 * S];
   }
 }
