@@ -5,7 +5,7 @@
  * products, angles are radians, matrices are row-major 3×3. `rotate`, `toMatrix`, `slerp`,
  * `angle` and `fromAxisAngle` use the rotation q/|q| (scale ignored, as gl-matrix, three.js and
  * scipy do); `invert` is the true inverse conj(q)/|q|². Where a rotation is needed, a quaternion
- * whose |q|² is zero, NaN or overflows float32 is a RangeError naming the argument and index;
+ * whose |q|² is zero, NaN or outside [2^-126, 2^126] (|q| outside ~[1e-19, 1e19]) is a RangeError naming the argument and index;
  * elsewhere NaN propagates element-wise, as in IEEE arithmetic.
  *
  * Batches are flat Float32Arrays. Wherever two inputs meet, an input holding a single item
@@ -89,7 +89,7 @@ export function conjugateAsync(q: Float32Array, out?: Float32Array): Promise<Flo
  * True inverse conj(q)/|q|² (so q ⊗ invert(q) = identity for any non-zero scale).
  * @param q Float32Array [N, 4]. @param out Float32Array [N, 4], optional, may alias q.
  * @returns Float32Array [N, 4].
- * @throws RangeError "`q[i]` has zero, non-finite or overflowing length".
+ * @throws RangeError "`q[i]` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])".
  */
 export function invert(q: Float32Array, out?: Float32Array): Float32Array { return run('invert', prepUnary(q, 4, out)); }
 export function invertAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('invert', prepUnary(q, 4, out)); }
@@ -98,7 +98,7 @@ export function invertAsync(q: Float32Array, out?: Float32Array): Promise<Float3
  * q/|q|.
  * @param q Float32Array [N, 4]. @param out Float32Array [N, 4], optional, may alias q.
  * @returns Float32Array [N, 4], unit quaternions.
- * @throws RangeError for a zero, NaN or overflowing |q|², naming the index.
+ * @throws RangeError for |q|² zero, NaN or outside [2^-126, 2^126], naming the index.
  */
 export function normalize(q: Float32Array, out?: Float32Array): Float32Array { return run('normalize', prepUnary(q, 4, out)); }
 export function normalizeAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('normalize', prepUnary(q, 4, out)); }

@@ -8,7 +8,7 @@ type TypedCtor<T extends Typed> = { new (n: number): T; readonly name: string };
 /** How error messages name what they received: "Float64Array(7)", "Array(3)", "the number NaN", … */
 export function describe(v: unknown): string {
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-    const name = v.constructor.name;
+    const name = (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
     if (isDetached(v)) return `a detached ${name}`;
     return `${name}(${(v as unknown as { length: number }).length})`;
   }

@@ -312,7 +312,7 @@ eachBackend('quat', (backend) => {
     });
     it('zero-length or NaN quaternions where a rotation is needed name the index', () => {
       const q = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1);
-      expect(() => sk.quat.normalize(q)).toThrow(new RangeError('`q[1]` has zero, non-finite or overflowing length'));
+      expect(() => sk.quat.normalize(q)).toThrow(new RangeError('`q[1]` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])'));
       expect(() => sk.quat.invert(q)).toThrow(/`q\[1\]`/);
       expect(() => sk.quat.toMatrix(q)).toThrow(/`q\[1\]`/);
       expect(() => sk.quat.rotate(q, Float32Array.of(1, 0, 0))).toThrow(/`q\[1\]`/);
@@ -320,6 +320,14 @@ eachBackend('quat', (backend) => {
       expect(() => sk.quat.slerp(q, Float32Array.of(0, 0, 0, 1), 0.5)).toThrow(/`a\[1\]`/);
       expect(() => sk.quat.normalize(Float32Array.of(NaN, 0, 0, 1))).toThrow(/`q\[0\]`/);
       expect(() => sk.quat.fromAxisAngle(new Float32Array(3), 1)).toThrow(/`axis\[0\]`/);
+      // |q| below ~1e-19 or above ~1e19 is out of range (1/|q|² would leave the normal floats).
+      expect(() => sk.quat.normalize(Float32Array.of(1e-20, 0, 0, 0))).toThrow(/`q\[0\]`/);
+      expect(() => sk.quat.invert(Float32Array.of(0, 0, 0, 1e20))).toThrow(/`q\[0\]`/);
+      expect(sk.quat.normalize(Float32Array.of(1e-18, 0, 0, 0))).toEqual(Float32Array.of(1, 0, 0, 0));
+      // In place, the first bad item is still the one reported (valid outputs re-check as valid).
+      const big = Float32Array.from({ length: 4 * 70_000 }, (_, i) => (i % 4 === 3 ? 2 : 0.5));
+      big.fill(0, 4 * 65_537, 4 * 65_538);
+      expect(() => sk.quat.invert(big, big)).toThrow(/`q\[65537\]`/);
     });
     it('detached buffers', () => {
       const a = new Float32Array(8);

@@ -10,7 +10,9 @@
 namespace sk {
 
 // Runs body(i) for i in [b, e) and returns the first i whose body returned non-zero, or SIZE_MAX.
-// The status is OR-reduced so the loop stays vectorizable; only a failing range is re-scanned.
+// The status is OR-reduced so the loop stays vectorizable (GCC 12 does not vectorize a
+// first-index reduction); only a failing range is re-scanned. That re-scan stays right for
+// in-place calls because bodies map valid inputs to valid outputs (see kernels/quat.h).
 // ivdep: bodies read an element's inputs before writing its output, so `out` may equal an input.
 template <class F>
 SK_INLINE size_t each(size_t b, size_t e, F&& body) {

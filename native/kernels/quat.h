@@ -1,11 +1,14 @@
 // Quaternion kernel bodies. Layout [x, y, z, w] (scalar last), Hamilton product (DESIGN §4).
 // Each body reads all of its inputs into locals before writing, so `out` may alias an input.
-// Bodies that need a rotation use q/|q| and return SK_BAD for a zero, NaN or overflowing |q|².
+// Bodies that need a rotation use q/|q| and return SK_BAD unless |q|² is a normal float in
+// [2^-126, 2^126]: then 1/|q|² and 1/|q| are normal too, so every valid in-place output is again a
+// valid input (the driver re-checks a failing range to find its first bad item).
 #pragma once
 #include "common.h"
 #include "math.h"
 
-SK_HD bool quat_norm2_ok(float n2) { return n2 > 0.0f && n2 < INFINITY; }  // false for NaN too
+// False for NaN too. `&` rather than `&&`: no branch, so loops that use it stay vectorizable.
+SK_HD bool quat_norm2_ok(float n2) { return (n2 >= 1.17549435e-38f) & (n2 <= 8.50705917e+37f); }
 
 SK_HD void quat_multiply(const float* a, const float* b, float* o) {
   const float ax = a[0], ay = a[1], az = a[2], aw = a[3];
@@ -70,8 +73,10 @@ SK_HD int quat_from_axis_angle(const float* axis, float angle, float* o) {
 enum quat_euler_order : int { EULER_XYZ = 0, EULER_XZY, EULER_YXZ, EULER_YZX, EULER_ZXY, EULER_ZYX };
 SK_HD int quat_euler_axis(int order, int k) {
   // Digits of each order's axes, packed: xyz=012, xzy=021, yxz=102, yzx=120, zxy=201, zyx=210.
-  const int packed[6] = {0x012, 0x021, 0x102, 0x120, 0x201, 0x210};
-  return (packed[order] >> (4 * (2 - k))) & 0xF;
+  // Ternaries rather than a table, so a constant order folds and the loop vectorizes.
+  const int packed = order == EULER_XYZ ? 0x012 : order == EULER_XZY ? 0x021 : order == EULER_YXZ ? 0x102
+                   : order == EULER_YZX ? 0x120 : order == EULER_ZXY ? 0x201 : 0x210;
+  return (packed >> (4 * (2 - k))) & 0xF;
 }
 
 SK_HD void quat_from_euler(const float* a, int order, float* o) {
@@ -152,7 +157,7 @@ SK_HD int quat_slerp(const float* a, const float* b, float t, float* o) {
   const float wa = tiny ? 1.0f - t : s0 / st;
   const float wb = tiny ? t : s1 / st;
   o[0] = wa * ax + wb * bx; o[1] = wa * ay + wb * by; o[2] = wa * az + wb * bz; o[3] = wa * aw + wb * bw;
-  return quat_norm2_ok(na2) && quat_norm2_ok(nb2) ? SK_OK : SK_BAD;
+  return quat_norm2_ok(na2) & quat_norm2_ok(nb2) ? SK_OK : SK_BAD;
 }
 
 // Geodesic angle in [0, π] between the rotations of a and b: 2·atan2(|vec(ā⊗b)|, |w(ā⊗b)|).
@@ -173,7 +178,7 @@ SK_HD int quat_angle(const float* a, const float* b, float* o) {
   o[0] = 2.0f * (swap ? 1.5707963267948966f - at : at);
   const float na2 = (float)(ax * ax + ay * ay + az * az + aw * aw);
   const float nb2 = (float)(bx * bx + by * by + bz * bz + bw * bw);
-  return quat_norm2_ok(na2) && quat_norm2_ok(nb2) ? SK_OK : SK_BAD;
+  return quat_norm2_ok(na2) & quat_norm2_ok(nb2) ? SK_OK : SK_BAD;
 }
 
 // Counter-based random numbers: element i of seed s depends on (s, i) only, so every backend,

@@ -44,12 +44,7 @@ std::string describe(const Napi::Value& v) {
   if (v.IsArray()) return "Array(" + std::to_string(v.As<Napi::Array>().Length()) + ")";
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
-  if (v.IsNumber()) {
-    const double d = v.As<Napi::Number>().DoubleValue();
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", d);
-    return std::string("the number ") + buf;
-  }
+  if (v.IsNumber()) return "the number " + v.ToString().Utf8Value();  // as JS prints it, like src/validate.ts
   if (v.IsString()) return "a string";
   if (v.IsBoolean()) return "a boolean";
   if (v.IsArrayBuffer()) return "an ArrayBuffer";

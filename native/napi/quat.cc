@@ -8,7 +8,7 @@ namespace {
 namespace drv = SK_DRIVER_NS;
 
 std::string zero_length(const char* name, size_t i) {
-  return "`" + std::string(name) + "[" + std::to_string(i) + "]` has zero, non-finite or overflowing length";
+  return "`" + std::string(name) + "[" + std::to_string(i) + "]` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])";
 }
 // For two-input ops: name the input whose item i (or its broadcast item) is not a valid rotation.
 std::string zero_length2(const Call& c, const Arr& a, const char* an, const Arr& b, const char* bn, size_t i,

@@ -23,9 +23,9 @@
 /** C's `m ? a : b` lane by lane (m an all-ones/all-zeros lane mask). */
 @inline export function sel(m: v128, a: v128, b: v128): v128 { return v128.bitselect(a, b, m); }
 
-/** Lane mask of `!(n2 > 0 && n2 < inf)`: zero, NaN or overflowing |q|² (quat_norm2_ok negated). */
+/** Lane mask of `!(2^-126 <= n2 <= 2^126)`: zero, NaN, tiny or huge |q|² (quat_norm2_ok negated). */
 @inline export function norm2_bad(n2: v128): v128 {
-  return v128.not(v128.and(f32x4.gt(n2, splat(0.0)), f32x4.lt(n2, splat(f32.POSITIVE_INFINITY))));
+  return v128.not(v128.and(f32x4.ge(n2, splat(1.17549435e-38)), f32x4.le(n2, splat(8.50705917e+37))));
 }
 
 // AoS ↔ SoA. Four items of 4 floats are a 4×4 transpose (the inner shuffles are shared between

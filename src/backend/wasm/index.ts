@@ -13,6 +13,7 @@
 // `memory.buffer` after anything that may grow it (wasmAlloc, an arena overflow), and user
 // arrays are addressed by the byte offsets recorded before a call grew anything. Element-wise
 // calls never grow memory: they stream non-resident arrays through the arena's fixed baseline.
+import { describe, isDetached } from '../../validate.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,47 +43,7 @@ function typedName(v: unknown): string | undefined {
   return (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
 }
 
-function isDetached(v: ArrayBufferView): boolean {
-  const buf = v.buffer as ArrayBuffer & { detached?: boolean };
-  if (typeof buf.detached === 'boolean') return buf.detached;
-  if (buf.byteLength !== 0) return false;
-  try {
-    new Uint8Array(buf);  // throws on a detached buffer (Node 20 has no ArrayBuffer#detached)
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** C's printf("%.17g", d), as native/napi/glue.cc prints numbers. */
-function g17(d: number): string {
-  if (Number.isNaN(d)) return 'nan';
-  if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const [mant, e] = d.toExponential(16).split('e');
-  const exp = Number(e);
-  const strip = (s: string) => (s.includes('.') ? s.replace(/\.?0+$/, '') : s);
-  if (exp < -4 || exp >= 17) return `${strip(mant)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  return strip(d.toFixed(16 - exp));
-}
-
-/** "Float64Array(7)", "a detached Float32Array", "Array(3)", "the number 1.5", … (glue.cc describe). */
-export function describe(v: unknown): string {
-  const t = typedName(v);
-  if (t !== undefined) {
-    const view = v as Typed;
-    return isDetached(view) ? `a detached ${t}` : `${t}(${view.length})`;
-  }
-  if (Array.isArray(v)) return `Array(${v.length})`;
-  if (v === undefined) return 'undefined';
-  if (v === null) return 'null';
-  if (typeof v === 'number') return `the number ${g17(v)}`;
-  if (typeof v === 'string') return 'a string';
-  if (typeof v === 'boolean') return 'a boolean';
-  if (Object.prototype.toString.call(v) === '[object ArrayBuffer]') return 'an ArrayBuffer';
-  if (typeof v === 'function') return 'a function';
-  return 'an object';
-}
+export { describe };
 
 // ---- Runtime: one instance, its memory, heap and arena ---------------------------------------------
 

@@ -28,7 +28,7 @@ type Unary = 'quat_conjugate_batch' | 'quat_invert_batch' | 'quat_normalize_batc
 const EULER_ORDERS = ['xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx'] as const;
 
 function zeroLength(name: string, i: number): string {
-  return `\`${name}[${i}]\` has zero, non-finite or overflowing length`;
+  return `\`${name}[${i}]\` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])`;
 }
 /** Index of item i in a possibly broadcast argument. */
 const at = (a: Arr, i: number) => (a.batched ? i : 0);
