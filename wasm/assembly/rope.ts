@@ -118,10 +118,23 @@ function quat_table(p: usize, th: usize, S: usize, Sd: usize, S4: usize, ang: us
   }
 }
 
-/** One head's S segments (float, xh may equal oh) times the nine entry arrays. */
-function quat_head(xh: usize, oh: usize, mat: usize, S: usize, S4: usize): void {
+/**
+ * One head's S segments (float, xh may equal oh) times the nine entry arrays; with `uniform`
+ * (every segment shares θ) the one matrix is splatted once instead of loaded per block.
+ */
+function quat_head(xh: usize, oh: usize, mat: usize, S: usize, S4: usize, uniform: bool): void {
   const st: usize = 4 * S4;
   let s: usize = 0;
+  if (uniform) {
+    const u0 = v128.load32_splat(mat), u1 = v128.load32_splat(mat + st), u2 = v128.load32_splat(mat + 2 * st);
+    const u3 = v128.load32_splat(mat + 3 * st), u4 = v128.load32_splat(mat + 4 * st), u5 = v128.load32_splat(mat + 5 * st);
+    const u6 = v128.load32_splat(mat + 6 * st), u7 = v128.load32_splat(mat + 7 * st), u8 = v128.load32_splat(mat + 8 * st);
+    for (; s + 4 <= S; s += 4) {
+      const r0 = v128.load(xh + 12 * s), r1 = v128.load(xh + 12 * s, 16), r2 = v128.load(xh + 12 * s, 32);
+      const a = t3x(r0, r1, r2), b = t3y(r0, r1, r2), c = t3z(r0, r1, r2);
+      store3(oh + 12 * s, rope_quat_apply(u0, u1, u2, a, b, c), rope_quat_apply(u3, u4, u5, a, b, c), rope_quat_apply(u6, u7, u8, a, b, c));
+    }
+  }
   for (; s + 4 <= S; s += 4) {
     const r0 = v128.load(xh + 12 * s), r1 = v128.load(xh + 12 * s, 16), r2 = v128.load(xh + 12 * s, 32);
     const a = t3x(r0, r1, r2), b = t3y(r0, r1, r2), c = t3z(r0, r1, r2);
@@ -167,11 +180,11 @@ export function rope_quatrope_batch(x: usize, dt: i32, pos: usize, th: usize, ma
     for (let h: usize = 0; h < <usize>H; ++h) {
       const xh = xi + h * <usize>D * es, oh = oi + h * <usize>D * es;
       if (dt == ROPE_F32) {
-        quat_head(xh, oh, mat, S, S4);
+        quat_head(xh, oh, mat, S, S4, Sd == 1);
         if (oh != xh) memory.copy(oh + 12 * S, xh + 12 * S, 4 * (<usize>D - 3 * S));
       } else {
         for (let k: usize = 0; k < 3 * S; ++k) store<f32>(buf + 4 * k, load_f(xh + 2 * k, dt));
-        quat_head(buf, buf, mat, S, S4);
+        quat_head(buf, buf, mat, S, S4, Sd == 1);
         // The D % 3 trailing values keep their bits (read before the head is written: oh may be xh).
         const nt = <usize>D - 3 * S;
         const t0 = nt > 0 ? load<u16>(xh + 6 * S) : 0, t1 = nt > 1 ? load<u16>(xh + 6 * S + 2) : 0;
