@@ -558,3 +558,26 @@ describe.skipIf(!sk.backends().find((b) => b.backend === 'native')?.available)('
     }
   });
 });
+
+describe('rope on the wasm backend with arrays in wasm memory (zero copy)', () => {
+  const wasm = sk.backends().find((b) => b.backend === 'wasm');
+  it.skipIf(!wasm?.available)('resident x and out (in place, out of place) match JS-array calls; large batches stream', async () => {
+    const { module } = await import('../src/backend/index.js');
+    const w = module('wasm') as unknown as { alloc(n: number): { array: Float32Array; free(): void } };
+    sk.setBackend('wasm');
+    const rr = rng(5), T = 300, H = 4, D = 50, x = uniform(rr, T * H * D), pos = uniform(rr, 3 * T, -10, 10);
+    const want = sk.rope.quatrope(x, pos, { heads: H, headDim: D });
+    const bx = w.alloc(x.length), bo = w.alloc(x.length);
+    bx.array.set(x);
+    sk.rope.quatrope(bx.array, pos, { heads: H, headDim: D, out: bo.array });
+    expect(bo.array).toEqual(want);
+    sk.rope.quatrope(bx.array, pos, { heads: H, headDim: D, out: bx.array });
+    expect(bx.array).toEqual(want);
+    const p1 = uniform(rr, T, 0, 100), y = sk.rope.rope1d(x, p1, { heads: H, headDim: D });
+    bx.array.set(x);
+    expect(sk.rope.rope1d(bx.array, p1, { heads: H, headDim: D })).toEqual(y);    // resident in, JS out
+    expect(sk.rope.rope1d(x, p1, { heads: H, headDim: D, out: bo.array })).toEqual(y);  // JS in, resident out
+    bx.free(); bo.free();
+    sk.setBackend('auto');
+  });
+});

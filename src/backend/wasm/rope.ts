@@ -1,7 +1,8 @@
 // sk.rope on the wasm backend: the adapter over wasm/assembly/rope.ts drivers, mirroring
 // native/napi/rope.cc parser for parser (same argument names, checks, order and sentences).
-// The drivers are per token with tables shared across tokens, so whole arrays are placed in wasm
-// memory (Call.run) rather than streamed.
+// The drivers are per token (position rows shared by the B sequences), so x and out stream
+// through the arena a few tokens at a time (streamTokens) while positions, tables and mask are
+// placed once; arrays already in wasm memory are used in place.
 import type { RopeKernels } from '../../rope.js';
 import { describe, type Arr, type Call, type WasmRuntime } from './index.js';
 
@@ -76,6 +77,47 @@ function checkPositions(p: Arr, A: number, mask: Arr | undefined): void {
   }
 }
 
+const align16 = (n: number) => (n + 15) & ~15;
+
+/**
+ * Runs invoke(xPtr, outPtr, first, count) over token chunks. `fixed` arrays (positions, tables,
+ * mask) are placed once; x and out (xPer / outPer elements per token) are used in place when they
+ * live in wasm memory and otherwise copied through the arena's baseline chunk by chunk, so the
+ * copies stay in cache and memory does not grow with the batch. out may be exactly x (in place:
+ * they share the chunk); other overlaps were refused by the checks.
+ */
+function streamTokens(rt: WasmRuntime, fixed: (Arr | undefined)[], x: Arr, o: Arr, tokens: number, xPer: number, oPer: number,
+  invoke: (xp: number, op: number, first: number, count: number) => number): void {
+  const es = x.array.BYTES_PER_ELEMENT, xTok = xPer * es, oTok = oPer * es;
+  const same = x.buffer === o.buffer && x.offset === o.offset && x.bytes === o.bytes;
+  const streamX = !x.resident, streamO = !o.resident && !same;
+  let fixedBytes = 0;
+  for (const a of fixed) if (a && !a.resident) fixedBytes += align16(a.bytes);
+  const perTok = (streamX ? xTok : 0) + (streamO ? oTok : 0);
+  const chunk = perTok ? Math.max(1, Math.floor((rt.baseline - fixedBytes - 64) / perTok)) : tokens;
+  let cur = rt.acquire(Math.max(rt.baseline, fixedBytes + 64 + chunk * perTok));  // may grow memory
+  try {
+    for (const a of fixed) {
+      if (!a) continue;
+      if (a.resident) { a.ptr = a.offset; continue; }
+      a.ptr = cur;
+      rt.view(a.kind).set(a.array as never, cur / a.array.BYTES_PER_ELEMENT);
+      cur += align16(a.bytes);
+    }
+    const xs = cur, os = streamX ? xs + align16(chunk * xTok) : xs;
+    for (let start = 0; start < tokens; start += chunk) {
+      const count = Math.min(chunk, tokens - start);
+      const xp = streamX ? xs : x.offset + start * xTok;
+      if (streamX) rt.view(x.kind).set(x.array.subarray(start * xPer, (start + count) * xPer) as never, xs / es);
+      const op = o.resident ? o.offset + start * oTok : same ? xs : os;
+      invoke(xp, op, start, count);
+      if (!o.resident) o.array.set(rt.view(o.kind).subarray(op / es, op / es + count * oPer) as never, start * oPer);
+    }
+  } finally {
+    rt.release();
+  }
+}
+
 export function ropeKernels(rt: WasmRuntime): RopeKernels {
   const w = rt.exports as unknown as RopeExports;
   const staticScratch = w.rope_scratch.value as number, staticBytes = w.rope_scratch_size.value as number;
@@ -115,7 +157,8 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       noPartialOverlap(X, O, true);
       checkPositions(P, 3, M);
       if (n === 0) return;
-      c.run(() => w.rope_quatrope_batch(X.ptr, dt, P.ptr, TH.ptr, maskPtr(M), 0, n, P.count, H, D, O.ptr, scratch));
+      streamTokens(rt, [P, TH, M], X, O, n, H * D, H * D,
+        (xp, op, first, k) => w.rope_quatrope_batch(xp, dt, P.ptr, TH.ptr, maskPtr(M), first, k, P.count, H, D, op, scratch));
     },
 
     // (x, dtype, positions [T, 3], theta [S, 3] f64, baseVector [3], mask?, heads, headDim, out)
@@ -141,7 +184,8 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       noPartialOverlap(X, O, false);
       checkPositions(P, 3, M);
       if (n === 0) return;
-      c.run(() => w.rope_igre_batch(X.ptr, dt, P.ptr, TH.ptr, S, B.ptr, maskPtr(M), 0, n, P.count, H, D, O.ptr, scratch));
+      streamTokens(rt, [P, TH, B, M], X, O, n, H * D, H * (D + 3 * S),
+        (xp, op, first, k) => w.rope_igre_batch(xp, dt, P.ptr, TH.ptr, S, B.ptr, maskPtr(M), first, k, P.count, H, D, op, scratch));
     },
 
     // (x, dtype, positions [T, A], axes A, frequencies [D/2, A] f64, layout, mask?, heads, headDim, out)
@@ -166,7 +210,8 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       noPartialOverlap(X, O, true);
       checkPositions(P, A, M);
       if (n === 0) return;
-      c.run(() => w.rope_pairs_batch(X.ptr, dt, P.ptr, A, W.ptr, layout, maskPtr(M), 0, n, P.count, H, D, O.ptr, scratch));
+      streamTokens(rt, [P, W, M], X, O, n, H * D, H * D,
+        (xp, op, first, k) => w.rope_pairs_batch(xp, dt, P.ptr, A, W.ptr, layout, maskPtr(M), first, k, P.count, H, D, op, scratch));
     },
   };
 }
