@@ -69,13 +69,14 @@ SK_INLINE void via_float(const typename rope_store<DT>::T* xh, typename rope_sto
 // One head's S segments times their matrices (nine arrays m_e[s]; with Uniform, one matrix held
 // in registers for all segments — the default scalar θ — which spares the loop nine streams).
 // Each segment is read whole before it is written, so oh may equal xh.
+// `count` segments from xh; the tables hold S entries per array.
 template <bool Uniform>
-SK_INLINE void quat_head(const float* xh, float* oh, const float* mat, size_t S) {
+SK_INLINE void quat_head(const float* xh, float* oh, const float* mat, size_t S, size_t count) {
   const float *m0 = mat, *m1 = m0 + S, *m2 = m1 + S, *m3 = m2 + S, *m4 = m3 + S, *m5 = m4 + S, *m6 = m5 + S,
               *m7 = m6 + S, *m8 = m7 + S;
   const float u[9] = {*m0, *m1, *m2, *m3, *m4, *m5, *m6, *m7, *m8};
 #pragma GCC ivdep
-  for (size_t s = 0; s < S; ++s) {
+  for (size_t s = 0; s < count; ++s) {
     const size_t k = Uniform ? 0 : s;
     const float a = xh[3 * s], b = xh[3 * s + 1], c = xh[3 * s + 2];
     oh[3 * s] = Uniform ? rope_quat_apply(u[0], u[1], u[2], a, b, c) : rope_quat_apply(m0[k], m1[k], m2[k], a, b, c);
@@ -91,6 +92,10 @@ SK_INLINE void quat_token(const typename rope_store<DT>::T* x, const float* p, c
   float* mat = scratch + 6 * q.Sd;
   float* buf = mat + 9 * S;
   quat_table(p, q, scratch, mat);
+  if (DT == ROPE_F32 && q.Sd == 1 && D % 3 == 0) {  // one matrix, no trailing values: the token is one run
+    quat_head<true>(reinterpret_cast<const float*>(x), reinterpret_cast<float*>(o), mat, S, H * S);
+    return;
+  }
   for (size_t h = 0; h < H; ++h) {
     const typename rope_store<DT>::T* xh = x + h * D;
     typename rope_store<DT>::T* oh = o + h * D;
@@ -99,8 +104,8 @@ SK_INLINE void quat_token(const typename rope_store<DT>::T* x, const float* p, c
     typename rope_store<DT>::T tail[2] = {};
     for (size_t k = 3 * S; k < D; ++k) tail[k - 3 * S] = xh[k];
     via_float<DT>(xh, oh, DT == ROPE_F32 ? 3 * S : D, buf, [&](const float* a, float* b) SK_LAMBDA {
-      if (q.Sd == 1) quat_head<true>(a, b, mat, S);
-      else quat_head<false>(a, b, mat, S);
+      if (q.Sd == 1) quat_head<true>(a, b, mat, S, S);
+      else quat_head<false>(a, b, mat, S, S);
     });
     for (size_t k = 3 * S; k < D; ++k) oh[k] = tail[k - 3 * S];
   }
