@@ -181,7 +181,7 @@ export function rope_quatrope_batch(x: usize, dt: i32, pos: usize, th: usize, ma
       const xh = xi + h * <usize>D * es, oh = oi + h * <usize>D * es;
       if (dt == ROPE_F32) {
         quat_head(xh, oh, mat, S, S4, Sd == 1);
-        if (oh != xh) memory.copy(oh + 12 * S, xh + 12 * S, 4 * (<usize>D - 3 * S));
+        if (oh != xh) for (let k: usize = 3 * S; k < <usize>D; ++k) store<u32>(oh + 4 * k, load<u32>(xh + 4 * k));  // ≤ 2 trailing values, bits kept
       } else {
         for (let k: usize = 0; k < 3 * S; ++k) store<f32>(buf + 4 * k, load_f(xh + 2 * k, dt));
         quat_head(buf, buf, mat, S, S4, Sd == 1);
