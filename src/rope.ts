@@ -180,7 +180,7 @@ function thetaTable(theta: unknown, S: number, axisScale: unknown): Float64Array
 interface Prepared { op: Op; args: unknown[]; out: Storage }
 
 function run(p: Prepared): Storage {
-  (active().module.rope as Kernels)[p.op](...(p.args as [never, never, never, never, never, never, never, never, never, never]));
+  ((active().module.rope as Kernels)[p.op] as (...a: unknown[]) => void)(...p.args);
   return p.out;
 }
 
