@@ -1,0 +1,21 @@
+// Oriented-box collision drivers (sk.collide). Implemented by the CPU driver
+// (native/cpu/collide.cc, sk::cpu) and the CUDA launchers (native/cuda/collide.cu, sk::cuda);
+// the N-API glue (native/napi/collide.cc) is compiled once against each.
+// Boxes are flat float32 [N, 10] (see native/kernels/collide.h); `margin` ≥ 0 is finite.
+// Each returns SIZE_MAX on success or the index of the first invalid box (numbering below), or
+// one of the codes kCollideTooManyPairs / kCollideNoMemory (kernels/collide.h).
+//
+// No include guard on purpose: declarations only, included once per driver namespace (the native
+// tests include it for sk::cpu and again for sk::cuda).
+#include <stddef.h>
+#include <stdint.h>
+
+namespace SK_DRIVER_NS {
+// out[i] = 1 when a[i] and b[i] overlap (a `*_batch` of false broadcasts that input's one box).
+// Bad index: i, the element whose a or b item is invalid.
+size_t collide_overlap(const float* a, bool a_batch, const float* b, bool b_batch, double margin, uint8_t* out,
+                       size_t n);
+// out[i] = 1 when candidate i overlaps none of the n placed boxes. Bad index: i < m for
+// candidate i, m + j for placed box j.
+size_t collide_fits(const float* candidates, size_t m, const float* placed, size_t n, double margin, uint8_t* out);
+}  // namespace SK_DRIVER_NS
