@@ -34,8 +34,9 @@ struct QuatPlan {
   size_t S, Sd;      // segments, distinct segments (1 when every segment has the same θ, else S)
 };
 
-// Scratch (floats): 6·Sd sines/cosines + 9·S matrix entries (one array per entry) + one head.
-size_t quat_scratch(size_t S, size_t D) { return 6 * S + 9 * S + D + 32; }
+// Scratch (floats): 6·Sd sines/cosines + 9·S matrix entries (one array per entry) + one token in
+// float (16-bit storage) + its trailing values.
+size_t quat_scratch(size_t S, size_t H, size_t D) { return 6 * S + 9 * S + H * D + H + 32; }
 
 // The token's S matrices as nine arrays m_e[s], e < 9 (stride S).
 SK_INLINE void quat_table(const float* p, const QuatPlan& q, float* scratch, float* mat) {
@@ -51,19 +52,16 @@ SK_INLINE void quat_table(const float* p, const QuatPlan& q, float* scratch, flo
       for (size_t s = 1; s < S; ++s) mat[e * S + s] = mat[e * S];
 }
 
-// Runs f(in, out) over the first n values of one head: directly on float32 storage, through a
-// float copy for 16-bit storage (GCC 12 does not vectorize the conversions fused into a rotation).
-template <int DT, class F>
-SK_INLINE void via_float(const typename rope_store<DT>::T* xh, typename rope_store<DT>::T* oh, size_t n, float* buf,
-                         F&& f) {
-  using L = rope_store<DT>;
-  if constexpr (DT == ROPE_F32) {
-    f(xh, oh);
-  } else {
-    for (size_t k = 0; k < n; ++k) buf[k] = L::load(xh[k]);
-    f(buf, buf);
-    for (size_t k = 0; k < n; ++k) oh[k] = L::store(buf[k]);
-  }
+// 16-bit storage goes through float a token at a time: convert the token's H·D values into buf,
+// rotate there with the float32 code, convert back (GCC 12 does not vectorize the conversions
+// fused into a rotation, and one long loop each way has no per-head remainders).
+template <int DT>
+SK_INLINE void token_to_float(const typename rope_store<DT>::T* x, float* buf, size_t n) {
+  for (size_t k = 0; k < n; ++k) buf[k] = rope_store<DT>::load(x[k]);
+}
+template <int DT>
+SK_INLINE void token_from_float(const float* buf, typename rope_store<DT>::T* o, size_t n) {
+  for (size_t k = 0; k < n; ++k) o[k] = rope_store<DT>::store(buf[k]);
 }
 
 // One head's S segments times their matrices (nine arrays m_e[s]; with Uniform, one matrix held
@@ -85,29 +83,40 @@ SK_INLINE void quat_head(const float* xh, float* oh, const float* mat, size_t S,
   }
 }
 
-template <int DT>
-SK_INLINE void quat_token(const typename rope_store<DT>::T* x, const float* p, const QuatPlan& q, size_t H, size_t D,
-                          typename rope_store<DT>::T* o, float* scratch) {
+// A float32 token's heads through the segment matrices; D % 3 trailing values copied (of may be xf).
+SK_INLINE void quat_rotate(const float* xf, float* of, const float* mat, const QuatPlan& q, size_t H, size_t D) {
   const size_t S = q.S;
-  float* mat = scratch + 6 * q.Sd;
-  float* buf = mat + 9 * S;
-  quat_table(p, q, scratch, mat);
-  if (DT == ROPE_F32 && q.Sd == 1 && D % 3 == 0) {  // one matrix, no trailing values: the token is one run
-    quat_head<true>(reinterpret_cast<const float*>(x), reinterpret_cast<float*>(o), mat, S, H * S);
+  if (q.Sd == 1 && D % 3 == 0) {  // one matrix, no trailing values: the token is one run of H·S segments
+    quat_head<true>(xf, of, mat, S, H * S);
     return;
   }
   for (size_t h = 0; h < H; ++h) {
-    const typename rope_store<DT>::T* xh = x + h * D;
-    typename rope_store<DT>::T* oh = o + h * D;
-    // The D % 3 trailing values keep their bits: saved before, restored after the head is written
-    // (a 16-bit head goes through float whole, so its loops have no odd remainder).
-    typename rope_store<DT>::T tail[2] = {};
-    for (size_t k = 3 * S; k < D; ++k) tail[k - 3 * S] = xh[k];
-    via_float<DT>(xh, oh, DT == ROPE_F32 ? 3 * S : D, buf, [&](const float* a, float* b) SK_LAMBDA {
-      if (q.Sd == 1) quat_head<true>(a, b, mat, S, S);
-      else quat_head<false>(a, b, mat, S, S);
-    });
-    for (size_t k = 3 * S; k < D; ++k) oh[k] = tail[k - 3 * S];
+    if (q.Sd == 1) quat_head<true>(xf + h * D, of + h * D, mat, S, S);
+    else quat_head<false>(xf + h * D, of + h * D, mat, S, S);
+    if (of != xf)
+      for (size_t k = 3 * S; k < D; ++k) of[h * D + k] = xf[h * D + k];
+  }
+}
+
+template <int DT>
+SK_INLINE void quat_token(const typename rope_store<DT>::T* x, const float* p, const QuatPlan& q, size_t H, size_t D,
+                          typename rope_store<DT>::T* o, float* scratch) {
+  using X = typename rope_store<DT>::T;
+  const size_t S = q.S, n = H * D, nt = D - 3 * S;
+  float* mat = scratch + 6 * q.Sd;
+  quat_table(p, q, scratch, mat);
+  if constexpr (DT == ROPE_F32) {
+    quat_rotate(x, o, mat, q, H, D);
+  } else {
+    float* buf = mat + 9 * S;
+    X* tail = reinterpret_cast<X*>(buf + n);  // the trailing values' bits, kept exactly (NaN payloads too)
+    for (size_t h = 0; h < H; ++h)
+      for (size_t k = 0; k < nt; ++k) tail[h * nt + k] = x[h * D + 3 * S + k];
+    token_to_float<DT>(x, buf, n);
+    quat_rotate(buf, buf, mat, q, H, D);
+    token_from_float<DT>(buf, o, n);
+    for (size_t h = 0; h < H; ++h)
+      for (size_t k = 0; k < nt; ++k) o[h * D + 3 * S + k] = tail[h * nt + k];
   }
 }
 
@@ -208,11 +217,15 @@ SK_INLINE void pairs_token(const typename rope_store<DT>::T* x, const float* p, 
   const size_t P = D / 2;
   float* c = cs;
   float* sn = cs + P;
-  float* buf = cs + D;
   for (size_t j = 0; j < P; ++j) rope_pair_angle(p, A, w + j, P, c + j, sn + j);
-  for (size_t h = 0; h < H; ++h)
-    via_float<DT>(x + h * D, o + h * D, D, buf,
-                  [&](const float* a, float* b) SK_LAMBDA { pairs_head<Layout>(a, b, c, sn, P); });
+  if constexpr (DT == ROPE_F32) {
+    for (size_t h = 0; h < H; ++h) pairs_head<Layout>(x + h * D, o + h * D, c, sn, P);
+  } else {
+    float* buf = cs + D;
+    token_to_float<DT>(x, buf, H * D);
+    for (size_t h = 0; h < H; ++h) pairs_head<Layout>(buf + h * D, buf + h * D, c, sn, P);
+    token_from_float<DT>(buf, o, H * D);
+  }
 }
 
 template <int DT, int A, int Layout>
@@ -285,7 +298,7 @@ size_t rope_quatrope(const void* x, int dtype, const float* positions, const dou
   const std::vector<double> th = theta_soa(theta3, S, &Sd);
   const QuatPlan plan{th.data(), S, Sd};
   return parallel_for(tokens, token_grain(H, D), [&](size_t s, size_t e) {
-    std::vector<float> scratch(quat_scratch(S, D));
+    std::vector<float> scratch(quat_scratch(S, H, D));
     return SK_DISPATCH(quat_range)(x, dtype, positions, &plan, mask, T, H, D, out, scratch.data(), s, e);
   });
 }
@@ -299,7 +312,7 @@ size_t rope_igre(const void* x, int dtype, const float* positions, const double*
   const std::vector<double> th = theta_soa(theta3, S, &Sd);
   const QuatPlan plan{th.data(), S, Sd};
   return parallel_for(tokens, token_grain(H, D + 3 * S), [&](size_t s, size_t e) {
-    std::vector<float> scratch(quat_scratch(S, D));
+    std::vector<float> scratch(quat_scratch(S, H, D));
     return SK_DISPATCH(igre_range)(x, dtype, positions, &plan, base, mask, T, H, D, out, scratch.data(), s, e);
   });
 }
@@ -314,7 +327,7 @@ size_t rope_pairs(const void* x, int dtype, const float* positions, size_t A, co
   for (size_t j = 0; j < P; ++j)
     for (size_t a = 0; a < A; ++a) ws[a * P + j] = w[A * j + a];
   return parallel_for(tokens, token_grain(H, D), [&](size_t s, size_t e) {
-    std::vector<float> cs(2 * D + 16);  // cos, sin, one head
+    std::vector<float> cs(D + H * D + 16);  // cos, sin, one token in float (16-bit storage)
     return SK_DISPATCH(pairs_range)(x, dtype, positions, A, ws.data(), layout, mask, T, H, D, out, cs.data(), s, e);
   });
 }
