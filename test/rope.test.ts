@@ -510,15 +510,18 @@ describe('the rope backend boundary checks again (calls that bypass the TypeScri
 
 describe('rope backends agree', () => {
   const avail = sk.backends().filter((b) => b.available).map((b) => b.backend);
-  it(`quatrope and mixed3d are bit-identical on ${avail.join(', ')}`, () => {
+  it(`quatrope, mixed3d and rope1d are bit-identical on ${avail.join(', ')}`, () => {
     const rr = rng(99), T = 257, H = 3, x = uniform(rr, T * H * 24), pos = uniform(rr, 3 * T, -10, 10);
     const results = avail.map((name) => {
       sk.setBackend(name);
       return [sk.rope.quatrope(x, pos, { heads: H, headDim: 24, theta: sk.rope.ladder(8) }),
-        sk.rope.mixed3d(x, pos, { heads: H, headDim: 24 })] as const;
+        sk.rope.mixed3d(x, pos, { heads: H, headDim: 24 }),
+        sk.rope.quatrope(x, pos, { heads: H, headDim: 24 }),                       // one θ, D % 3 = 0: one run per token
+        sk.rope.quatrope(x.subarray(0, T * H * 22), pos, { heads: H, headDim: 22 }),  // one θ, trailing values
+        sk.rope.rope1d(x, pos.subarray(0, T), { heads: H, headDim: 24, layout: 'interleaved' })] as const;
     });
     sk.setBackend('auto');
-    for (const res of results.slice(1)) for (const i of [0, 1]) expect(Buffer.from(bits(res[i])).equals(Buffer.from(bits(results[0][i])))).toBe(true);
+    for (const res of results.slice(1)) for (const i of [0, 1, 2, 3, 4]) expect(Buffer.from(bits(res[i])).equals(Buffer.from(bits(results[0][i])))).toBe(true);
   });
 });
 

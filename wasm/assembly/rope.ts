@@ -119,8 +119,8 @@ function quat_table(p: usize, th: usize, S: usize, Sd: usize, S4: usize, ang: us
 }
 
 /**
- * One head's S segments (float, xh may equal oh) times the nine entry arrays; with `uniform`
- * (every segment shares θ) the one matrix is splatted once instead of loaded per block.
+ * S segments from xh (float, xh may equal oh) times the nine entry arrays (stride 4·S4 bytes); with
+ * `uniform` (every segment shares θ) the one matrix is splatted once instead of loaded per block.
  */
 function quat_head(xh: usize, oh: usize, mat: usize, S: usize, S4: usize, uniform: bool): void {
   const st: usize = 4 * S4;
@@ -146,7 +146,7 @@ function quat_head(xh: usize, oh: usize, mat: usize, S: usize, S4: usize, unifor
   }
   for (; s < S; ++s) {
     const a = load<f32>(xh + 12 * s), b = load<f32>(xh + 12 * s + 4), c = load<f32>(xh + 12 * s + 8);
-    const m = mat + 4 * s;
+    const m = mat + (uniform ? 0 : 4 * s);
     store<f32>(oh + 12 * s, rope_quat_apply_s(load<f32>(m), load<f32>(m + st), load<f32>(m + 2 * st), a, b, c));
     store<f32>(oh + 12 * s + 4, rope_quat_apply_s(load<f32>(m + 3 * st), load<f32>(m + 4 * st), load<f32>(m + 5 * st), a, b, c));
     store<f32>(oh + 12 * s + 8, rope_quat_apply_s(load<f32>(m + 6 * st), load<f32>(m + 7 * st), load<f32>(m + 8 * st), a, b, c));
@@ -177,6 +177,10 @@ export function rope_quatrope_batch(x: usize, dt: i32, pos: usize, th: usize, ma
       continue;
     }
     quat_table(pos + 12 * t, th, S, Sd, S4, ang, mat);
+    if (dt == ROPE_F32 && Sd == 1 && 3 * S == <usize>D) {  // one matrix, no trailing values: one run of H·S segments
+      quat_head(xi, oi, mat, <usize>H * S, S4, true);
+      continue;
+    }
     for (let h: usize = 0; h < <usize>H; ++h) {
       const xh = xi + h * <usize>D * es, oh = oi + h * <usize>D * es;
       if (dt == ROPE_F32) {
