@@ -1,2 +1,406 @@
-/** sk.metrics — see DESIGN §4; filled in by its issue. */
-export {};
+/**
+ * Evaluation metrics for spatial-reasoning models (ROTATE, GST, pose estimation).
+ *
+ * Conventions (DESIGN §4 "Metrics"):
+ * - Answers are compared after {@link normalizeAnswer}: yes/no, one of 8 cardinal directions,
+ *   an hour 1–12, or out-of-set (kind 'oos', value = the normalised text).
+ * - Normalized Entropy (NE) over a group of N answers that should agree:
+ *   NE = (−Σ (n_i/N) log2(n_i/N)) / log2 N ∈ [0, 1]; 0 = all agree, 1 = all differ. Out-of-set
+ *   answers form one category per normalised text (`oos: 'byText'`, default) or one each
+ *   (`oos: 'eachDistinct'`). Rotation Consistency (RC) is mean NE × 100 (lower is better).
+ * - Relationship-Type Consistency (RTC): share of (cardinal, clock) answer pairs that are both
+ *   in-set and compatible (ROTATE Table 3, see {@link compatible}).
+ * - Empty inputs to a statistic (NE of fewer than 2 answers, RTC of no pairs, accuracy of no
+ *   questions) give `null`, never NaN.
+ * - Large inputs go to the backend kernels: {@link normalizedEntropyGrouped} (labels as Int32Array
+ *   with group offsets) and the histogram behind {@link codebookUsage} and {@link entropy}; both
+ *   have `…Async` twins.
+ */
+import { active } from './backend/index.js';
+import type { AsyncTwins } from './backend/types.js';
+import { CARDINALS, compatible, type Cardinal } from './relations.js';
+import * as quat from './quat.js';
+import { array, choice, describe, integer, output, withCallerStack } from './validate.js';
+
+export { CARDINALS, compatible, cardinalSector, clockSector } from './relations.js';
+export type { Cardinal } from './relations.js';
+export { evaluate } from './evaluate.js';
+export type { GoldQuestion, Prediction, Predictions, EvalOptions, EvalReport, SliceReport } from './evaluate.js';
+
+// ---------------------------------------------------------------- backend kernels
+
+/** The metric kernels every backend provides (native/napi/metrics.cc, src/backend/wasm/metrics.ts). */
+export interface MetricsKernels {
+  /** counts[k] = #codes equal to k (overwritten); RangeError naming the first code outside [0, K). */
+  histogram(codes: Int32Array, K: number, counts: Float64Array): void;
+  /** out[g] = NE of group g (NaN if N < 2); stats = [sum of the non-NaN values, their count]. */
+  neGrouped(labels: Int32Array, offsets: Uint32Array, out: Float64Array, stats: Float64Array): void;
+}
+type Kernels = MetricsKernels & AsyncTwins<MetricsKernels>;
+const kernels = (): Kernels => active().module.metrics as Kernels;
+
+async function callAsync<K extends keyof MetricsKernels>(op: K, args: Parameters<MetricsKernels[K]>): Promise<void> {
+  const k = kernels();
+  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
+  if (twin) await withCallerStack(() => twin(...args));
+  else (k[op] as (...a: unknown[]) => void)(...args);
+}
+
+/** Largest K the histogram accepts (the CPU driver keeps one table of K + 1 bins per thread). */
+export const MAX_BINS = 2 ** 24;
+
+// ---------------------------------------------------------------- answers
+
+export type NormalizedAnswer =
+  | { kind: 'yesno'; value: 'yes' | 'no' }
+  | { kind: 'cardinal'; value: Cardinal }
+  | { kind: 'clock'; value: number }
+  | { kind: 'oos'; value: string };
+
+export const OOS_MODES = ['byText', 'eachDistinct'] as const;
+export type OosMode = (typeof OOS_MODES)[number];
+
+const CLOCK_WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const CLOCK_RE = new RegExp(`^(?:0*(1[0-2]|[1-9])|(${CLOCK_WORDS.join('|')}))(?: ?(?:o'clock|o clock|oclock))?$`);
+const CARDINAL_RE = /^(?:(front|back|left|right)|(front|back)[-_– ](left|right)|(left|right)[-_– ](front|back))$/;
+const PAIRS: Record<string, string> = { '"': '"', "'": "'", '`': '`', '(': ')', '[': ']', '{': '}', '<': '>' };
+const TRAILING = '.,;:!?*';
+
+/** DESIGN §4: NFKC, curly quotes to ASCII, lower case, whitespace collapsed, wrappers stripped. */
+function cleanText(text: string): string {
+  let t = text.normalize('NFKC')
+    .replace(/[\u2018\u2019\u201A\u201B]/g, "'")
+    .replace(/[\u201C\u201D\u201E\u201F]/g, '"')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+  // Peel surrounding quote/bracket pairs and trailing punctuation in any nesting ('("Yes.")').
+  for (;;) {
+    const last = t[t.length - 1];
+    if (t.length > 0 && TRAILING.includes(last)) t = t.slice(0, -1).trimEnd();
+    else if (t.length > 1 && PAIRS[t[0]] === last) t = t.slice(1, -1).trim();
+    else return t;
+  }
+}
+
+/**
+ * Classifies a model's answer text (DESIGN §4): yes/no exactly; a cardinal direction as one or
+ * two of front/back/left/right joined by `-`, `_`, `–` or a space in either order ("left front"
+ * → 'front-left'); an hour as 1–12 in digits (leading zeros allowed) or English words, optionally
+ * followed by "o'clock", "o clock" or "oclock" (value: the integer). Anything else — extra words,
+ * "behind", "2:00", "13", "left-" — is out-of-set, its value the normalised text.
+ * @param text the answer.
+ * @returns `{kind, value}`.
+ * @throws TypeError if text is not a string.
+ * @example normalizeAnswer('Left Front.') // {kind: 'cardinal', value: 'front-left'}
+ */
+export function normalizeAnswer(text: string): NormalizedAnswer {
+  if (typeof text !== 'string') throw new TypeError(`Expected a string for \`text\` but received ${describe(text)}`);
+  const t = cleanText(text);
+  if (t === 'yes' || t === 'no') return { kind: 'yesno', value: t };
+  const c = CARDINAL_RE.exec(t);
+  if (c) {
+    const value = (c[1] ?? (c[2] ? `${c[2]}-${c[3]}` : `${c[5]}-${c[4]}`)) as Cardinal;
+    return { kind: 'cardinal', value };
+  }
+  const h = CLOCK_RE.exec(t);
+  if (h) return { kind: 'clock', value: h[1] ? Number(h[1]) : CLOCK_WORDS.indexOf(h[2]) + 1 };
+  return { kind: 'oos', value: t };
+}
+
+/** An answer as text (normalised here) or as {@link normalizeAnswer} returned it. */
+export type Answer = string | NormalizedAnswer;
+
+function asNormalized(a: Answer, name: string): NormalizedAnswer {
+  if (typeof a === 'string') return normalizeAnswer(a);
+  if (a !== null && typeof a === 'object' && typeof (a as NormalizedAnswer).kind === 'string') return a;
+  throw new TypeError(`Expected a string or a normalized answer for \`${name}\` but received ${describe(a)}`);
+}
+
+/** The category key of an answer: in-set answers by kind and value, out-of-set by text. */
+export function answerKey(a: NormalizedAnswer): string {
+  return a.kind === 'oos' ? `oos:${a.value}` : `${a.kind}:${a.value}`;
+}
+
+/** The answer as the text a report shows: 'yes', 'front-left', '3', or the out-of-set text in quotes. */
+export function answerLabel(a: NormalizedAnswer): string {
+  return a.kind === 'oos' ? JSON.stringify(a.value) : String(a.value);
+}
+
+// ---------------------------------------------------------------- Normalized Entropy, RTC
+
+/** NE from category counts: 1 − Σ n_i log2 n_i / (N log2 N), the form the kernels use. */
+function neFromCounts(counts: Iterable<number>, n: number): number {
+  let acc = 0;
+  for (const c of counts) acc += c * Math.log2(c);
+  return 1 - acc / (n * Math.log2(n));
+}
+
+/**
+ * Normalized Entropy of a group of answers that should agree (ROTATE's Rotation Consistency for
+ * one group): (−Σ (n_i/N) log2(n_i/N)) / log2 N.
+ * @param answers N answers (texts or normalized answers).
+ * @param opts.oos 'byText' (default): out-of-set answers with the same normalised text form one
+ *   category; 'eachDistinct': every out-of-set answer is its own category.
+ * @returns NE in [0, 1], or null when N < 2.
+ * @example normalizedEntropy(['left', 'left', 'Left.', 'right']) // 0.4056…
+ */
+export function normalizedEntropy(answers: readonly Answer[], opts: { oos?: OosMode } = {}): number | null {
+  if (!Array.isArray(answers)) throw new TypeError(`Expected an array for \`answers\` but received ${describe(answers)}`);
+  const mode = choice(opts.oos ?? 'byText', 'oos', OOS_MODES);
+  const n = answers.length;
+  if (n < 2) return null;
+  const counts = new Map<string, number>();
+  let distinct = 0;
+  answers.forEach((a, i) => {
+    const x = asNormalized(a, `answers[${i}]`);
+    const key = x.kind === 'oos' && mode === 'eachDistinct' ? `#${distinct++}` : answerKey(x);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  return neFromCounts(counts.values(), n);
+}
+
+export interface GroupedEntropy {
+  /** Float64Array [G]: NE of each group; NaN where the group holds fewer than 2 labels. */
+  values: Float64Array;
+  /** Mean over the groups with N ≥ 2 (summed in a fixed order), or null if there are none. */
+  mean: number | null;
+}
+
+function prepGrouped(labels: Int32Array, offsets: Uint32Array, out?: Float64Array): [Int32Array, Uint32Array, Float64Array, Float64Array] {
+  array(Int32Array, labels, 'labels');
+  const g = array(Uint32Array, offsets, 'offsets');
+  if (g < 1) throw new RangeError('Expected Uint32Array of length G + 1 ≥ 1 for `offsets` but received Uint32Array(0)');
+  return [labels, offsets, output(Float64Array, out, g - 1, 1, 'values'), new Float64Array(2)];
+}
+const groupedResult = (out: Float64Array, stats: Float64Array): GroupedEntropy =>
+  ({ values: out, mean: stats[1] > 0 ? stats[0] / stats[1] : null });
+
+/**
+ * Normalized Entropy of many groups at once, on the backend kernel (the workhorse of large
+ * evaluations). Labels are category codes (any int32; equal codes = same category).
+ * @param labels Int32Array [N], the groups' labels one after another.
+ * @param offsets Uint32Array [G + 1], rising from 0 to N: group g is labels[offsets[g] .. offsets[g+1]).
+ * @param opts.out Float64Array [G], optional.
+ * @returns `{values: Float64Array [G] (NaN where a group has N < 2), mean: number | null}`.
+ * @throws TypeError for other array types; RangeError naming the first offsets index that does
+ *   not rise from 0 to N.
+ * @example normalizedEntropyGrouped(Int32Array.of(1, 1, 2, 2, 3), Uint32Array.of(0, 3, 5))
+ */
+export function normalizedEntropyGrouped(labels: Int32Array, offsets: Uint32Array, opts: { out?: Float64Array } = {}): GroupedEntropy {
+  const args = prepGrouped(labels, offsets, opts.out);
+  kernels().neGrouped(...args);
+  return groupedResult(args[2], args[3]);
+}
+export async function normalizedEntropyGroupedAsync(labels: Int32Array, offsets: Uint32Array,
+  opts: { out?: Float64Array } = {}): Promise<GroupedEntropy> {
+  const args = prepGrouped(labels, offsets, opts.out);
+  await callAsync('neGrouped', args);
+  return groupedResult(args[2], args[3]);
+}
+
+/**
+ * Relationship-Type Consistency: the share of (cardinal, clock) answer pairs — the two answers a
+ * model gave to the same relation asked both ways — that are both in-set and compatible.
+ * @param pairs [cardinalAnswer, clockAnswer] per question pair (texts or normalized answers).
+ * @returns a share in [0, 1], or null for no pairs.
+ * @example rtc([['front-right', '2'], ['left', '3 o’clock']]) // 0.5
+ */
+export function rtc(pairs: readonly (readonly [Answer, Answer])[]): number | null {
+  if (!Array.isArray(pairs)) throw new TypeError(`Expected an array for \`pairs\` but received ${describe(pairs)}`);
+  if (pairs.length === 0) return null;
+  let ok = 0;
+  pairs.forEach((p, i) => {
+    if (!Array.isArray(p) || p.length !== 2) throw new TypeError(`Expected a [cardinal, clock] pair for \`pairs[${i}]\` but received ${describe(p)}`);
+    if (consistentPair(asNormalized(p[0], `pairs[${i}][0]`), asNormalized(p[1], `pairs[${i}][1]`))) ok++;
+  });
+  return ok / pairs.length;
+}
+
+/** Both answers in-set for their relation type and compatible (ROTATE Table 3). */
+export function consistentPair(cardinal: NormalizedAnswer, clock: NormalizedAnswer): boolean {
+  return cardinal.kind === 'cardinal' && clock.kind === 'clock' && compatible(cardinal.value, clock.value);
+}
+
+// ---------------------------------------------------------------- entropy, codebooks
+
+const COUNT_TYPES = [Float64Array, Float32Array, Uint32Array] as const;
+type Counts = readonly number[] | Float64Array | Float32Array | Uint32Array;
+
+function logBase(base: unknown): number {
+  if (base === 'e') return Math.LOG2E;
+  if (typeof base !== 'number') throw new TypeError(`Expected a number > 0 other than 1, or 'e', for \`base\` but received ${describe(base)}`);
+  if (!(base > 0 && base !== 1 && Number.isFinite(base))) throw new RangeError(`Expected a number > 0 other than 1, or 'e', for \`base\` but received ${describe(base)}`);
+  return Math.log2(base);
+}
+
+/** Entropy in bits of non-negative counts: log2 T − Σ c log2 c / T (zero counts contribute 0). */
+function bitsFromCounts(counts: ArrayLike<number>): number | null {
+  let total = 0, acc = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i];
+    if (c > 0) { total += c; acc += c * Math.log2(c); }
+  }
+  if (total === 0) return null;
+  return Math.max(0, Math.log2(total) - acc / total);  // max: rounding may leave −1e-16 for one category
+}
+
+function histogramOf(codes: Int32Array, K: number): Float64Array {
+  const counts = new Float64Array(K);
+  kernels().histogram(codes, K, counts);
+  return counts;
+}
+
+function maxCode(codes: Int32Array): number {
+  let max = -1;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c < 0) throw new RangeError(`Expected a non-negative integer for \`codes[${i}]\` but received the number ${c}`);
+    if (c > max) max = c;
+  }
+  return max;
+}
+
+/**
+ * Shannon entropy of a distribution given as counts, or of the empirical distribution of codes.
+ * @param countsOrCodes counts (number[], Float64Array, Float32Array or Uint32Array; finite, ≥ 0;
+ *   need not sum to 1), or codes as Int32Array (non-negative; histogrammed on the backend).
+ * @param opts.base logarithm base: 2 (default, bits), 'e' (nats) or any number > 0 other than 1.
+ * @param opts.K for codes: the number of bins (codes must lie in [0, K)); default max(codes) + 1.
+ * @returns the entropy, or null for an empty input or all-zero counts.
+ * @example entropy([1, 1, 2, 0]) // 1.5
+ */
+export function entropy(countsOrCodes: Counts | Int32Array, opts: { base?: number | 'e'; K?: number } = {}): number | null {
+  const scale = logBase(opts.base ?? 2);
+  let counts: ArrayLike<number>;
+  if (countsOrCodes instanceof Int32Array) {
+    const K = opts.K === undefined ? maxCode(countsOrCodes) + 1 : integer(opts.K, 'K', 1, MAX_BINS);
+    if (K === 0) return null;
+    if (K > MAX_BINS) throw new RangeError(`Expected codes below ${MAX_BINS} (the largest histogram) for \`codes\` but the largest is ${K - 1}`);
+    counts = histogramOf(countsOrCodes, K);
+  } else if (Array.isArray(countsOrCodes) || COUNT_TYPES.some((T) => countsOrCodes instanceof T)) {
+    counts = countsOrCodes as ArrayLike<number>;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i];
+      if (typeof c !== 'number') throw new TypeError(`Expected a finite number ≥ 0 for \`counts[${i}]\` but received ${describe(c)}`);
+      if (!(c >= 0 && Number.isFinite(c))) throw new RangeError(`Expected a finite number ≥ 0 for \`counts[${i}]\` but received ${describe(c)}`);
+    }
+  } else {
+    throw new TypeError(`Expected counts (number[], Float64Array, Float32Array, Uint32Array) or codes (Int32Array) for \`countsOrCodes\` but received ${describe(countsOrCodes)}`);
+  }
+  const bits = bitsFromCounts(counts);
+  return bits === null ? null : bits / scale;
+}
+
+export interface CodebookUsage {
+  /** Codes with at least one occurrence. */
+  used: number;
+  /** used / K, or null for no codes. */
+  usage: number | null;
+  /** 2^entropyBits: the effective number of codes, or null for no codes. */
+  perplexity: number | null;
+  /** Entropy of the code distribution in bits, or null for no codes. */
+  entropyBits: number | null;
+  /** Float64Array [K]: occurrences of each code. */
+  counts: Float64Array;
+}
+
+function prepCodebook(codes: Int32Array, K: number): [Int32Array, number, Float64Array] {
+  array(Int32Array, codes, 'codes');
+  return [codes, integer(K, 'K', 1, MAX_BINS), new Float64Array(K)];
+}
+function codebookResult(n: number, counts: Float64Array): CodebookUsage {
+  let used = 0;
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) used++;
+  const bits = n ? bitsFromCounts(counts) : null;
+  return { used, usage: n ? used / counts.length : null, perplexity: bits === null ? null : 2 ** bits, entropyBits: bits, counts };
+}
+
+/**
+ * Codebook usage of a vector-quantised tokenizer (as GST reports for its camera tokens): the
+ * histogram of `codes` over K entries (native: multi-threaded, one table per chunk merged in
+ * chunk order; 1e8 codes in tens of milliseconds), its entropy and perplexity.
+ * @param codes Int32Array [N], each in [0, K).
+ * @param K codebook size, integer in [1, 2^24].
+ * @returns `{used, usage, perplexity, entropyBits, counts: Float64Array [K]}`.
+ * @throws RangeError naming the first code outside [0, K).
+ * @example codebookUsage(Int32Array.of(0, 1, 1, 3), 4) // used 3, usage 0.75, entropyBits 1.5
+ */
+export function codebookUsage(codes: Int32Array, K: number): CodebookUsage {
+  const args = prepCodebook(codes, K);
+  kernels().histogram(...args);
+  return codebookResult(codes.length, args[2]);
+}
+export async function codebookUsageAsync(codes: Int32Array, K: number): Promise<CodebookUsage> {
+  const args = prepCodebook(codes, K);
+  await callAsync('histogram', args);
+  return codebookResult(codes.length, args[2]);
+}
+
+// ---------------------------------------------------------------- rotations
+
+export const ROTATION_FORMATS = ['quaternion', 'matrix'] as const;
+export type RotationFormat = (typeof ROTATION_FORMATS)[number];
+
+export interface RotationAccuracy {
+  /** The thresholds, in degrees, in the order given. */
+  thresholdsDeg: number[];
+  /** Share of items whose error is below each threshold (same order), or null for no items. */
+  accuracy: (number | null)[];
+  /** Float64Array [N]: geodesic angle between each predicted and true rotation, degrees. */
+  errorsDeg: Float64Array;
+  meanDeg: number | null;
+  medianDeg: number | null;
+}
+
+/**
+ * Rotation accuracy as pose estimators report it (RelPose++, RayDiffusion: Acc@15°, Acc@30°):
+ * the share of items whose geodesic error angle is below each threshold (strictly, as
+ * `errors < 15`). Errors come from `sk.quat.angle` (accurate for tiny angles; scale of
+ * quaternions ignored); matrices go through `sk.quat.fromMatrix` first.
+ * @param pred Float32Array [N, 4] quaternions xyzw, or [N, 9] row-major matrices with
+ *   `format: 'matrix'`; [1, …] broadcasts.
+ * @param gt same layout as pred, [N, …] or [1, …].
+ * @param opts.thresholdsDeg default [15, 30]. @param opts.format 'quaternion' (default) | 'matrix'.
+ * @returns `{thresholdsDeg, accuracy, errorsDeg: Float64Array [N], meanDeg, medianDeg}`.
+ * @throws RangeError for a zero-length quaternion, naming `pred[i]` or `gt[i]`.
+ */
+export function rotationAccuracy(pred: Float32Array, gt: Float32Array,
+  opts: { thresholdsDeg?: readonly number[]; format?: RotationFormat } = {}): RotationAccuracy {
+  const format = choice(opts.format ?? 'quaternion', 'format', ROTATION_FORMATS);
+  if (!Array.isArray(opts.thresholdsDeg ?? [])) throw new TypeError(`Expected an array of numbers for \`thresholdsDeg\` but received ${describe(opts.thresholdsDeg)}`);
+  const thresholds = [...(opts.thresholdsDeg ?? [15, 30])];
+  thresholds.forEach((t, i) => {
+    if (typeof t !== 'number') throw new TypeError(`Expected a finite number for \`thresholdsDeg[${i}]\` but received ${describe(t)}`);
+    if (!Number.isFinite(t)) throw new RangeError(`Expected a finite number for \`thresholdsDeg[${i}]\` but received ${describe(t)}`);
+  });
+  const item = format === 'matrix' ? 9 : 4;
+  array(Float32Array, pred, 'pred', item);
+  array(Float32Array, gt, 'gt', item);
+  let rad: Float32Array;
+  try {
+    const a = format === 'matrix' ? quat.fromMatrix(pred) : pred;
+    const b = format === 'matrix' ? quat.fromMatrix(gt) : gt;
+    rad = quat.angle(a, b);
+  } catch (e) {
+    // quat.angle names its arguments a and b; name them as the caller did.
+    if (e instanceof Error) e.message = e.message.replace(/`a([`[])/g, '`pred$1').replace(/`b([`[])/g, '`gt$1');
+    throw e;
+  }
+  const n = rad.length;
+  const errorsDeg = new Float64Array(n);
+  for (let i = 0; i < n; i++) errorsDeg[i] = (rad[i] * 180) / Math.PI;
+  const accuracy = thresholds.map((t) => {
+    if (n === 0) return null;
+    let k = 0;
+    for (let i = 0; i < n; i++) if (errorsDeg[i] < t) k++;
+    return k / n;
+  });
+  let mean: number | null = null, median: number | null = null;
+  if (n > 0) {
+    mean = errorsDeg.reduce((s, x) => s + x, 0) / n;
+    const sorted = errorsDeg.slice().sort();
+    median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+  return { thresholdsDeg: thresholds, accuracy, errorsDeg, meanDeg: mean, medianDeg: median };
+}

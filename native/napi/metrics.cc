@@ -1,6 +1,63 @@
-// N-API glue for sk.metrics (to be filled in by the metrics issue).
+// N-API glue for sk.metrics: argument checks, then one driver call (CPU or CUDA, SK_DRIVER_NS).
+#include "drivers/metrics.h"
 #include "napi/glue.h"
 
 namespace sk::napi {
-void init_metrics(Napi::Env env, Napi::Object exports) { exports.Set("metrics", Napi::Object::New(env)); }
+namespace {
+namespace drv = SK_DRIVER_NS;
+
+// Bins a histogram may have: the CPU driver keeps one uint32 table of K + 1 bins per thread.
+constexpr uint32_t kMaxBins = 1u << 24;
+
+// An integer in [1, kMaxBins], worded as src/validate.ts `integer` words it.
+uint32_t bins(Call& c, size_t i, const char* name) {
+  const Napi::Value v = i < c.argc() ? c.arg(i) : c.env().Undefined();
+  const std::string want = "Expected an integer in [1, " + std::to_string(kMaxBins) + "] for `" + name + "` but received ";
+  if (!v.IsNumber()) c.type_error(want + describe(v));
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 1 && d <= kMaxBins && d == (double)(uint32_t)d)) c.range_error(want + describe(v));
+  return (uint32_t)d;
+}
+
+// (codes Int32Array [N], K, counts Float64Array [K])
+void histogram(Call& c) {
+  Arr codes = c.array<int32_t>(0, "codes", 1);
+  const uint32_t K = bins(c, 1, "K");
+  Arr counts = c.array<double>(2, "counts", 1, true);
+  c.expect_count(counts, "counts", K, "bins");
+  c.run = [&c, codes, K, counts] { return drv::metrics_histogram(c.ptr<int32_t>(codes), codes.count, K, c.ptr<double>(counts)); };
+  c.bad = [&c, codes, K](size_t i) {
+    return "Expected an integer in [0, " + std::to_string(K) + ") for `codes[" + std::to_string(i) +
+           "]` but received the number " + std::to_string(c.ptr<int32_t>(codes)[i]);
+  };
+}
+
+// (labels Int32Array [N], offsets Uint32Array [G + 1], values Float64Array [G], stats Float64Array [2])
+void ne_grouped(Call& c) {
+  Arr labels = c.array<int32_t>(0, "labels", 1), offsets = c.array<uint32_t>(1, "offsets", 1);
+  if (offsets.count < 1) c.range_error("Expected Uint32Array of length G + 1 ≥ 1 for `offsets` but received Uint32Array(0)");
+  const size_t G = offsets.count - 1;
+  Arr values = c.array<double>(2, "out", 1, true), stats = c.array<double>(3, "stats", 1, true);
+  c.expect_count(values, "out", G, "values");
+  c.expect_count(stats, "stats", 2, "values");
+  c.run = [&c, labels, offsets, values, stats, G] {
+    return drv::metrics_ne_grouped(c.ptr<int32_t>(labels), labels.count, c.ptr<uint32_t>(offsets), G,
+                                   c.ptr<double>(values), c.ptr<double>(stats));
+  };
+  c.bad = [&c, labels, offsets](size_t i) {
+    return "Expected `offsets` to rise from 0 to " + std::to_string(labels.count) +
+           " (the length of `labels`) but offsets[" + std::to_string(i) + "] is " +
+           std::to_string(c.ptr<uint32_t>(offsets)[i]);
+  };
+}
+
+}  // namespace
+
+void init_metrics(Napi::Env env, Napi::Object exports) {
+  Napi::Object m = Napi::Object::New(env);
+  define<histogram>(env, m, "histogram");
+  define<ne_grouped>(env, m, "neGrouped");
+  exports.Set("metrics", m);
+}
+
 }  // namespace sk::napi

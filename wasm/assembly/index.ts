@@ -8,6 +8,7 @@ export {
   quat_slerp_batch, quat_angle_batch, quat_random_batch, bad_input,
 } from './quat';
 export { rope_quatrope_batch, rope_igre_batch, rope_pairs_batch, rope_scratch_bytes, SCRATCH as rope_scratch, SCRATCH_BYTES as rope_scratch_size } from './rope';
+export { metrics_histogram_batch, metrics_ne_grouped_batch } from './metrics';
 
 // ---- Heap -----------------------------------------------------------------------------------
 // Blocks laid end to end from the heap base to `top`, each a 16-byte header [payload bytes: u32,
