@@ -7,6 +7,8 @@ export {
   quat_from_axis_angle_batch, quat_from_euler_batch, quat_to_matrix_batch, quat_from_matrix_batch,
   quat_slerp_batch, quat_angle_batch, quat_random_batch, bad_input,
 } from './quat';
+export { camera_ray_map_hwc, camera_ray_map_chw, camera_rays_batch, camera_moments_batch } from './camera';
+export { rope_quatrope_batch, rope_igre_batch, rope_pairs_batch, rope_scratch_bytes, SCRATCH as rope_scratch, SCRATCH_BYTES as rope_scratch_size } from './rope';
 export { metrics_histogram_batch, metrics_ne_grouped_batch } from './metrics';
 export {
   collide_overlap_batch, collide_fits_batch, collide_pairs_batch, collide_pairs_batched_batch, collide_grid_scratch,

@@ -19,12 +19,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendInfo, BackendModule } from '../types.js';
 import { quatKernels } from './quat.js';
+import { cameraKernels } from './camera.js';
+import { ropeKernels } from './rope.js';
 import { metricsKernels } from './metrics.js';
 import { collideKernels } from './collide.js';
 
 /** Domain adapter tables: `<domain>: <domain>Kernels` from `./<domain>.js`. */
 const DOMAINS = {
   quat: quatKernels,
+  camera: cameraKernels,
+  rope: ropeKernels,
   metrics: metricsKernels,
   collide: collideKernels,
 } satisfies Record<string, (rt: WasmRuntime) => object>;
