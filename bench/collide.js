@@ -21,8 +21,8 @@
 //                      (pairsBatched and overlap).
 // Targets (the issue): pairs on native ≥ 10× rapier and ≥ 4× box-intersect+SAT at N = 1e5 and
 // 1e6 with the oracle's pair set; pairsBatched ≥ 1e6 three-box scenes per second.
-// The peers take seconds per call at N = 1e6 (rapier about a minute); SK_BENCH_COLLIDE_MAX
-// (default 1e6; --quick: 1e5) caps N to keep a run short.
+// The peers take seconds per call at N = 1e6 (rapier most of a minute): SK_BENCH_COLLIDE_SIZES
+// (e.g. "1e3,1e4,1e5"; default all four, --quick up to 1e5) picks the N of the pairs cases.
 import * as sk from 'spatialkit';
 import { fmtN } from './lib.js';
 
@@ -161,6 +161,31 @@ function rapierPairs(RAPIER, b) {
   return keys;
 }
 
+/**
+ * Rapier's float32 narrow phase near contact: `count` same-orientation box pairs whose faces are
+ * ±gap apart (half overlap by gap, half are gap apart), Cuboid.intersectsShape against
+ * sk.collide.overlap (float64). Not timed: a note of how many pairs Rapier gets wrong.
+ */
+function rapierNearContact(RAPIER, gap, count) {
+  const r = lcg(97), a = new Float32Array(10 * count), b = new Float32Array(10 * count);
+  for (let k = 0; k < count; k++) {
+    const q = quat(r, false), [x, y, z, w] = q, h = [0.3 + 0.4 * r(), 0.3 + 0.4 * r(), 0.3 + 0.4 * r()];
+    const ax = [1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w)], d = 2 * h[0] + (k % 2 ? gap : -gap);
+    a.set([0, 0, 0, ...h, ...q], 10 * k);
+    b.set([d * ax[0], d * ax[1], d * ax[2], ...h, ...q], 10 * k);
+  }
+  const ours = sk.collide.overlap(a, b);
+  let missed = 0, extra = 0;
+  for (let k = 0; k < count; k++) {
+    const o = 10 * k, s1 = new RAPIER.Cuboid(a[o + 3], a[o + 4], a[o + 5]), s2 = new RAPIER.Cuboid(b[o + 3], b[o + 4], b[o + 5]);
+    const hit = s1.intersectsShape({ x: 0, y: 0, z: 0 }, { x: a[o + 6], y: a[o + 7], z: a[o + 8], w: a[o + 9] }, s2,
+      { x: b[o], y: b[o + 1], z: b[o + 2] }, { x: b[o + 6], y: b[o + 7], z: b[o + 8], w: b[o + 9] });
+    if (hit && !ours[k]) extra++;
+    else if (!hit && ours[k]) missed++;
+  }
+  return { missed, extra };
+}
+
 /** Per scene, every AABB-overlapping pair through the JS SAT (pairsBatched's peer). */
 function jsBatched(boxes, offsets) {
   const { R, box } = frames(boxes), out = [], off = new Uint32Array(offsets.length);
@@ -195,14 +220,14 @@ const same = (a, b) => a.length === b.length && a.every((x, k) => x === b[k]);
 
 export async function run(ctx) {
   const backends = ctx.backends();
-  const cap = Number(process.env.SK_BENCH_COLLIDE_MAX ?? (ctx.quick ? 1e5 : 1e6));
-  const sizes = [1e3, 1e4, 1e5, 1e6].filter((n) => n <= cap);
+  const env = process.env.SK_BENCH_COLLIDE_SIZES;
+  const sizes = env ? env.split(',').map(Number).filter((n) => n >= 2) : [1e3, 1e4, 1e5, 1e6].filter((n) => !ctx.quick || n <= 1e5);
   const boxIntersect = (await ctx.peer('box-intersect', 'box-intersect+SAT'))?.default ?? null;
   let RAPIER = (await ctx.peer('@dimforge/rapier3d-compat', 'rapier'))?.default ?? null;
   if (RAPIER) {
     try { await RAPIER.init(); } catch (e) { ctx.skip({ impl: 'rapier', reason: `init failed: ${e.message}` }); RAPIER = null; }
   }
-  for (const n of [1e5, 1e6].filter((x) => x <= cap)) {
+  for (const n of [1e5, 1e6].filter((x) => sizes.includes(x))) {
     const nt = backends.find((b) => b.name === 'native')?.threads ?? 1;
     ctx.target({ label: `native pairs 3-D ≥ 10× rapier, N = ${fmtN(n)}`, where: { op: 'pairs 3-D', n, impl: 'native', threads: nt }, metric: 'x:rapier', min: 10 });
     ctx.target({ label: `native pairs 3-D ≥ 4× box-intersect+SAT, N = ${fmtN(n)}`, where: { op: 'pairs 3-D', n, impl: 'native', threads: nt }, metric: 'x:box-intersect+SAT', min: 4 });
@@ -210,6 +235,13 @@ export async function run(ctx) {
   ctx.target({ label: 'native pairsBatched ≥ 1e6 three-box scenes/s (1 thread)', where: { op: 'batched 3', n: 1e5, impl: 'native', threads: 1 }, metric: 'melemPerS', min: 1 });
   ctx.note('pairs: about 2N overlapping pairs, half-extents in [0.2, 0.6]; box-intersect+SAT = box-intersect on float64 AABBs + a float64 JS SAT ' +
     '(also the oracle); rapier = kinematic bodies with sensor cuboids, one step, intersection pairs (world construction timed)');
+
+  if (RAPIER && ctx.mode === 'one') {
+    for (const gap of [1e-5, 1e-6, 1e-7]) {
+      const { missed, extra } = rapierNearContact(RAPIER, gap, 20000);
+      ctx.note(`rapier near contact (20000 face pairs ±${gap} apart): ${missed} overlapping pairs missed, ${extra} separated pairs reported`);
+    }
+  }
 
   for (const yaw of [false, true]) {
     const op = yaw ? 'pairs yaw' : 'pairs 3-D';

@@ -80,9 +80,10 @@ SK_HD void obb_aabb(const obb_frame& f, float* lo, float* hi) {
   }
 }
 
+// `&`, not `&&`: six short-circuit branches on random AABBs mispredict; one on the result does not.
 SK_HD bool aabb_overlap(const float* alo, const float* ahi, const float* blo, const float* bhi) {
-  return alo[0] <= bhi[0] && blo[0] <= ahi[0] && alo[1] <= bhi[1] && blo[1] <= ahi[1] && alo[2] <= bhi[2] &&
-         blo[2] <= ahi[2];
+  return (alo[0] <= bhi[0]) & (blo[0] <= ahi[0]) & (alo[1] <= bhi[1]) & (blo[1] <= ahi[1]) & (alo[2] <= bhi[2]) &
+         (blo[2] <= ahi[2]);
 }
 
 // 1 when the closed boxes A and B intersect (15-axis SAT, tolerance as in the header comment).

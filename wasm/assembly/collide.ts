@@ -74,10 +74,11 @@ export function obb_aabb(f: usize, lo: usize, hi: usize): void {
   }
 }
 
+/** Branch-free (`&`): six short-circuit branches on random AABBs mispredict. */
 @inline export function aabb_overlap(alo: usize, ahi: usize, blo: usize, bhi: usize): bool {
-  return load<f32>(alo) <= load<f32>(bhi) && load<f32>(blo) <= load<f32>(ahi) &&
-    load<f32>(alo, 4) <= load<f32>(bhi, 4) && load<f32>(blo, 4) <= load<f32>(ahi, 4) &&
-    load<f32>(alo, 8) <= load<f32>(bhi, 8) && load<f32>(blo, 8) <= load<f32>(ahi, 8);
+  return <bool>(<i32>(load<f32>(alo) <= load<f32>(bhi)) & <i32>(load<f32>(blo) <= load<f32>(ahi)) &
+    <i32>(load<f32>(alo, 4) <= load<f32>(bhi, 4)) & <i32>(load<f32>(blo, 4) <= load<f32>(ahi, 4)) &
+    <i32>(load<f32>(alo, 8) <= load<f32>(bhi, 8)) & <i32>(load<f32>(blo, 8) <= load<f32>(ahi, 8)));
 }
 
 // R[i][j] and |R[i][j]| of obb_obb_overlap.
@@ -231,8 +232,9 @@ function grid_run(p: u32, q: u32, kend: u64): void {
     for (let k: u32 = 0; k < kGridBlock; ++k) inRun += <u32>(load<u64>(gKey + (<usize>(q + k) << 3)) <= kend);
     for (let k: u32 = 0; k < inRun; ++k) {
       const o = <usize>(q + k) << 2;
-      if (!(load<f32>(gLo0 + o) <= ax1 && load<f32>(gHi0 + o) >= ax0 && load<f32>(gLo1 + o) <= ay1 &&
-            load<f32>(gHi1 + o) >= ay0 && load<f32>(gLo2 + o) <= az1 && load<f32>(gHi2 + o) >= az0)) continue;
+      const hit = <i32>(load<f32>(gLo0 + o) <= ax1) & <i32>(load<f32>(gHi0 + o) >= ax0) & <i32>(load<f32>(gLo1 + o) <= ay1) &
+        <i32>(load<f32>(gHi1 + o) >= ay0) & <i32>(load<f32>(gLo2 + o) <= az1) & <i32>(load<f32>(gHi2 + o) >= az0);
+      if (!hit) continue;
       if (!haveA) {
         grid_frame(p, FA);
         haveA = true;
