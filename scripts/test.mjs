@@ -1,6 +1,7 @@
-// `npm test`: the vitest suite (every backend that loads here) and, where a C++ compiler exists,
-// the native driver tests (scripts/test-native.sh). Ends with the plain line CI reads:
-// "N passed, N failed".
+// `npm test`: the vitest suite (every backend that loads here), the native driver tests
+// (scripts/test-native.sh: CPU drivers and the Thrust build of the CUDA launchers) and the
+// packaging check (scripts/pack-check.sh). Ends with the plain line CI reads: "N passed, N failed".
+// SKIP_NATIVE_TESTS=1 / SKIP_PACK_CHECK=1 leave those parts out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -27,6 +28,15 @@ if (existsSync('scripts/test-native.sh') && !process.env.SKIP_NATIVE_TESTS) {
   process.stderr.write(nat.stderr);
   passed += (nat.stdout.match(/^PASS\b/gm) ?? []).length;
   failed += (nat.stdout.match(/^FAIL\b/gm) ?? []).length + (nat.status !== 0 ? 1 : 0);
+}
+
+// Packaging: the tarball loads its prebuild with install scripts off, and falls back to wasm.
+if (!process.env.SKIP_PACK_CHECK) {
+  const pack = spawnSync('bash', ['scripts/pack-check.sh'], { encoding: 'utf8', env });
+  process.stdout.write(pack.stdout);
+  process.stderr.write(pack.stderr);
+  passed += (pack.stdout.match(/^PASS\b/gm) ?? []).length;
+  failed += (pack.stdout.match(/^FAIL\b/gm) ?? []).length + (pack.status !== 0 ? 1 : 0);
 }
 
 console.log(`${passed} passed, ${failed} failed`);
