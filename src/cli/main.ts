@@ -2,12 +2,12 @@
 // spatialkit command line: one module per command, loaded on demand.
 import { version } from '../version.js';
 
-type Command = { describe: string; run: (argv: string[]) => Promise<number> };
-const commands: Record<string, () => Promise<Command>> = {
-  info: () => import('./info.js'),
-  bench: () => import('./bench.js'),
-  rotate: () => import('./rotate.js'),
-  eval: () => import('./eval.js'),
+type Command = { run: (argv: string[]) => Promise<number> };
+const commands: Record<string, { what: string; load: () => Promise<Command> }> = {
+  rotate: { what: 'write a ROTATE-style spatial-relation dataset (defaults: 100 groups → ./rotate-out)', load: () => import('./rotate.js') },
+  eval: { what: 'score predictions against rotate\'s qa.jsonl (accuracy slices, RC, RTC, bias)', load: () => import('./eval.js') },
+  bench: { what: 'run the benchmark suites (--quick for a short look)', load: () => import('./bench.js') },
+  info: { what: 'print the version and every backend\'s status', load: () => import('./info.js') },
 };
 
 const usage = `spatialkit ${version}
@@ -15,7 +15,7 @@ const usage = `spatialkit ${version}
 Usage: spatialkit <command> [options]
 
 Commands:
-${Object.keys(commands).map((c) => `  ${c}`).join('\n')}
+${Object.entries(commands).map(([c, { what }]) => `  ${c.padEnd(8)}${what}`).join('\n')}
 
 Run \`spatialkit <command> --help\` for a command's options.`;
 
@@ -29,12 +29,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(version);
     return 0;
   }
-  const load = commands[name];
-  if (!load) {
+  const command = commands[name];
+  if (!command) {
     console.error(`spatialkit: unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}.`);
     return 2;
   }
-  return (await load()).run(rest);
+  return (await command.load()).run(rest);
 }
 
 main(process.argv.slice(2)).then(
