@@ -11,3 +11,6 @@ export * as collide from './collide.js';
 export * as scene from './scene.js';
 export * as metrics from './metrics.js';
 export { version } from './version.js';
+/** Arrays allocated in wasm memory: the wasm backend uses them in place (no copy in or out). */
+export { wasmAlloc } from './backend/wasm/index.js';
+export type { WasmArray } from './backend/wasm/index.js';

@@ -8,7 +8,7 @@ namespace sk {
 // SPATIALKIT_THREADS (≥ 1) when set.
 unsigned threads();
 
-// Splits [0, n) into at most threads() contiguous chunks of at least `grain` elements and runs
+// Splits [0, n) into at most 4·threads() contiguous chunks of at least `grain` elements and runs
 // fn(begin, end) on them, the calling thread taking one. Returns the smallest value fn returned
 // (kernels return the first bad index or SIZE_MAX), so the answer does not depend on the split.
 // Safe to call from several threads at once (the caller helps drain the queue while it waits).
