@@ -117,13 +117,20 @@ function asNormalized(a: Answer, name: string): NormalizedAnswer {
   throw new TypeError(`Expected a string or a normalized answer for \`${name}\` but received ${describe(a)}`);
 }
 
+function checkNormalized(a: unknown, name: string): NormalizedAnswer {
+  if (a !== null && typeof a === 'object' && typeof (a as NormalizedAnswer).kind === 'string') return a as NormalizedAnswer;
+  throw new TypeError(`Expected a normalized answer for \`${name}\` but received ${describe(a)}`);
+}
+
 /** The category key of an answer: in-set answers by kind and value, out-of-set by text. */
 export function answerKey(a: NormalizedAnswer): string {
+  checkNormalized(a, 'a');
   return a.kind === 'oos' ? `oos:${a.value}` : `${a.kind}:${a.value}`;
 }
 
 /** The answer as the text a report shows: 'yes', 'front-left', '3', or the out-of-set text in quotes. */
 export function answerLabel(a: NormalizedAnswer): string {
+  checkNormalized(a, 'a');
   return a.kind === 'oos' ? JSON.stringify(a.value) : String(a.value);
 }
 
@@ -219,6 +226,8 @@ export function rtc(pairs: readonly (readonly [Answer, Answer])[]): number | nul
 
 /** Both answers in-set for their relation type and compatible (ROTATE Table 3). */
 export function consistentPair(cardinal: NormalizedAnswer, clock: NormalizedAnswer): boolean {
+  checkNormalized(cardinal, 'cardinal');
+  checkNormalized(clock, 'clock');
   return cardinal.kind === 'cardinal' && clock.kind === 'clock' && compatible(cardinal.value, clock.value);
 }
 
