@@ -18,12 +18,17 @@
  */
 import { active } from './backend/index.js';
 import type { AsyncTwins } from './backend/types.js';
-import { CARDINALS, compatible, type Cardinal } from './relations.js';
+import { CARDINALS, cardinalIndex, clockHour, compatible, type Cardinal } from './scene/relations.js';
 import * as quat from './quat.js';
-import { array, choice, describe, integer, output, withCallerStack } from './validate.js';
+import { array, choice, describe, finite, integer, output, withCallerStack } from './validate.js';
 
-export { CARDINALS, compatible, cardinalSector, clockSector } from './relations.js';
-export type { Cardinal } from './relations.js';
+// The sector definitions and Table 3 live once, in the scene module; metrics re-exports them.
+export { CARDINALS, compatible } from './scene/relations.js';
+export type { Cardinal } from './scene/relations.js';
+/** Index 0–7 into {@link CARDINALS} of the cardinal sector holding θ (degrees, any finite value). */
+export const cardinalSector = (theta: number): number => cardinalIndex(finite(theta, 'theta'));
+/** The clock hour 1–12 holding θ (degrees, any finite value; 12 on 0°). */
+export const clockSector = (theta: number): number => clockHour(finite(theta, 'theta'));
 export { evaluate } from './evaluate.js';
 export type { GoldQuestion, Prediction, Predictions, EvalOptions, EvalReport, SliceReport } from './evaluate.js';
 

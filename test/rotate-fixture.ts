@@ -4,7 +4,7 @@
 // Relative answers are the same at every camera of a subgroup and turn by 180° in subgroup 1
 // (every yaw + 180°); absolute answers depend on the camera (ring azimuth 45k°) and are the same
 // in both subgroups — which is what the `consistency` keys group.
-import { CARDINALS, cardinalSector, clockSector } from '../src/relations.js';
+import { CARDINALS, cardinalIndex as cardinalSector, clockHour as clockSector } from '../src/scene/relations.js';
 import type { GoldQuestion } from '../src/evaluate.js';
 import { rng } from './helpers.js';
 
