@@ -123,7 +123,8 @@ function asNormalized(a: Answer, name: string): NormalizedAnswer {
 }
 
 function checkNormalized(a: unknown, name: string): NormalizedAnswer {
-  if (a !== null && typeof a === 'object' && typeof (a as NormalizedAnswer).kind === 'string') return a as NormalizedAnswer;
+  const v = (a as NormalizedAnswer | null)?.value;
+  if (a !== null && typeof a === 'object' && typeof (a as NormalizedAnswer).kind === 'string' && (typeof v === 'string' || typeof v === 'number')) return a as NormalizedAnswer;
   throw new TypeError(`Expected a normalized answer for \`${name}\` but received ${describe(a)}`);
 }
 

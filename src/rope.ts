@@ -422,10 +422,18 @@ export function ladder(count: number, opts: { base?: number; dims?: number; star
 // ---------------- float16 / bfloat16 storage ----------------
 
 const f32buf = new Float32Array(1);
+
+/** An Array or numeric typed array (values may be NaN or infinite: they convert like any other). */
+function arrayOfNumbers(v: unknown): void {
+  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array))) {
+    throw new TypeError(`Expected an array of numbers for \`v\` but received ${describe(v)}`);
+  }
+}
 const u32buf = new Uint32Array(f32buf.buffer);
 
 /** float32 values → float16 bits (round to nearest even). */
 export function toFloat16(v: ArrayLike<number>): Uint16Array {
+  arrayOfNumbers(v);
   const o = new Uint16Array(v.length);
   for (let i = 0; i < v.length; i++) {
     f32buf[0] = v[i];
@@ -440,6 +448,7 @@ export function toFloat16(v: ArrayLike<number>): Uint16Array {
 }
 /** float16 bits → float32 values (exact). */
 export function fromFloat16(h: Uint16Array): Float32Array {
+  array(Uint16Array, h, 'h');
   const o = new Float32Array(h.length);
   for (let i = 0; i < h.length; i++) {
     const e = (h[i] >> 10) & 31, m = h[i] & 1023, s = h[i] & 0x8000 ? -1 : 1;
@@ -449,6 +458,7 @@ export function fromFloat16(h: Uint16Array): Float32Array {
 }
 /** float32 values → bfloat16 bits (round to nearest even; NaN stays NaN). */
 export function toBFloat16(v: ArrayLike<number>): Uint16Array {
+  arrayOfNumbers(v);
   const o = new Uint16Array(v.length);
   for (let i = 0; i < v.length; i++) {
     f32buf[0] = v[i];
@@ -459,6 +469,7 @@ export function toBFloat16(v: ArrayLike<number>): Uint16Array {
 }
 /** bfloat16 bits → float32 values (exact). */
 export function fromBFloat16(h: Uint16Array): Float32Array {
+  array(Uint16Array, h, 'h');
   const o = new Uint32Array(h.length);
   for (let i = 0; i < h.length; i++) o[i] = h[i] << 16;
   return new Float32Array(o.buffer);

@@ -63,6 +63,7 @@ function boxes(r, n) {
   for (let i = 0; i < n; i++) { b.set(f32(r, 3, -3, 3), 10 * i); b.set(f32(r, 3, 0.1, 1.5), 10 * i + 3); b.set(quats(r, 1), 10 * i + 6); }
   return b;
 }
+const sceneObject = (r) => ({ position: [r() * 6 - 3, r() * 6 - 3, 0], yaw: r() * 360, kind: r.pick(['directed', 'used', undefined]) });
 const u8 = (r, n) => Uint8Array.from({ length: n }, () => (r() < 0.7 ? 1 : 0));
 const i32 = (r, n, k) => Int32Array.from({ length: n }, () => r.int(k));
 const batchN = (r) => r.pick([0, 1, 1, 2, 3, 5, 8, 17]);
@@ -204,6 +205,17 @@ export const MODELS = {
   'rope.mixedFrequencies': (r) => { const d = 2 * (1 + r.int(8)); return { args: [d, { seed: r.int(100) }], shape: isArr(Float64Array, 3 * (d / 2)) }; },
   'rope.invariance': (r) => ({ args: [r.pick(['quatrope', 'rope1d', 'mixed3d']), { headDim: 6, samples: 1 + r.int(20) }], shape: isObj({}) }),
   'rope.scoreMatrix': (r) => { const n = r.int(4); return { args: [r.pick(['quatrope', 'rope1d', 'mixed3d']), f32(r, 3 * n), { headDim: 6 }], shape: isArr(Float64Array, n * n) }; },
+  'scene.layout': (r) => ({ args: [{ seed: r.int(1000), objects: 2 + r.int(2) }], shape: (v) => (Array.isArray(v) && v.length >= 2 ? null : `expected PlacedObject[], got ${show(v)}`) }),
+  'scene.generate': (r) => ({ args: [{ groups: 1, seed: r.int(1000), first: r.int(5) }], shape: (v) => (Array.isArray(v) && v.length === 1 ? null : `expected Group[1], got ${show(v)}`) }),
+  'scene.ring': (r) => { const count = 1 + r.int(8); return { args: [{ count, radius: 1 + r() * 9 }], shape: (v) => (Array.isArray(v) && v.length === count ? null : `expected ${count} cameras, got ${show(v)}`) }; },
+  'scene.labels': (r) => ({ args: [r() * 720 - 360], shape: isObj({ clock: isType('number') }) }),
+  'scene.normalizeAngle': (r) => ({ args: [r() * 720 - 360], shape: isType('number') }),
+  'scene.relative': (r) => ({ args: [sceneObject(r), sceneObject(r), ...(r.chance(0.5) ? [sceneObject(r)] : [])], shape: isObj({}) }),
+  'scene.absolute': (r) => ({ args: [{ position: [10, 0, 6], target: [0, 0, 0] }, sceneObject(r), sceneObject(r), { frame: r.pick(['camera_axis', 'line_of_sight']) }], shape: isObj({}) }),
+  'scene.captions': (r, ctx) => ({ args: [structuredClone(ctx.group)], shape: (v) => (Array.isArray(v) ? null : show(v)) }),
+  'scene.qa': (r, ctx) => ({ args: [structuredClone(ctx.group)], shape: (v) => (Array.isArray(v) ? null : show(v)) }),
+  'scene.sdg': (r, ctx) => ({ args: [structuredClone(ctx.group)], shape: (v) => (Array.isArray(v) ? null : show(v)) }),
+  'scene.svg': (r, ctx) => ({ args: [structuredClone(ctx.group), { size: 64 + r.int(200) }], shape: isType('string') }),
   'metrics.cardinalSector': (r) => ({ args: [r() * 720 - 360], shape: isType('number') }),
   'metrics.clockSector': (r) => ({ args: [r() * 720 - 360], shape: isType('number') }),
 };
@@ -409,6 +421,8 @@ export async function fuzz({ sk, backend, calls = 5000, seed = 1, timeoutMs = 10
   const seen = new Set();
   const report = (f) => { const key = `${f.fn}|${f.backend}|${f.problem.replace(/\d+/g, '#').slice(0, 120)}`; if (seen.has(key)) return; seen.add(key); findings.push(f); log(`FINDING ${f.fn} [${f.backend}] ${f.kind}: ${f.problem}\n  repro: ${f.repro}`); };
   const master = rng(seed);
+  const ctx = {};
+  if (sk.scene?.generate) { sk.setBackend(names[0]); try { ctx.group = sk.scene.generate({ groups: 1, seed: 3 })[0]; } catch (e) { log(`fuzz: scene.generate on ${names[0]} failed: ${e.message}`); } }
   let publicCalls = 0, rawCalls = 0;
   const before = sk.getBackend();
 
@@ -428,7 +442,7 @@ export async function fuzz({ sk, backend, calls = 5000, seed = 1, timeoutMs = 10
     const mutated = master() < 0.8;
     const build = () => {
       const r = rng(caseSeed);
-      const m = model ? model(r) : { args: genericArgs(r), shape: anything };
+      const m = model ? model(r, ctx) : { args: genericArgs(r), shape: anything };
       let mut = { kind: 'valid', benign: true };
       if (mutated || !model) mut = mutate(r, m.args, m.out);
       return { ...m, mut };
@@ -452,7 +466,7 @@ export async function fuzz({ sk, backend, calls = 5000, seed = 1, timeoutMs = 10
         else if (model && built.mut.kind === 'valid') report({ ...f, problem: `a valid call threw: ${res.error.message}` });
         else if (model && built.mut.benign && built.mut.kind !== 'extra argument') {
           // The plain call must throw the same way (a value-preserving change cannot cure or cause an error).
-          const plain = model(rng(caseSeed));
+          const plain = model(rng(caseSeed), ctx);
           const pr = await settle(target.fn, plain.args, timeoutMs);
           if (pr.ok || pr.error.message !== res.error.message) report({ ...f, problem: `threw "${res.error.message}" but the unmutated call ${pr.ok ? 'returned' : `threw "${pr.error.message}"`}` });
         }
@@ -463,7 +477,7 @@ export async function fuzz({ sk, backend, calls = 5000, seed = 1, timeoutMs = 10
         if (s) { report({ ...f, problem: `wrong-shaped result: ${s}` }); continue; }
         // Same values as the plain call (fresh arguments, no mutation), sync twin for async.
         const r = rng(caseSeed);
-        const plain = model(r);
+        const plain = model(r, ctx);
         const syncFn = isAsync ? targets.find((t) => t.name === target.base)?.fn : target.fn;
         if (syncFn) {
           const pr = await settle(syncFn, plain.args, timeoutMs);
@@ -500,7 +514,7 @@ export async function fuzz({ sk, backend, calls = 5000, seed = 1, timeoutMs = 10
             restore.push(() => { obj[k] = fn; });
           }
         }
-        const plain = model(rng(caseSeed));
+        const plain = model(rng(caseSeed), ctx);
         try { await settle(target.fn, plain.args, timeoutMs); } finally { restore.forEach((f) => f()); }
         for (const call of calls) {
           const r = rng(caseSeed ^ 0x5bd1e995);
@@ -523,10 +537,10 @@ export async function fuzz({ sk, backend, calls = 5000, seed = 1, timeoutMs = 10
 }
 
 /** Rebuilds one case (for a reproducer printed by fuzz()). */
-export function replay(caseSeed, name, mutated) {
+export function replay(caseSeed, name, mutated, ctx = {}) {
   const base = name.replace(/Async$/, '');
   const r = rng(caseSeed);
-  const m = MODELS[base] ? MODELS[base](r) : { args: genericArgs(r) };
+  const m = MODELS[base] ? MODELS[base](r, ctx) : { args: genericArgs(r) };
   const mut = mutated || !MODELS[base] ? mutate(r, m.args, m.out) : { kind: 'valid' };
   return { args: m.args, mutation: mut.kind };
 }
