@@ -348,8 +348,9 @@ export function codebookUsage(codes: Int32Array, K: number): CodebookUsage {
 }
 export async function codebookUsageAsync(codes: Int32Array, K: number): Promise<CodebookUsage> {
   const args = prepCodebook(codes, K);
+  const n = codes.length;  // read before the await: the caller may transfer `codes` meanwhile
   await callAsync('histogram', args);
-  return codebookResult(codes.length, args[2]);
+  return codebookResult(n, args[2]);
 }
 
 // ---------------------------------------------------------------- rotations
