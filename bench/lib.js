@@ -292,10 +292,25 @@ function timing(m) {
 
 function log(line) { process.stderr.write(`${line}\n`); }
 
+/** Size and mtime of the built backends (native addon, CUDA addon, wasm module) this process loads. */
+function artifacts() {
+  const found = [];
+  for (const dir of ['build/Release', 'build-cuda/Release', 'wasm/build']) {
+    let names = [];
+    try { names = fs.readdirSync(path.join(PACKAGE_ROOT, dir)); } catch { continue; }
+    for (const f of names.filter((x) => x.endsWith('.node') || x.endsWith('.wasm')).sort()) {
+      const st = fs.statSync(path.join(PACKAGE_ROOT, dir, f));
+      found.push({ file: `${dir}/${f}`, bytes: st.size, mtime: st.mtime.toISOString() });
+    }
+  }
+  return found;
+}
+
 async function childMain() {
   const job = JSON.parse(process.env.SK_BENCH_JOB);
   const ctx = new Context(job);
   const started = new Date().toISOString();
+  const built = artifacts();  // before the suite loads them
   const load0 = os.loadavg();
   let error = null;
   try {
@@ -312,7 +327,7 @@ async function childMain() {
   try { backends = ctx.sk ? ctx.sk.backends() : null; } catch { /* reported above */ }
   const result = {
     mode: job.mode, started, finished: new Date().toISOString(), loadavg: { start: load0, end: os.loadavg() },
-    threadsEnv: process.env.SPATIALKIT_THREADS ?? null, backends, error,
+    threadsEnv: process.env.SPATIALKIT_THREADS ?? null, backends, artifacts: built, rebuiltDuringRun: JSON.stringify(built) !== JSON.stringify(artifacts()), error,
     rows: ctx.rows, skips: ctx.skips, notes: ctx.notes, targets: ctx.targets,
   };
   fs.writeFileSync(job.out, JSON.stringify(result));
@@ -350,10 +365,20 @@ export function addRatios(rows) {
     const c = copy.get(key(r));
     r.copyGBps = c ? c.gbps : null;
     r.pctCopy = c && r.kind !== 'copy' ? (100 * r.gbps) / c.gbps : null;
+    // The same from CPU time (one-thread rows): close to what an idle core would give when
+    // other processes share the machine, since time spent waiting for a core is left out.
+    if (r.threads === 1 && r.cpuNs > 0) {
+      r.melemPerSCpu = r.kind === 'copy' ? null : (r.items * 1e3) / r.cpuNs;
+      r.gbpsCpu = r.bytes / r.cpuNs;
+      r.pctCopyCpu = c && c.cpuNs > 0 && r.kind !== 'copy' ? (100 * r.gbpsCpu) / (c.bytes / c.cpuNs) : null;
+    }
     r.ratios = {};
     if (r.kind === 'copy') continue;
+    if (r.threads === 1) r.ratiosCpu = {};
     for (const p of peers) {
-      if (key(p) === key(r) && p.variant === r.variant && p !== r) r.ratios[p.label] = p.ns / r.ns;
+      if (key(p) !== key(r) || p.variant !== r.variant || p === r) continue;
+      r.ratios[p.label] = p.ns / r.ns;
+      if (r.ratiosCpu && p.cpuNs > 0 && r.cpuNs > 0) r.ratiosCpu[p.label] = p.cpuNs / r.cpuNs;
     }
   }
   return rows;
@@ -368,8 +393,11 @@ export function evaluateTargets(targets, rows, skips) {
       const why = skips.find((s) => s.impl === w.impl || s.impl?.startsWith(`${w.impl} `));
       return { ...t, value: null, pass: null, why: why ? why.reason : 'not measured' };
     }
-    const value = t.metric.startsWith('x:') ? row.ratios[t.metric.slice(2)] ?? null : row[t.metric];
-    return { ...t, value, pass: value === null ? null : value >= t.min };
+    const peer = t.metric.startsWith('x:') ? t.metric.slice(2) : null;
+    const value = peer ? row.ratios[peer] ?? null : row[t.metric] ?? null;
+    // The same goal on CPU time (one-thread rows), for machines shared with other work.
+    const valueCpu = peer ? row.ratiosCpu?.[peer] ?? null : row[`${t.metric}Cpu`] ?? null;
+    return { ...t, value, pass: value === null ? null : value >= t.min, valueCpu, passCpu: valueCpu === null ? null : valueCpu >= t.min };
   });
 }
 
@@ -395,7 +423,8 @@ export function formatTables(rows) {
     const peerLabels = [...new Set(sr.filter((r) => r.kind === 'peer').map((r) => r.label))];
     for (const n of [...new Set(sr.map((r) => r.n))].sort((a, b) => a - b)) {
       const nr = sr.filter((r) => r.n === n);
-      const head = ['op', 'impl', 'thr', 'call', 'M elem/s', 'GB/s', '%copy', ...peerLabels.map((l) => `×${l}`), '±%', 'cpu%'];
+      const head = ['op', 'impl', 'thr', 'call', 'M elem/s', 'GB/s', '%copy', ...peerLabels.map((l) => `×${l}`), '±%', 'cpu%',
+        'M/s@cpu', '%copy@cpu'];
       const lines = [];
       for (const op of [...new Set(nr.map((r) => r.op))]) {
         for (const r of nr.filter((x) => x.op === op)) {
@@ -405,6 +434,8 @@ export function formatTables(rows) {
             r.kind === 'copy' ? '100' : fmt(r.pctCopy, 0),
             ...peerLabels.map((l) => (r.ratios && r.ratios[l] !== undefined ? fmt(r.ratios[l], 2) : '')),
             fmt(r.rme, 0) + (r.note ? ' !' : ''), fmt((100 * r.onCpu) / r.threads, 0),
+            r.threads === 1 && r.kind !== 'copy' ? fmt(r.melemPerSCpu, 1) : '',
+            r.threads === 1 && r.kind !== 'copy' ? fmt(r.pctCopyCpu, 0) : '',
           ]);
         }
       }
@@ -512,7 +543,8 @@ export function report(rec) {
   const m = rec.machine;
   lines.push(`\n${rec.suite}: ${m.cpu}, ${m.cores} cores, Node ${m.node}; median of ${rec.settings.minSamples}+ samples; ` +
     `copy kernel = TypedArray.set (1 thread) touching the same bytes; × peer = peer time / this time; ` +
-    `±% = 95% margin of the mean; cpu% = process CPU time / (wall time × threads): below ~90 the case shared its core(s).`);
+    `±% = 95% margin of the mean; cpu% = process CPU time / (wall time × threads): below ~90 the case shared its core(s); ` +
+    `M/s@cpu and %copy@cpu (one-thread rows) use CPU time instead of wall time, leaving out time spent waiting for a core.`);
   for (const p of rec.processes) {
     if (!p.loadavg) continue;
     lines.push(`  ${p.mode}-thread process: load average ${p.loadavg.start.map((x) => x.toFixed(2)).join(' ')} → ` +
@@ -524,15 +556,23 @@ export function report(rec) {
     lines.push(`  cpu: one-thread cases ran on a core ${fmt(100 * median(solo.map((r) => r.onCpu)), 0)}% of their wall time (median); ` +
       `${shared} of ${solo.length} below 90% (their figures are understated by the load of other processes)`);
   }
+  const seenBuilds = new Set(rec.processes.map((p) => JSON.stringify(p.artifacts ?? [])));
+  if (seenBuilds.size > 1 || rec.processes.some((p) => p.rebuiltDuringRun)) {
+    lines.push('  WARNING: a backend (native addon or wasm module) was rebuilt during the run: rows may come from different builds (see processes[].artifacts)');
+  }
   const noisy = rec.rows.filter((r) => r.rme > 10);
   if (noisy.length) {
     lines.push(`  noise: ${noisy.length} of ${rec.rows.length} rows have a 95% margin (±%) above 10% of the mean; the median is reported`);
   }
   if (rec.targets.length) {
     lines.push('targets:');
-    for (const t of rec.targets) {
-      const v = t.value === null ? `n/a (${t.why})` : fmt(t.value, 2);
-      lines.push(`  ${t.pass === null ? 'SKIP' : t.pass ? 'PASS' : 'MISS'}  ${t.label}: ${v} (goal ≥ ${t.min})`);
+    const skipped = new Map();  // reason → count: one line per reason instead of one per target
+    for (const t of rec.targets.filter((x) => x.pass === null)) skipped.set(t.why, (skipped.get(t.why) ?? 0) + 1);
+    for (const [why, count] of skipped) lines.push(`  SKIP  ${count} target${count > 1 ? 's' : ''}: ${why}`);
+    for (const t of rec.targets.filter((x) => x.pass !== null)) {
+      const v = fmt(t.value, 2);
+      const c = t.valueCpu === null || t.valueCpu === undefined ? '' : `; on CPU time ${fmt(t.valueCpu, 2)} ${t.passCpu ? 'PASS' : 'MISS'}`;
+      lines.push(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.label}: ${v} (goal ≥ ${t.min}${c})`);
     }
   }
   const bad = rec.rows.filter((r) => r.note);

@@ -22,7 +22,7 @@
  */
 import { active } from './backend/index.js';
 import type { AsyncTwins } from './backend/types.js';
-import { batch, describe, f32, output, withCallerStack } from './validate.js';
+import { array, batch, describe, f32, output, withCallerStack } from './validate.js';
 
 type F32 = Float32Array;
 
@@ -30,6 +30,17 @@ type F32 = Float32Array;
 export interface CollideKernels {
   overlap(a: F32, b: F32, margin: number, out: Uint8Array): void;
   fits(candidate: F32, placed: F32, margin: number, out: Uint8Array): void;
+  /** Returns a new Uint32Array [P, 2]. */
+  pairs(boxes: F32, margin: number, maxPairs: number): Uint32Array;
+  pairsBatched(boxes: F32, offsets: Uint32Array, margin: number, maxPairs: number): BatchedPairs;
+}
+
+/** Pairs of many scenes: scene s's pairs are `pairs[2·offsets[s] … 2·offsets[s + 1])`. */
+export interface BatchedPairs {
+  /** Uint32Array [P, 2]: (i, j), i < j, indices local to each scene, sorted within each scene. */
+  pairs: Uint32Array;
+  /** Uint32Array [S + 1]: scene s's pairs are rows offsets[s] … offsets[s + 1] − 1 of `pairs`. */
+  offsets: Uint32Array;
 }
 
 type Kernels = CollideKernels & AsyncTwins<CollideKernels>;
@@ -134,4 +145,98 @@ export function fits(candidate: F32, placed: F32, opts?: OverlapOptions): Uint8A
 }
 export function fitsAsync(candidate: F32, placed: F32, opts?: OverlapOptions): Promise<Uint8Array> {
   return runAsync('fits', prepFits(candidate, placed, opts));
+}
+
+/** Options of {@link pairs} and {@link pairsBatched}. */
+export interface PairsOptions {
+  /** Required clearance ≥ 0 (default 0): boxes closer than this count as overlapping. */
+  margin?: number;
+  /**
+   * More overlapping pairs than this is a RangeError, raised as soon as the count passes it, so
+   * a degenerate input (every box on top of every other) fails fast instead of exhausting memory
+   * (a pair takes 8 bytes, twice while collecting). Default 2^28; at most 2^31 − 1, the most a
+   * Uint32Array [P, 2] can hold.
+   */
+  maxPairs?: number;
+}
+
+/** Default of {@link PairsOptions.maxPairs}. */
+export const MAX_PAIRS = 2 ** 28;
+
+function maxPairs(v: unknown): number {
+  if (v === undefined) return MAX_PAIRS;
+  const msg = `Expected an integer in [0, 2147483647] for \`maxPairs\` but received ${describe(v)}`;
+  if (typeof v !== 'number') throw new TypeError(msg);
+  if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) throw new RangeError(msg);
+  return v;
+}
+
+function boxCount(boxes: unknown): number {
+  const n = f32(boxes, 'boxes', 10);
+  if (n > 2 ** 32 - 1) throw new RangeError(`Expected at most 2^32 − 1 boxes for \`boxes\` but received ${n}`);
+  return n;
+}
+
+const prepPairs = (boxes: F32, opts?: PairsOptions): Prepared<Uint32Array> => {
+  const o = options<PairsOptions>(opts, ['margin', 'maxPairs']);
+  boxCount(boxes);
+  return { args: [boxes, margin(o.margin), maxPairs(o.maxPairs)], out: new Uint32Array(0) };
+};
+/**
+ * Every overlapping pair of a set of boxes: a hierarchical grid (broad phase, near O(N + P) for
+ * uniform scenes; levels by size keep mixed sizes and clusters cheap) feeding the float64 SAT of
+ * {@link overlap} (narrow phase), on all threads. The pair set equals `overlap` on every i < j.
+ * @param boxes Float32Array [N, 10], boxes.
+ * @param opts `margin` (clearance ≥ 0, default 0); `maxPairs` (default 2^28).
+ * @returns Uint32Array [P, 2]: pairs (i, j) with i < j, sorted lexicographically; a new array.
+ * @throws as {@link overlap} (naming `boxes[i]`); RangeError when more than `maxPairs` pairs
+ * overlap (never a truncated list) or memory runs out.
+ * @example const p = sk.collide.pairs(boxes); for (let k = 0; k < p.length; k += 2) hit(p[k], p[k + 1]);
+ */
+export function pairs(boxes: F32, opts?: PairsOptions): Uint32Array {
+  return run('pairs', prepPairs(boxes, opts));
+}
+export function pairsAsync(boxes: F32, opts?: PairsOptions): Promise<Uint32Array> {
+  return runAsync('pairs', prepPairs(boxes, opts));
+}
+
+/** Checks CSR offsets: length ≥ 1, 0 first, non-decreasing, n last (so every box is in a scene). */
+function checkOffsets(offsets: unknown, n: number): void {
+  const s = array(Uint32Array, offsets, 'offsets');
+  const o = offsets as Uint32Array;
+  if (s === 0) throw new RangeError(`Expected Uint32Array of length S + 1 ≥ 1 for \`offsets\` but received ${describe(o)}`);
+  if (o[0] !== 0) throw new RangeError(`Expected \`offsets[0]\` to be 0 but received ${o[0]}`);
+  for (let i = 1; i < s; i++) {
+    if (o[i] < o[i - 1]) {
+      throw new RangeError(`Expected \`offsets\` to be non-decreasing but \`offsets[${i}]\` = ${o[i]} is less than \`offsets[${i - 1}]\` = ${o[i - 1]}`);
+    }
+  }
+  if (o[s - 1] !== n) {
+    throw new RangeError(`Expected the last offset \`offsets[${s - 1}]\` to be the number of boxes (${n}) but received ${o[s - 1]}`);
+  }
+}
+
+const prepBatched = (boxes: F32, offsets: Uint32Array, opts?: PairsOptions): Prepared<BatchedPairs> => {
+  const o = options<PairsOptions>(opts, ['margin', 'maxPairs']);
+  const n = boxCount(boxes);
+  checkOffsets(offsets, n);
+  return { args: [boxes, offsets, margin(o.margin), maxPairs(o.maxPairs)], out: { pairs: new Uint32Array(0), offsets: new Uint32Array(0) } };
+};
+/**
+ * The pairs of many independent scenes in one call (e.g. millions of 2–3 object layouts).
+ * Scene s is boxes[offsets[s] … offsets[s + 1] − 1]; boxes of different scenes never pair.
+ * Small scenes test every AABB pair, large ones use the grid of {@link pairs}.
+ * @param boxes Float32Array [N, 10], the scenes' boxes one scene after another.
+ * @param offsets Uint32Array [S + 1]: 0, then non-decreasing, ending at N.
+ * @param opts `margin` (clearance ≥ 0, default 0); `maxPairs` (all scenes together, default 2^28).
+ * @returns `{pairs: Uint32Array [P, 2], offsets: Uint32Array [S + 1]}`: pairs (i, j), i < j,
+ * local to their scene and sorted within it; scene s's pairs are rows offsets[s] … offsets[s + 1] − 1.
+ * @throws as {@link pairs}; RangeError naming the offset that breaks the rules.
+ * @example const { pairs, offsets } = sk.collide.pairsBatched(boxes, Uint32Array.of(0, 3, 6, 9));
+ */
+export function pairsBatched(boxes: F32, offsets: Uint32Array, opts?: PairsOptions): BatchedPairs {
+  return run('pairsBatched', prepBatched(boxes, offsets, opts));
+}
+export function pairsBatchedAsync(boxes: F32, offsets: Uint32Array, opts?: PairsOptions): Promise<BatchedPairs> {
+  return runAsync('pairsBatched', prepBatched(boxes, offsets, opts));
 }

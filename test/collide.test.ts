@@ -110,6 +110,33 @@ const oracleFlags = (a: Float32Array, b: Float32Array, margin = 0): number[] => 
   return Array.from({ length: n }, (_, i) => Number(oracleOverlap(obb(a, na === 1 ? 0 : i, margin), obb(b, nb === 1 ? 0 : i, margin))));
 };
 const pairList = (p: Uint32Array): number[] => Array.from(p);
+/** Every i < j with overlap(box i, box j) = 1, asked of the kernel under test one row at a time. */
+function overlapAll(boxes: Float32Array, margin = 0): number[] {
+  const n = boxes.length / 10, out: number[] = [];
+  for (let i = 0; i + 1 < n; i++) {
+    const f = sk.collide.overlap(boxes.subarray(10 * i, 10 * i + 10), boxes.subarray(10 * (i + 1)), { margin });
+    for (let k = 0; k < f.length; k++) if (f[k]) out.push(i, i + 1 + k);
+  }
+  return out;
+}
+/** Concatenated boxes of several scenes and their offsets. */
+function batchOf(scenes: Float32Array[]): { boxes: Float32Array; offsets: Uint32Array } {
+  const offsets = new Uint32Array(scenes.length + 1);
+  scenes.forEach((s, i) => { offsets[i + 1] = offsets[i] + s.length / 10; });
+  const boxes = new Float32Array(offsets[scenes.length] * 10);
+  scenes.forEach((s, i) => boxes.set(s, offsets[i] * 10));
+  return { boxes, offsets };
+}
+/** n boxes in a few tight Gaussian clusters far apart, with sizes spanning `ratio`. */
+function clustered(r: () => number, n: number, ratio = 1): Float32Array {
+  const out = new Float32Array(10 * n), centres = Array.from({ length: 5 }, () => [r() * 1e3, r() * 1e3, r() * 1e3]);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  for (let i = 0; i < n; i++) {
+    const c = centres[i % 5], s = 0.3 * Math.exp(Math.log(ratio) * r());
+    out.set([c[0] + 3 * gauss(), c[1] + 3 * gauss(), c[2] + 3 * gauss(), s * (0.5 + r()), s * (0.5 + r()), s * (0.5 + r()), ...randomQ(r, false)], 10 * i);
+  }
+  return out;
+}
 
 eachBackend('collide', (backend) => {
   beforeAll(() => { sk.setBackend(backend); });
@@ -275,6 +302,149 @@ eachBackend('collide', (backend) => {
     });
   });
 
+  describe(`pairs against the brute-force oracle (seed ${SEED})`, () => {
+    it.each([0, 1, 2, 17, 41, 300, 3000])('uniform scenes, full 3-D and yaw-only, margin 0 and 0.1: N = %i', (n) => {
+      for (const yawOnly of [false, true]) {
+        const b = scene(r, n, { yawOnly });
+        for (const margin of [0, 0.1]) {
+          const got = sk.collide.pairs(b, { margin });
+          expect(got).toBeInstanceOf(Uint32Array);
+          expect(pairList(got)).toEqual(oraclePairs(b, margin));
+        }
+      }
+    });
+
+    it('mixed sizes over 1000×, clusters, dense overlap, points and large coordinates', () => {
+      const mixed = scene(r, 2000, { lo: 0.01, hi: 10, perBox: 1 });
+      expect(pairList(sk.collide.pairs(mixed))).toEqual(oraclePairs(mixed));
+      const cl = clustered(r, 2500, 1000);
+      expect(pairList(sk.collide.pairs(cl))).toEqual(oraclePairs(cl));
+      const dense = scene(r, 600, { perBox: 40 });
+      const want = oraclePairs(dense);
+      expect(want.length / 2).toBeGreaterThan(600 * 15);
+      expect(pairList(sk.collide.pairs(dense))).toEqual(want);
+      // zero-size boxes (points and plates) among boxes, some coincident
+      const pts = scene(r, 800, { perBox: 3 });
+      for (let i = 0; i < 800; i += 3) { pts[10 * i + 3] = 0; pts[10 * i + 4] = 0; pts[10 * i + 5] = i % 2 ? 0 : pts[10 * i + 5]; }
+      pts.copyWithin(10 * 5, 10 * 3, 10 * 4); // boxes 3 and 5 are the same point
+      expect(pairList(sk.collide.pairs(pts))).toEqual(oraclePairs(pts));
+      for (const off of [1e3, 1e5]) {
+        const far = scene(r, 1000, { offset: off });
+        expect(pairList(sk.collide.pairs(far))).toEqual(oraclePairs(far));
+      }
+    });
+
+    it('one huge box among many small ones, and all boxes identical (every pair)', () => {
+      const b = scene(r, 1500);
+      b.set(box([0, 0, 0], [1e4, 1e4, 1e-3]), 10 * 700); // a thin floor through everything
+      expect(pairList(sk.collide.pairs(b))).toEqual(oraclePairs(b));
+      const same = new Float32Array(10 * 120);
+      for (let i = 0; i < 120; i++) same.set(box([1, 2, 3], [0.5, 0.5, 0.5], i % 2 ? [0, 0, 0, 1] : [0, 0, 0, -3]), 10 * i);
+      const all: number[] = [];
+      for (let i = 0; i < 120; i++) for (let j = i + 1; j < 120; j++) all.push(i, j);
+      expect(pairList(sk.collide.pairs(same))).toEqual(all);
+    });
+
+    it('pairs(boxes) = { i < j : overlap(box i, box j) } exactly, on touching lattices and near-parallel scenes', () => {
+      // A 9×9×9 lattice of unit cubes touching face to face (each touches up to 26 others), some turned 90°.
+      const s = Math.fround(Math.SQRT1_2), lat: number[][] = [];
+      for (let x = 0; x < 9; x++) for (let y = 0; y < 9; y++) for (let z = 0; z < 9; z++) lat.push(box([2 * x, 2 * y, 2 * z], [1, 1, 1], (x + y + z) % 3 ? ID : [0, 0, s, s]));
+      const L = boxes(...lat), want = overlapAll(L);
+      expect(want.length / 2).toBe(3 * 8 * 81 + 6 * 8 * 8 * 9 + 4 * 8 * 8 * 8); // faces + edges + corners
+      expect(pairList(sk.collide.pairs(L))).toEqual(want);
+      expect(pairList(sk.collide.pairs(L))).toEqual(oraclePairs(L));
+      // Nearly parallel boxes in a near-touching stack: orientations within 1e-7 rad of each other.
+      const rr = rng(SEED + 21), q = randomQ(rr, false), u = rotate(q, [0, 0, 1]), rows: number[][] = [];
+      for (let i = 0; i < 400; i++) {
+        const d = (i % 20) * (2 - 1e-6 * (i % 3)), t = axisAngle([rr(), rr(), rr()], 1e-7 * rr());
+        const [x1, y1, z1, w1] = t, [x2, y2, z2, w2] = q;
+        rows.push(box([d * u[0] + 3 * Math.floor(i / 20), d * u[1], d * u[2]], [1, 1, 1],
+          [w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2, w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2, w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2, w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2]));
+      }
+      const P = boxes(...rows);
+      for (const margin of [0, 1e-3]) expect(pairList(sk.collide.pairs(P, { margin }))).toEqual(overlapAll(P, margin));
+    });
+
+    it('an absurd margin (1e300: AABBs overflow float32 to ±Infinity) makes every pair overlap, on either path', () => {
+      for (const n of [30, 200]) {
+        const b = scene(r, n), all: number[] = [];
+        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) all.push(i, j);
+        expect(pairList(sk.collide.pairs(b, { margin: 1e300 }))).toEqual(all);
+        expect(Array.from(sk.collide.fits(b.subarray(0, 10), b.subarray(10), { margin: 1e300 }))).toEqual([0]);
+      }
+    });
+
+    it('more than maxPairs pairs is a RangeError, never a truncated list', () => {
+      const same = new Float32Array(10 * 2000);
+      for (let i = 0; i < 2000; i++) same.set(box([0, 0, 0], [1, 1, 1]), 10 * i);
+      expect(sk.collide.pairs(same, { maxPairs: 1999 * 1000 }).length).toBe(2 * 1999 * 1000);
+      expect(() => sk.collide.pairs(same, { maxPairs: 1999 * 1000 - 1 })).toThrow(new RangeError('More than `maxPairs` = 1998999 pairs overlap; raise `maxPairs` (at most 2^31 − 1) to collect them'));
+      expect(() => sk.collide.pairs(same, { maxPairs: 10 })).toThrow(/More than `maxPairs` = 10 pairs/);
+      expect(() => sk.collide.pairs(same.subarray(0, 300), { maxPairs: 0 })).toThrow(RangeError);
+      expect(sk.collide.MAX_PAIRS).toBe(2 ** 28);
+    });
+  });
+
+  describe('pairsBatched', () => {
+    it('equals pairs() per scene, for scenes of 0 … 2000 boxes, with offsets into the pair list', () => {
+      const sizes = [3, 0, 1, 2, 3, 32, 40, 41, 100, 2000, 3, 3, 0, 7];
+      const scenes = sizes.map((n, k) => scene(r, n, { perBox: 2 + (k % 3), yawOnly: k % 2 === 1 }));
+      const { boxes: all, offsets } = batchOf(scenes);
+      for (const margin of [0, 0.05]) {
+        const got = sk.collide.pairsBatched(all, offsets, { margin });
+        expect(got.pairs).toBeInstanceOf(Uint32Array);
+        expect(got.offsets).toBeInstanceOf(Uint32Array);
+        expect(got.offsets.length).toBe(sizes.length + 1);
+        expect(got.offsets[0]).toBe(0);
+        expect(got.offsets[sizes.length]).toBe(got.pairs.length / 2);
+        scenes.forEach((sc, k) => {
+          const part = pairList(got.pairs.subarray(2 * got.offsets[k], 2 * got.offsets[k + 1]));
+          expect(part, `scene ${k}`).toEqual(oraclePairs(sc, margin));
+        });
+      }
+    });
+
+    it('many 3-box scenes (the ROTATE shape) and 32-box scenes', () => {
+      const rr = rng(SEED + 7), threes = Array.from({ length: 20_000 }, () => scene(rr, 3, { perBox: 1 }));
+      const { boxes: b3, offsets: o3 } = batchOf(threes);
+      const got = sk.collide.pairsBatched(b3, o3);
+      let total = 0;
+      threes.forEach((sc, k) => {
+        const want = oraclePairs(sc);
+        total += want.length / 2;
+        if (k % 7 === 0 || want.length) expect(pairList(got.pairs.subarray(2 * got.offsets[k], 2 * got.offsets[k + 1]))).toEqual(want);
+      });
+      expect(got.pairs.length / 2).toBe(total);
+      expect(total).toBeGreaterThan(2000);
+      const many = Array.from({ length: 300 }, () => scene(rr, 32));
+      const { boxes: b32, offsets: o32 } = batchOf(many);
+      const g32 = sk.collide.pairsBatched(b32, o32);
+      many.forEach((sc, k) => expect(pairList(g32.pairs.subarray(2 * g32.offsets[k], 2 * g32.offsets[k + 1]))).toEqual(oraclePairs(sc)));
+    });
+
+    it('a huge scene (40 000 boxes, run on all threads) between small ones equals pairs()', () => {
+      const big = scene(r, 40_000), scenes = [scene(r, 5), big, scene(r, 9)];
+      const { boxes: all, offsets } = batchOf(scenes);
+      const got = sk.collide.pairsBatched(all, offsets);
+      expect(pairList(got.pairs.subarray(2 * got.offsets[1], 2 * got.offsets[2]))).toEqual(pairList(sk.collide.pairs(big)));
+      expect(pairList(got.pairs.subarray(0, 2 * got.offsets[1]))).toEqual(oraclePairs(scenes[0]));
+      expect(pairList(got.pairs.subarray(2 * got.offsets[2]))).toEqual(oraclePairs(scenes[2]));
+    });
+
+    it('no scenes, empty scenes, and maxPairs across scenes', () => {
+      const none = sk.collide.pairsBatched(new Float32Array(0), Uint32Array.of(0));
+      expect(none.pairs.length).toBe(0);
+      expect(Array.from(none.offsets)).toEqual([0]);
+      const empties = sk.collide.pairsBatched(new Float32Array(0), Uint32Array.of(0, 0, 0));
+      expect(Array.from(empties.offsets)).toEqual([0, 0, 0]);
+      const same = new Float32Array(10 * 30);
+      for (let i = 0; i < 30; i++) same.set(box([0, 0, 0], [1, 1, 1]), 10 * i);
+      const { boxes: b, offsets: o } = batchOf([same, same, same]); // 3 × 435 pairs
+      expect(sk.collide.pairsBatched(b, o, { maxPairs: 1305 }).pairs.length).toBe(2 * 1305);
+      expect(() => sk.collide.pairsBatched(b, o, { maxPairs: 1304 })).toThrow(/More than `maxPairs` = 1304 pairs/);
+    });
+  });
+
   describe('fits: the incremental free-space query', () => {
     it('agrees with overlap(): fits[m] = 1 exactly when candidate m overlaps no placed box', () => {
       for (const [m, n] of [[1, 0], [1, 1], [1, 3], [7, 3], [200, 50], [3000, 40], [1, 5000]]) {
@@ -343,12 +513,23 @@ eachBackend('collide', (backend) => {
       expect(await sk.collide.overlapAsync(a, b, { margin: 0.01 })).toEqual(sk.collide.overlap(a, b, { margin: 0.01 }));
       const placed = scene(r, 300), cand = scene(r, 2000);
       expect(await sk.collide.fitsAsync(cand, placed)).toEqual(sk.collide.fits(cand, placed));
+      const sc = scene(r, 20_000);
+      expect(await sk.collide.pairsAsync(sc, { margin: 0.02 })).toEqual(sk.collide.pairs(sc, { margin: 0.02 }));
+      const { boxes: bb, offsets } = batchOf([scene(r, 3), scene(r, 50), scene(r, 3000)]);
+      expect(await sk.collide.pairsBatchedAsync(bb, offsets)).toEqual(sk.collide.pairsBatched(bb, offsets));
+      const [p1, p2] = await Promise.all([sk.collide.pairsAsync(sc), sk.collide.pairsAsync(sc)]);
+      expect(p1).toEqual(p2);
     });
     it('reject with the same errors, keeping the caller in the stack', async () => {
       const err = await sk.collide.overlapAsync(boxes(box([0, 0, 0], [1, -1, 1])), boxes(box([0, 0, 0], [1, 1, 1]))).catch((e: Error) => e);
       expect(err).toBeInstanceOf(RangeError);
       expect((err as Error).message).toBe('`a[0]` has a negative half-extent');
       expect((err as Error).stack).toMatch(/collide\.test\.ts/);
+      const many = new Float32Array(10 * 100);
+      for (let i = 0; i < 100; i++) many.set(box([0, 0, 0], [1, 1, 1]), 10 * i);
+      const e2 = await sk.collide.pairsAsync(many, { maxPairs: 5 }).catch((e: Error) => e);
+      expect(e2).toBeInstanceOf(RangeError);
+      expect((e2 as Error).stack).toMatch(/collide\.test\.ts/);
     });
   });
 
@@ -381,6 +562,22 @@ eachBackend('collide', (backend) => {
       // Tiny quaternions are valid (float64 has the range): only exactly zero is refused.
       expect(sk.collide.overlap(ok, boxes(box([0, 0, 0], [1, 1, 1], [0, 0, 0, 1e-30])))[0]).toBe(1);
     });
+    it('pairs and pairsBatched: boxes, offsets and maxPairs', () => {
+      const two = boxes(box([0, 0, 0], [1, 1, 1]), box([0, 0, 0], [1, 1, 1]));
+      expect(() => sk.collide.pairs(new Float32Array(15))).toThrow(new RangeError('Expected Float32Array of length 10·N for `boxes` but received Float32Array(15)'));
+      expect(() => sk.collide.pairs(boxes(box([0, 0, 0], [1, 1, 1]), box([0, 0, NaN], [1, 1, 1])))).toThrow(new RangeError('`boxes[1]` has a non-finite value'));
+      expect(() => sk.collide.pairs(two, { maxPairs: 1.5 })).toThrow(new RangeError('Expected an integer in [0, 2147483647] for `maxPairs` but received the number 1.5'));
+      expect(() => sk.collide.pairs(two, { maxPairs: 2 ** 31 })).toThrow(/`maxPairs`/);
+      expect(() => sk.collide.pairs(two, { out: new Uint32Array(2) } as never)).toThrow(new RangeError('Unknown option `out`; expected `margin`, `maxPairs`'));
+      expect(() => sk.collide.pairsBatched(two, [0, 2] as never)).toThrow(new TypeError('Expected Uint32Array for `offsets` but received Array(2)'));
+      expect(() => sk.collide.pairsBatched(two, new Uint32Array(0))).toThrow(new RangeError('Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)'));
+      expect(() => sk.collide.pairsBatched(two, Uint32Array.of(1, 2))).toThrow(new RangeError('Expected `offsets[0]` to be 0 but received 1'));
+      expect(() => sk.collide.pairsBatched(two, Uint32Array.of(0, 2, 1, 2))).toThrow(new RangeError('Expected `offsets` to be non-decreasing but `offsets[2]` = 1 is less than `offsets[1]` = 2'));
+      expect(() => sk.collide.pairsBatched(two, Uint32Array.of(0, 1))).toThrow(new RangeError('Expected the last offset `offsets[1]` to be the number of boxes (2) but received 1'));
+      expect(() => sk.collide.pairsBatched(two, Uint32Array.of(0, 3))).toThrow(/the number of boxes \(2\) but received 3/);
+      const bad = boxes(box([0, 0, 0], [1, 1, 1]), box([0, 0, 0], [1, 1, 1]), box([0, 0, 0], [1, 1, 1], [0, 0, 0, 0]));
+      expect(() => sk.collide.pairsBatched(bad, Uint32Array.of(0, 2, 3))).toThrow(new RangeError('`boxes[2]` has a zero-length quaternion'));
+    });
     it('detached buffers', () => {
       const a = new Float32Array(10);
       structuredClone(a.buffer, { transfer: [a.buffer] });
@@ -410,7 +607,37 @@ describe('the collide backend boundary checks again (calls that bypass the TypeS
       structuredClone(d.buffer, { transfer: [d.buffer] });
       expect(() => k.fits(d, ok, 0, u8)).toThrow(TypeError);
       expect(() => k.fits(ok, d, 0, u8)).toThrow(TypeError);
+      expect(() => k.pairs(ok, 0)).toThrow(TypeError); // maxPairs missing
+      expect(() => k.pairs(ok, 0, -1)).toThrow(RangeError);
+      expect(() => k.pairs(ok, -0.5, 10)).toThrow(RangeError);
+      expect(() => k.pairs(new Float32Array(3), 0, 10)).toThrow(RangeError);
+      expect(() => k.pairs(d, 0, 10)).toThrow(TypeError);
+      expect(() => k.pairs(boxes(box([0, 0, 0], [1, -1, 1])), 0, 10)).toThrow(new RangeError('`boxes[0]` has a negative half-extent'));
+      expect(() => k.pairsBatched(ok, new Uint32Array(0), 0, 10)).toThrow(RangeError);
+      expect(() => k.pairsBatched(ok, Uint32Array.of(0, 2), 0, 10)).toThrow(RangeError);
+      expect(() => k.pairsBatched(ok, Uint32Array.of(1, 1), 0, 10)).toThrow(RangeError);
+      expect(() => k.pairsBatched(ok, new Int32Array(2), 0, 10)).toThrow(TypeError);
+      const two = boxes(box([0, 0, 0], [1, 1, 1]), box([0, 0, 0], [1, 1, 1]));
+      expect(Array.from(k.pairs(two, 0, 10) as Uint32Array)).toEqual([0, 1]);
+      expect(() => k.pairs(two, 0, 0)).toThrow(/More than `maxPairs` = 0 pairs/);
     });
   }
 });
 
+
+describe('collide backends agree', () => {
+  const avail = sk.backends().filter((b) => b.available).map((b) => b.backend);
+  it(`pairs, pairsBatched, overlap and fits give identical results on ${avail.join(', ')}`, () => {
+    const r = rng(SEED + 99);
+    const b = scene(r, 20_000, { perBox: 3 }), mixed = scene(r, 3000, { lo: 0.01, hi: 5, perBox: 1 });
+    const { boxes: bb, offsets } = batchOf([scene(r, 3), scene(r, 32), scene(r, 500), scene(r, 0)]);
+    const [a, c] = nearPairs(r, 5000);
+    const results = avail.map((name) => {
+      sk.setBackend(name);
+      return [sk.collide.pairs(b, { margin: 0.01 }), sk.collide.pairs(mixed), sk.collide.pairsBatched(bb, offsets),
+        sk.collide.overlap(a, c), sk.collide.fits(a, c.subarray(0, 10 * 50))];
+    });
+    sk.setBackend('auto');
+    for (const x of results.slice(1)) expect(x).toEqual(results[0]);
+  });
+});

@@ -5,6 +5,10 @@
 #include "napi/glue.h"
 
 #include <math.h>
+#include <string.h>
+
+#include <memory>
+#include <vector>
 
 namespace sk::napi {
 namespace {
@@ -20,11 +24,21 @@ std::string box_error(const char* name, size_t i, const float* box) {
 }
 
 // Messages for the driver codes that are not box indices; empty for a box index.
-std::string code_error(size_t code) {
+std::string code_error(size_t code, size_t max_pairs = 0) {
   if (code == kCollideTooManyPairs)
-    return "The pair list would hold more than " + std::to_string(kCollideMaxPairs) + " pairs (2^31 − 1)";
+    return "More than `maxPairs` = " + std::to_string(max_pairs) +
+           " pairs overlap; raise `maxPairs` (at most 2^31 − 1) to collect them";
   if (code == kCollideNoMemory) return "Out of memory while collecting pairs";
   return "";
+}
+
+size_t max_pairs_arg(Call& c, size_t i) {
+  const Napi::Value v = i < c.argc() ? c.arg(i) : c.env().Undefined();
+  const std::string msg = "Expected an integer in [0, 2147483647] for `maxPairs` but received " + describe(v);
+  if (!v.IsNumber()) c.type_error(msg);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= (double)kCollideMaxPairs && floor(d) == d)) c.range_error(msg);
+  return (size_t)d;
 }
 
 double margin_arg(Call& c, size_t i) {
@@ -70,12 +84,107 @@ void fits(Call& c) {
   };
 }
 
+// A Uint32Array over the pair words of `v` ([P, 2]). The vector's memory becomes the
+// ArrayBuffer's (no copy) where the runtime allows external buffers; otherwise it is copied.
+Napi::Value pair_array(Napi::Env env, std::vector<uint64_t>& v) {
+  const size_t bytes = v.size() * sizeof(uint64_t);
+  napi_value ab = nullptr;
+  if (bytes) {
+    auto* owned = new std::vector<uint64_t>(std::move(v));
+    const napi_status st = napi_create_external_arraybuffer(
+        env, owned->data(), bytes, [](napi_env, void*, void* hint) { delete static_cast<std::vector<uint64_t>*>(hint); },
+        owned, &ab);
+    if (st != napi_ok) {
+      Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, bytes);
+      memcpy(copy.Data(), owned->data(), bytes);
+      delete owned;
+      ab = copy;
+    }
+  } else {
+    ab = Napi::ArrayBuffer::New(env, 0);
+  }
+  return Napi::Uint32Array::New(env, bytes / sizeof(uint32_t), Napi::ArrayBuffer(env, ab), 0);
+}
+
+size_t boxes_count(Call& c, const Arr& b) {
+  if (b.count > 0xFFFFFFFFull)
+    c.range_error("Expected at most 2^32 − 1 boxes for `boxes` but received " + std::to_string(b.count));
+  return b.count;
+}
+
+struct PairsState {
+  std::vector<uint64_t> pairs;
+  std::vector<uint32_t> offsets;
+};
+
+// (boxes [N, 10], margin, maxPairs) → Uint32Array [P, 2]
+void pairs(Call& c) {
+  Arr b = c.array<float>(0, "boxes", 10);
+  const size_t n = boxes_count(c, b);
+  const double margin = margin_arg(c, 1);
+  const size_t max_pairs = max_pairs_arg(c, 2);
+  auto st = std::make_shared<PairsState>();
+  c.run = [&c, b, n, margin, max_pairs, st] {
+    return drv::collide_pairs(c.ptr<float>(b), n, margin, max_pairs, &st->pairs);
+  };
+  c.bad = [&c, b, max_pairs](size_t i) {
+    const std::string code = code_error(i, max_pairs);
+    return code.empty() ? box_error("boxes", i, c.ptr<float>(b) + 10 * i) : code;
+  };
+  c.result = [st](Napi::Env env) { return pair_array(env, st->pairs); };
+}
+
+// The offsets rules, in the TS layer's words; empty when they hold.
+std::string offsets_error(const uint32_t* o, size_t len, size_t n) {
+  if (o[0] != 0) return "Expected `offsets[0]` to be 0 but received " + std::to_string(o[0]);
+  for (size_t s = 1; s < len; ++s)
+    if (o[s] < o[s - 1])
+      return "Expected `offsets` to be non-decreasing but `offsets[" + std::to_string(s) + "]` = " + std::to_string(o[s]) +
+             " is less than `offsets[" + std::to_string(s - 1) + "]` = " + std::to_string(o[s - 1]);
+  if (o[len - 1] != n)
+    return "Expected the last offset `offsets[" + std::to_string(len - 1) + "]` to be the number of boxes (" +
+           std::to_string(n) + ") but received " + std::to_string(o[len - 1]);
+  return "";
+}
+
+// (boxes [N, 10], offsets Uint32Array [S + 1], margin, maxPairs) → {pairs: Uint32Array [P, 2], offsets: Uint32Array [S + 1]}
+void pairs_batched(Call& c) {
+  Arr b = c.array<float>(0, "boxes", 10);
+  const size_t n = boxes_count(c, b);
+  Arr o = c.array<uint32_t>(1, "offsets", 1);
+  if (o.count == 0)
+    c.range_error("Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)");
+  const std::string why = offsets_error(c.ptr<uint32_t>(o), o.count, n);
+  if (!why.empty()) c.range_error(why);
+  const double margin = margin_arg(c, 2);
+  const size_t max_pairs = max_pairs_arg(c, 3);
+  auto st = std::make_shared<PairsState>();
+  c.run = [&c, b, n, o, margin, max_pairs, st] {
+    return drv::collide_pairs_batched(c.ptr<float>(b), n, c.ptr<uint32_t>(o), o.count - 1, margin, max_pairs,
+                                      &st->pairs, &st->offsets);
+  };
+  c.bad = [&c, b, max_pairs](size_t i) {
+    const std::string code = code_error(i, max_pairs);
+    return code.empty() ? box_error("boxes", i, c.ptr<float>(b) + 10 * i) : code;
+  };
+  c.result = [st](Napi::Env env) {
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("pairs", pair_array(env, st->pairs));
+    Napi::Uint32Array off = Napi::Uint32Array::New(env, st->offsets.size());
+    if (!st->offsets.empty()) memcpy(off.Data(), st->offsets.data(), st->offsets.size() * sizeof(uint32_t));
+    r.Set("offsets", off);
+    return r;
+  };
+}
+
 }  // namespace
 
 void init_collide(Napi::Env env, Napi::Object exports) {
   Napi::Object o = Napi::Object::New(env);
   define<overlap>(env, o, "overlap");
   define<fits>(env, o, "fits");
+  define<pairs>(env, o, "pairs");
+  define<pairs_batched>(env, o, "pairsBatched");
   exports.Set("collide", o);
 }
 

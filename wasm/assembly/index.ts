@@ -10,6 +10,10 @@ export {
 export { camera_ray_map_hwc, camera_ray_map_chw, camera_rays_batch, camera_moments_batch } from './camera';
 export { rope_quatrope_batch, rope_igre_batch, rope_pairs_batch, rope_scratch_bytes, SCRATCH as rope_scratch, SCRATCH_BYTES as rope_scratch_size } from './rope';
 export { metrics_histogram_batch, metrics_ne_grouped_batch } from './metrics';
+export {
+  collide_overlap_batch, collide_fits_batch, collide_pairs_batch, collide_pairs_batched_batch, collide_grid_scratch,
+  box_check,
+} from './collide';
 
 // ---- Heap -----------------------------------------------------------------------------------
 // Blocks laid end to end from the heap base to `top`, each a 16-byte header [payload bytes: u32,

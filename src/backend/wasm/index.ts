@@ -22,6 +22,7 @@ import { quatKernels } from './quat.js';
 import { cameraKernels } from './camera.js';
 import { ropeKernels } from './rope.js';
 import { metricsKernels } from './metrics.js';
+import { collideKernels } from './collide.js';
 
 /** Domain adapter tables: `<domain>: <domain>Kernels` from `./<domain>.js`. */
 const DOMAINS = {
@@ -29,6 +30,7 @@ const DOMAINS = {
   camera: cameraKernels,
   rope: ropeKernels,
   metrics: metricsKernels,
+  collide: collideKernels,
 } satisfies Record<string, (rt: WasmRuntime) => object>;
 
 // ---- Typed arrays and how errors name values -----------------------------------------------------
