@@ -23,7 +23,7 @@ for (const b of names) {
     for (let s = 1; s < 200; s++) { const m = MODELS[t.base](rng(s), {}); try { await t.fn(...m.args); c = m; break; } catch { /* try another */ } }
     if (!c) { console.log(`${b} ${t.name}: no valid small input found (skipped)`); continue; }
     const n = isAsync ? calls / 10 : calls;
-    for (let i = 0; i < Math.min(n, 1e4); i++) isAsync ? await t.fn(...c.args) : t.fn(...c.args);
+    for (let i = 0; i < Math.min(n, 1e5); i++) isAsync ? await t.fn(...c.args) : t.fn(...c.args);
     const before = rss(), t0 = performance.now();
     let done = 0;
     if (isAsync) {

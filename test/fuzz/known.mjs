@@ -2,8 +2,6 @@
 // see docs/guarantees.md). A finding that matches is counted and printed, not failed; remove an
 // entry once it is fixed so that the fuzzer guards the fix.
 export const KNOWN = [
-  { why: 'the wasm backend has no collide domain yet (src/backend/wasm/index.ts DOMAINS), so collide.* and scene.layout/generate on wasm throw "Cannot read properties of undefined"',
-    test: (f) => /wasm/.test(f.backend) && /reading '(overlap|fits|pairs|pairsBatched)(Async)?'/.test(f.problem) },
   { why: 'scene.captions/qa/sdg/svg/groupId/imageId do not validate their Group argument: malformed groups throw from inside',
     test: (f) => /^scene\.(captions|qa|sdg|svg|groupId|imageId)\b/.test(f.fn) && /without a backtick/.test(f.problem) },
   { why: 'functions with `opts = {}` defaults read fields of a null options object (rope.invariance/scoreMatrix/ladder/mixedFrequencies, scene.absolute/ring/layout/generate, metrics.*)',
