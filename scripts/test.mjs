@@ -22,9 +22,12 @@ if (existsSync(report)) {
 }
 if (vitest.status !== 0 && failed === 0) failed += 1;
 
-if (existsSync('scripts/test-native.sh') && !process.env.SKIP_NATIVE_TESTS) {
-  const nat = spawnSync('bash', ['scripts/test-native.sh'], { encoding: 'utf8', env });
-  process.stdout.write(nat.stdout);
+// SPATIALKIT_SANITIZE=1 (set by .ci/run) adds the same driver tests built with ASan + UBSan.
+const nativeRuns = [{}, ...(process.env.SPATIALKIT_SANITIZE === '1' ? [{ SK_SANITIZE: '1' }] : [])];
+for (const extra of existsSync('scripts/test-native.sh') && !process.env.SKIP_NATIVE_TESTS ? nativeRuns : []) {
+  const nat = spawnSync('bash', ['scripts/test-native.sh'], { encoding: 'utf8', env: { ...env, ...extra } });
+  const tag = extra.SK_SANITIZE ? ' [ASan+UBSan]' : '';
+  process.stdout.write(tag ? nat.stdout.replace(/^(PASS|FAIL)\b(.*)$/gm, `$1$2${tag}`) : nat.stdout);
   process.stderr.write(nat.stderr);
   passed += (nat.stdout.match(/^PASS\b/gm) ?? []).length;
   failed += (nat.stdout.match(/^FAIL\b/gm) ?? []).length + (nat.status !== 0 ? 1 : 0);

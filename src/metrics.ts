@@ -122,13 +122,21 @@ function asNormalized(a: Answer, name: string): NormalizedAnswer {
   throw new TypeError(`Expected a string or a normalized answer for \`${name}\` but received ${describe(a)}`);
 }
 
+function checkNormalized(a: unknown, name: string): NormalizedAnswer {
+  const v = (a as NormalizedAnswer | null)?.value;
+  if (a !== null && typeof a === 'object' && typeof (a as NormalizedAnswer).kind === 'string' && (typeof v === 'string' || typeof v === 'number')) return a as NormalizedAnswer;
+  throw new TypeError(`Expected a normalized answer for \`${name}\` but received ${describe(a)}`);
+}
+
 /** The category key of an answer: in-set answers by kind and value, out-of-set by text. */
 export function answerKey(a: NormalizedAnswer): string {
+  checkNormalized(a, 'a');
   return a.kind === 'oos' ? `oos:${a.value}` : `${a.kind}:${a.value}`;
 }
 
 /** The answer as the text a report shows: 'yes', 'front-left', '3', or the out-of-set text in quotes. */
 export function answerLabel(a: NormalizedAnswer): string {
+  checkNormalized(a, 'a');
   return a.kind === 'oos' ? JSON.stringify(a.value) : String(a.value);
 }
 
@@ -224,6 +232,8 @@ export function rtc(pairs: readonly (readonly [Answer, Answer])[]): number | nul
 
 /** Both answers in-set for their relation type and compatible (ROTATE Table 3). */
 export function consistentPair(cardinal: NormalizedAnswer, clock: NormalizedAnswer): boolean {
+  checkNormalized(cardinal, 'cardinal');
+  checkNormalized(clock, 'clock');
   return cardinal.kind === 'cardinal' && clock.kind === 'clock' && compatible(cardinal.value, clock.value);
 }
 
@@ -338,8 +348,9 @@ export function codebookUsage(codes: Int32Array, K: number): CodebookUsage {
 }
 export async function codebookUsageAsync(codes: Int32Array, K: number): Promise<CodebookUsage> {
   const args = prepCodebook(codes, K);
+  const n = codes.length;  // read before the await: the caller may transfer `codes` meanwhile
   await callAsync('histogram', args);
-  return codebookResult(codes.length, args[2]);
+  return codebookResult(n, args[2]);
 }
 
 // ---------------------------------------------------------------- rotations

@@ -192,12 +192,15 @@ async function runAsync(p: Prepared): Promise<Storage> {
   return p.out;
 }
 
-/** x, or a copy of it when `out` overlaps it other than exactly (in place). */
-function unaliased(x: Storage, out: Storage, allowSame: boolean): Storage {
-  if (x.buffer !== out.buffer) return x;
+/**
+ * x, or a copy of it when `out` overlaps it other than exactly (in place). Positions and masks
+ * go through here too: a kernel reads them after it has written earlier tokens of `out`.
+ */
+function unaliased<A extends Storage | Uint8Array | undefined>(x: A, out: Storage, allowSame: boolean): A {
+  if (x === undefined || x.buffer !== out.buffer) return x;
   const a0 = x.byteOffset, a1 = a0 + x.byteLength, b0 = out.byteOffset, b1 = b0 + out.byteLength;
   if (allowSame && a0 === b0 && a1 === b1) return x;
-  return a0 < b1 && b0 < a1 ? (x.slice() as Storage) : x;
+  return a0 < b1 && b0 < a1 ? (x.slice() as A) : x;
 }
 
 interface Shape { dtype: Dtype; H: number; D: number; T: number; n: number }
@@ -216,7 +219,7 @@ function prepQuat(x: Storage, positions: Float32Array, opts: QuatRopeOptions): P
   const mask = maskOf(o.mask, s.T);
   const theta = thetaTable(o.theta, Math.floor(s.D / 3), o.axisScale);
   const out = storageOut(s.dtype, o.out, x.length);
-  return { op: 'quatrope', args: [unaliased(x, out, true), s.dtype, positions, theta, mask, s.H, s.D, out], out };
+  return { op: 'quatrope', args: [unaliased(x, out, true), s.dtype, unaliased(positions, out, false), theta, unaliased(mask, out, false), s.H, s.D, out], out };
 }
 /**
  * QuatRoPE: rotates every consecutive 3-dim segment s of every head by
@@ -264,7 +267,7 @@ function prepIgre(x: Storage, positions: Float32Array, mask: Uint8Array, opts: I
   if (!(nb > 0) || !Number.isFinite(nb)) throw new RangeError('Expected a finite non-zero vector for `baseVector`');
   const base = Float32Array.from(b, (v) => v / nb);
   const out = storageOut(s.dtype, o.out, s.n * s.H * (s.D + 3 * S));
-  return { op: 'igre', args: [unaliased(x, out, false), s.dtype, positions, theta, base, m, s.H, s.D, out], out };
+  return { op: 'igre', args: [unaliased(x, out, false), s.dtype, unaliased(positions, out, false), theta, base, unaliased(m, out, false), s.H, s.D, out], out };
 }
 /**
  * IGRE: appends to every head of each object token the rotated base vector R_s(p)·b of each
@@ -295,6 +298,8 @@ function baseOf(base: unknown): number {
 
 /** inv_freq_j = base^(−2j/D), j < D/2 (RoPE). */
 export function inverseFrequencies(headDim: number, base = 1e4): Float64Array {
+  integer(headDim, 'headDim', 1, MAX_DIM);
+  baseOf(base);
   const P = headDim >> 1;
   return Float64Array.from({ length: P }, (_, j) => base ** (-(2 * j) / headDim));
 }
@@ -308,7 +313,7 @@ function prepPairs(x: Storage, positions: Float32Array, opts: PairOptions, axes:
   const mask = maskOf(o.mask, s.T);
   const w = freqs(s.D, o);
   const out = storageOut(s.dtype, o.out, x.length);
-  return { op: 'rotatePairs', args: [unaliased(x, out, true), s.dtype, positions, axes, w, layout, mask, s.H, s.D, out], out };
+  return { op: 'rotatePairs', args: [unaliased(x, out, true), s.dtype, unaliased(positions, out, false), axes, w, layout, unaliased(mask, out, false), s.H, s.D, out], out };
 }
 
 const ropeFreqs = (D: number, o: PairOptions): Float64Array => inverseFrequencies(D, baseOf(o.base));
@@ -417,10 +422,18 @@ export function ladder(count: number, opts: { base?: number; dims?: number; star
 // ---------------- float16 / bfloat16 storage ----------------
 
 const f32buf = new Float32Array(1);
+
+/** An Array or numeric typed array (values may be NaN or infinite: they convert like any other). */
+function arrayOfNumbers(v: unknown): void {
+  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array))) {
+    throw new TypeError(`Expected an array of numbers for \`v\` but received ${describe(v)}`);
+  }
+}
 const u32buf = new Uint32Array(f32buf.buffer);
 
 /** float32 values → float16 bits (round to nearest even). */
 export function toFloat16(v: ArrayLike<number>): Uint16Array {
+  arrayOfNumbers(v);
   const o = new Uint16Array(v.length);
   for (let i = 0; i < v.length; i++) {
     f32buf[0] = v[i];
@@ -435,6 +448,7 @@ export function toFloat16(v: ArrayLike<number>): Uint16Array {
 }
 /** float16 bits → float32 values (exact). */
 export function fromFloat16(h: Uint16Array): Float32Array {
+  array(Uint16Array, h, 'h');
   const o = new Float32Array(h.length);
   for (let i = 0; i < h.length; i++) {
     const e = (h[i] >> 10) & 31, m = h[i] & 1023, s = h[i] & 0x8000 ? -1 : 1;
@@ -444,6 +458,7 @@ export function fromFloat16(h: Uint16Array): Float32Array {
 }
 /** float32 values → bfloat16 bits (round to nearest even; NaN stays NaN). */
 export function toBFloat16(v: ArrayLike<number>): Uint16Array {
+  arrayOfNumbers(v);
   const o = new Uint16Array(v.length);
   for (let i = 0; i < v.length; i++) {
     f32buf[0] = v[i];
@@ -454,6 +469,7 @@ export function toBFloat16(v: ArrayLike<number>): Uint16Array {
 }
 /** bfloat16 bits → float32 values (exact). */
 export function fromBFloat16(h: Uint16Array): Float32Array {
+  array(Uint16Array, h, 'h');
   const o = new Uint32Array(h.length);
   for (let i = 0; i < h.length; i++) o[i] = h[i] << 16;
   return new Float32Array(o.buffer);

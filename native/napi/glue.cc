@@ -73,6 +73,7 @@ Arr Call::array_impl(size_t i, const char* name, size_t item, bool output, napi_
   s.length = len;
   s.bytes = len * elem;
   s.output = output;
+  s.name = name;
   s.ref = Napi::Reference<Napi::TypedArray>::New(t, 1);
   // Empty arrays may have a null data pointer; give kernels a valid one (they touch 0 items).
   static uint64_t empty_sentinel;
@@ -155,7 +156,7 @@ bool Call::copy_outputs_back(std::string* why) {
     Napi::TypedArray t = s.ref.Value();
     const ViewInfo info = t.IsEmpty() ? ViewInfo{nullptr, 0, true} : view_info(t);
     if (info.detached || info.length != s.length) {
-      *why = "an output array was detached or resized while the async call ran";
+      *why = std::string("`") + (s.name ? s.name : "out") + "` was detached or resized while the async call ran";
       return false;
     }
     if (s.bytes) memcpy(info.data, s.own.data(), s.bytes);

@@ -34,6 +34,7 @@ struct Slot {
   size_t bytes = 0;
   size_t length = 0;  // elements
   bool output = false;
+  const char* name = nullptr;             // the argument's name, for errors after an async call
   Napi::Reference<Napi::TypedArray> ref;  // keeps the array alive for async calls
   std::vector<uint8_t> own;               // the async copy
 };

@@ -161,6 +161,8 @@ export function makeGroup(s: Settings, g: number): Group {
   return { group: g, seed: s.seed, objects, yaws, cameras: s.cameras, relative, absolute, images, convention: s.absolute };
 }
 
+const MAX_GROUPS_IN_MEMORY = 2 ** 20;
+
 /**
  * Generates groups: for each, a seeded layout (2–3 objects, ≥1 directional, no overlaps), the
  * camera ring, subgroup 0 (the layout) and subgroup 1 (every yaw + 180°), and for every image its
@@ -172,6 +174,11 @@ export function makeGroup(s: Settings, g: number): Group {
  * @example const [g] = sk.scene.generate({groups: 1, seed: 1}); g.images.length // 16
  */
 export function generate(opts: GenerateOptions = {}): Group[] {
+  // Every group is held in memory here (tens of kB each): a count the heap cannot hold would end
+  // the process with an out-of-memory abort, so refuse it (`spatialkit rotate` streams any count).
+  if (typeof opts === 'object' && opts !== null && typeof opts.groups === 'number' && opts.groups > MAX_GROUPS_IN_MEMORY) {
+    throw new RangeError(`Expected at most ${MAX_GROUPS_IN_MEMORY} for \`groups\` in generate() (use \`spatialkit rotate\` to stream more) but received ${opts.groups}`);
+  }
   const s = settings(opts);
   return Array.from({ length: s.groups }, (_, i) => makeGroup(s, s.first + i));
 }

@@ -46,6 +46,7 @@ const DEG = 180 / Math.PI;
  * rounding noise.
  */
 export function normalizeAngle(deg: number): number {
+  if (typeof deg !== 'number') throw new TypeError(`Expected a number for \`deg\` but received ${describeValue(deg)}`);
   let a = deg % 360;
   if (a < 0) a += 360;
   a = Math.round(a * 1e9) / 1e9;
