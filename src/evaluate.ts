@@ -14,7 +14,7 @@ import {
   answerKey, answerLabel, consistentPair, normalizeAnswer, normalizedEntropyGrouped, OOS_MODES,
   type NormalizedAnswer, type OosMode,
 } from './metrics.js';
-import { choice, describe, integer } from './validate.js';
+import { choice, describe, integer, options } from './validate.js';
 
 export const TASKS = ['judgement', 'prediction'] as const;
 export const VIEWPOINTS = ['relative', 'absolute'] as const;
@@ -174,6 +174,7 @@ const intersect = (a: string[], b: string[]): string[] => a.filter((s) => b.incl
  * @example evaluate(gold, [{id: 'g000000-s0-c0-q00', answer: 'Yes.'}])
  */
 export function evaluate(gold: readonly GoldQuestion[], predictions: Predictions, opts: EvalOptions = {}): EvalReport {
+  options(opts);
   if (!Array.isArray(gold)) throw new TypeError(`Expected an array for \`gold\` but received ${describe(gold)}`);
   const mode = choice(opts.oos ?? 'byText', 'oos', OOS_MODES);
   const preds = predictionMap(predictions);

@@ -20,7 +20,7 @@ import { active } from './backend/index.js';
 import type { AsyncTwins } from './backend/types.js';
 import { CARDINALS, cardinalIndex, clockHour, compatible, type Cardinal } from './scene/relations.js';
 import * as quat from './quat.js';
-import { array, choice, describe, finite, integer, output, withCallerStack } from './validate.js';
+import { array, choice, describe, finite, integer, output, withCallerStack, options } from './validate.js';
 
 // The sector definitions and Table 3 live once, in the scene module; metrics re-exports them.
 export { CARDINALS, compatible } from './scene/relations.js';
@@ -159,6 +159,7 @@ function neFromCounts(counts: Iterable<number>, n: number): number {
  * @example normalizedEntropy(['left', 'left', 'Left.', 'right']) // 0.4056…
  */
 export function normalizedEntropy(answers: readonly Answer[], opts: { oos?: OosMode } = {}): number | null {
+  options(opts);
   if (!Array.isArray(answers)) throw new TypeError(`Expected an array for \`answers\` but received ${describe(answers)}`);
   const mode = choice(opts.oos ?? 'byText', 'oos', OOS_MODES);
   const n = answers.length;
@@ -201,12 +202,14 @@ const groupedResult = (out: Float64Array, stats: Float64Array): GroupedEntropy =
  * @example normalizedEntropyGrouped(Int32Array.of(1, 1, 2, 2, 3), Uint32Array.of(0, 3, 5))
  */
 export function normalizedEntropyGrouped(labels: Int32Array, offsets: Uint32Array, opts: { out?: Float64Array } = {}): GroupedEntropy {
+  options(opts);
   const args = prepGrouped(labels, offsets, opts.out);
   kernels().neGrouped(...args);
   return groupedResult(args[2], args[3]);
 }
 export async function normalizedEntropyGroupedAsync(labels: Int32Array, offsets: Uint32Array,
   opts: { out?: Float64Array } = {}): Promise<GroupedEntropy> {
+  options(opts);
   const args = prepGrouped(labels, offsets, opts.out);
   await callAsync('neGrouped', args);
   return groupedResult(args[2], args[3]);
@@ -286,6 +289,7 @@ function maxCode(codes: Int32Array): number {
  * @example entropy([1, 1, 2, 0]) // 1.5
  */
 export function entropy(countsOrCodes: Counts | Int32Array, opts: { base?: number | 'e'; K?: number } = {}): number | null {
+  options(opts);
   const scale = logBase(opts.base ?? 2);
   let counts: ArrayLike<number>;
   if (countsOrCodes instanceof Int32Array) {
@@ -383,6 +387,7 @@ export interface RotationAccuracy {
  */
 export function rotationAccuracy(pred: Float32Array, gt: Float32Array,
   opts: { thresholdsDeg?: readonly number[]; format?: RotationFormat } = {}): RotationAccuracy {
+  options(opts);
   const format = choice(opts.format ?? 'quaternion', 'format', ROTATION_FORMATS);
   if (!Array.isArray(opts.thresholdsDeg ?? [])) throw new TypeError(`Expected an array of numbers for \`thresholdsDeg\` but received ${describe(opts.thresholdsDeg)}`);
   const thresholds = [...(opts.thresholdsDeg ?? [15, 30])];

@@ -5,7 +5,7 @@
  * the scene-level picture. Both run the kernels of `sk.rope` on the current backend (float32) and
  * sum dot products in float64.
  */
-import { choice, f32, finite, integer } from './validate.js';
+import { choice, f32, finite, integer, options } from './validate.js';
 import * as rope from './rope.js';
 import type { Encoding } from './rope.js';
 
@@ -119,6 +119,7 @@ function dots(a: Float32Array, b: Float32Array, n: number, w: number): Float64Ar
  * @example sk.rope.invariance('quatrope', {theta: 0.3}).perAxis // x, y change; z ≈ 1e-7
  */
 export function invariance(encoding: Encoding, opts: InvarianceOptions = {}): InvarianceReport {
+  options(opts);
   choice(encoding, 'encoding', rope.ENCODINGS);
   const D = opts.headDim === undefined ? 128 : integer(opts.headDim, 'headDim', 2, rope.MAX_DIM);
   const n = opts.samples === undefined ? 2000 : integer(opts.samples, 'samples', 1, 1 << 20);
@@ -173,6 +174,7 @@ export function invariance(encoding: Encoding, opts: InvarianceOptions = {}): In
  * @returns Float64Array [n, n], symmetric, diagonal 1.
  */
 export function scoreMatrix(encoding: Encoding, positions: Float32Array, opts: ScoreMatrixOptions = {}): Float64Array {
+  options(opts);
   choice(encoding, 'encoding', rope.ENCODINGS);
   const D = opts.headDim === undefined ? 128 : integer(opts.headDim, 'headDim', 2, rope.MAX_DIM);
   const n = f32(positions, 'positions', 3);

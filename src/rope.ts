@@ -27,7 +27,7 @@
  */
 import { active } from './backend/index.js';
 import type { AsyncTwins } from './backend/types.js';
-import { array, choice, describe, f32, finite, integer, isDetached, withCallerStack } from './validate.js';
+import { array, choice, describe, f32, finite, integer, isDetached, withCallerStack, options } from './validate.js';
 
 export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -100,13 +100,6 @@ export interface Mixed3dOptions<T extends Storage = Storage> extends PairOptions
 }
 
 // ---------------- validation shared by every function ----------------
-
-function options<O>(opts: unknown): O {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
-    throw new TypeError(`Expected an options object for \`opts\` but received ${describe(opts)}`);
-  }
-  return opts as O;
-}
 
 /** The storage type of x from its class and `dtype`. */
 function dtypeOf(x: unknown, dtype: unknown): Dtype {
@@ -214,7 +207,7 @@ function shape(x: unknown, positions: unknown, axes: number, o: CommonOptions, m
 // ---------------- QuatRoPE ----------------
 
 function prepQuat(x: Storage, positions: Float32Array, opts: QuatRopeOptions): Prepared {
-  const o = options<QuatRopeOptions>(opts);
+  const o = options<QuatRopeOptions>(opts, 'opts', true);
   const s = shape(x, positions, 3, o, 3);
   const mask = maskOf(o.mask, s.T);
   const theta = thetaTable(o.theta, Math.floor(s.D / 3), o.axisScale);
@@ -252,7 +245,7 @@ export function igreReleased(headDim: number, ropeTheta = 1e4): { segments: numb
 }
 
 function prepIgre(x: Storage, positions: Float32Array, mask: Uint8Array, opts: IgreOptions): Prepared {
-  const o = options<IgreOptions>(opts);
+  const o = options<IgreOptions>(opts, 'opts', true);
   const s = shape(x, positions, 3, o as CommonOptions, 1);
   const m = maskOf(mask, s.T);
   let S = 1;
@@ -306,7 +299,7 @@ export function inverseFrequencies(headDim: number, base = 1e4): Float64Array {
 
 function prepPairs(x: Storage, positions: Float32Array, opts: PairOptions, axes: 1 | 3,
   freqs: (D: number, o: PairOptions) => Float64Array): Prepared {
-  const o = options<PairOptions>(opts);
+  const o = options<PairOptions>(opts, 'opts', true);
   const s = shape(x, positions, axes, o, 2);
   if (s.D % 2) throw new RangeError(`Expected an even \`headDim\` but received ${s.D}`);
   const layout = o.layout === undefined ? 'half' : choice(o.layout, 'layout', LAYOUTS);
@@ -375,6 +368,7 @@ const u01 = (seed: number, i: number, k: number): number =>
  * @returns Float64Array [D/2, 3].
  */
 export function mixedFrequencies(headDim: number, opts: { seed?: number; base?: number } = {}): Float64Array {
+  options(opts);
   integer(headDim, 'headDim', 2, MAX_DIM);
   const seed = opts.seed === undefined ? 0 : integer(opts.seed, 'seed', 0, 2 ** 32 - 1);
   const inv = inverseFrequencies(headDim, baseOf(opts.base));
@@ -413,6 +407,7 @@ export function mixed3dAsync<T extends Storage>(x: T, positions: Float32Array, o
  * @returns Float64Array [count].
  */
 export function ladder(count: number, opts: { base?: number; dims?: number; start?: number } = {}): Float64Array {
+  options(opts);
   integer(count, 'count', 1, MAX_DIM);
   const base = baseOf(opts.base), dims = opts.dims === undefined ? 3 * count : integer(opts.dims, 'dims', 1, MAX_DIM);
   const start = opts.start === undefined ? 0 : integer(opts.start, 'start', 0, MAX_DIM);

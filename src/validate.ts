@@ -82,6 +82,18 @@ export function unalias<T extends Typed>(input: T, out: Typed): T {
   return a0 < b1 && b0 < a1 ? (input.slice() as T) : input;
 }
 
+/**
+ * An options object — or undefined, meaning all defaults, unless `required` (some options have no
+ * default). null, arrays, typed arrays and primitives are a TypeError.
+ */
+export function options<T = Record<string, unknown>>(v: unknown, name = 'opts', required = false): T {
+  if (v === undefined && !required) return {} as T;
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    throw new TypeError(`Expected an options object for \`${name}\` but received ${describe(v)}`);
+  }
+  return v as T;
+}
+
 export function finite(v: unknown, name: string): number {
   if (typeof v !== 'number') throw new TypeError(`Expected a finite number for \`${name}\` but received ${describe(v)}`);
   if (!Number.isFinite(v)) throw new RangeError(`Expected a finite number for \`${name}\` but received ${describe(v)}`);

@@ -4,7 +4,7 @@ import { layoutSettings, choose, place, type LayoutOptions, type PlacedObject } 
 import { ring, type RingCamera, type RingOptions } from './ring.js';
 import { absoluteRelation, cameraHeading, relativeRelation, type AbsoluteOptions, type Cardinal } from './relations.js';
 import { groupRng, STREAM } from './random.js';
-import { choice, describe as describeValue, integer, uint32 } from '../validate.js';
+import { choice, describe as describeValue, integer, uint32, options } from '../validate.js';
 
 /** A relation in an image. Relative: `viewer` is an object; absolute: the image's camera. */
 export interface RelationRecord {
@@ -116,6 +116,7 @@ export interface Settings {
 }
 
 export function settings(opts: GenerateOptions = {}): Settings {
+  options(opts);
   const seed = uint32(opts.seed ?? 0, 'seed');
   const first = integer(opts.first ?? 0, 'first', 0, 2 ** 31);
   const groups = integer(opts.groups ?? 10, 'groups', 0, 2 ** 31);
@@ -174,6 +175,7 @@ const MAX_GROUPS_IN_MEMORY = 2 ** 20;
  * @example const [g] = sk.scene.generate({groups: 1, seed: 1}); g.images.length // 16
  */
 export function generate(opts: GenerateOptions = {}): Group[] {
+  options(opts);
   // Every group is held in memory here (tens of kB each): a count the heap cannot hold would end
   // the process with an out-of-memory abort, so refuse it (`spatialkit rotate` streams any count).
   if (typeof opts === 'object' && opts !== null && typeof opts.groups === 'number' && opts.groups > MAX_GROUPS_IN_MEMORY) {

@@ -4,7 +4,7 @@ import * as collide from '../collide.js';
 import { catalog as builtin, checkCatalog, displayName, type CatalogEntry } from './catalog.js';
 import type { Kind } from './relations.js';
 import { Rng } from './random.js';
-import { describe as describeValue, finite, integer, uint32 } from '../validate.js';
+import { describe as describeValue, finite, integer, uint32, options } from '../validate.js';
 
 /** A placed object (DESIGN §5 scenes.jsonl fields plus words for text). */
 export interface PlacedObject {
@@ -106,6 +106,7 @@ export function choose(objects: number | readonly string[], cat: readonly Catalo
  * @example sk.scene.layout({seed: 7, objects: ['chair', 'lamp']})
  */
 export function layout(opts: LayoutOptions = {}): PlacedObject[] {
+  options(opts);
   const seed = uint32(opts.seed ?? 0, 'seed');
   const { region, margin, cat, attempts, restarts } = layoutSettings(opts);
   const rng = new Rng(seed);

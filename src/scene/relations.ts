@@ -1,6 +1,6 @@
 // Spatial relations as words (DESIGN §4 "Scenes"): relation angles, the 8 cardinal and 12 clock
 // sectors, their compatibility (ROTATE Table 3), and the relative / absolute perspectives.
-import { choice, describe as describeValue, finite, integer } from '../validate.js';
+import { choice, describe as describeValue, finite, integer, options } from '../validate.js';
 
 /** The 8 cardinal labels in sector order, clockwise from front (sector i is centred on 45i°). */
 export const CARDINALS = ['front', 'front-right', 'right', 'back-right', 'back', 'back-left', 'left', 'front-left'] as const;
@@ -198,6 +198,7 @@ export function cameraHeading(camera: CameraLike): number {
  * @example sk.scene.absolute({position: [-10, 0, 6], target: [0, 0, 0]}, {position: [0, 1, 0], yaw: 0}, {position: [0, 0, 0], yaw: 0}) // left
  */
 export function absolute(camera: CameraLike, target: SceneObject, reference: SceneObject, opts: AbsoluteOptions = {}): Relation {
+  options(opts);
   if (typeof camera !== 'object' || camera === null) throw new TypeError(`Expected a camera {position, target} for \`camera\` but received ${describeValue(camera)}`);
   vec3(camera.position, 'camera.position');
   object(target, 'target');

@@ -1,5 +1,5 @@
 // The camera ring: `count` cameras evenly on a horizontal circle, all looking at one target.
-import { describe as describeValue, finite, integer } from '../validate.js';
+import { describe as describeValue, finite, integer, options } from '../validate.js';
 import { lookAt } from '../camera.js';
 
 /** A ring camera: OpenCV pinhole (x right, y down, z forward), world-to-camera x_c = R·x_w + t. */
@@ -66,6 +66,7 @@ function vec(v: unknown, n: number, name: string, what: string): number[] {
  * @example sk.scene.ring()[2].position // [0, 10, 6]
  */
 export function ring(opts: RingOptions = {}): RingCamera[] {
+  options(opts);
   const count = integer(opts.count ?? 8, 'count', 1, 360);
   const radius = finite(opts.radius ?? 10, 'radius');
   if (!(radius > 0)) throw new RangeError(`Expected a positive number for \`radius\` but received the number ${radius}`);

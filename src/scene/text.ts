@@ -7,7 +7,7 @@ import { groupId } from './generate.js';
 import type { PlacedObject } from './layout.js';
 import { CARDINALS, type Cardinal } from './relations.js';
 import { groupRng, STREAM, type Rng } from './random.js';
-import { integer } from '../validate.js';
+import { integer, options } from '../validate.js';
 
 export type Viewpoint = 'relative' | 'absolute';
 export type RelationType = 'cardinal' | 'clock';
@@ -275,6 +275,7 @@ function block(group: Group, viewpoint: Viewpoint, rels: readonly RelationRecord
  * @returns QARecord[] in image order; ids `<image>-q00`, relative block first.
  */
 export function qa(group: Group, opts: QAOptions = {}): QARecord[] {
+  options(opts);
   const o: Required<QAOptions> = { judgement: integer(opts.judgement ?? 4, 'judgement', 0, 1000), pairs: integer(opts.pairs ?? 1, 'pairs', 0, 1000) };
   const rng = groupRng(group.seed, group.group, STREAM.qa);
   const gid = groupId(group.group);

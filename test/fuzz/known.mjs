@@ -4,8 +4,6 @@
 export const KNOWN = [
   { why: 'scene.captions/qa/sdg/svg/groupId/imageId do not validate their Group argument: malformed groups throw from inside',
     test: (f) => /^scene\.(captions|qa|sdg|svg|groupId|imageId)\b/.test(f.fn) && /without a backtick/.test(f.problem) },
-  { why: 'functions with `opts = {}` defaults read fields of a null options object (rope.invariance/scoreMatrix/ladder/mixedFrequencies, scene.absolute/ring/layout/generate, metrics.*)',
-    test: (f) => /without a backtick-quoted argument name: Cannot (read properties of null|destructure property '\w+' of '(null|undefined)')/.test(f.problem) && !/^raw /.test(f.fn) },
   { why: 'raw wasm rope kernels do arithmetic on unchecked size arguments (a BigInt or Symbol heads/headDim throws "Cannot mix BigInt" / "Cannot convert a Symbol")',
     test: (f) => /^raw rope\./.test(f.fn) && f.backend === 'wasm' && /Cannot (mix BigInt|convert a Symbol)/.test(f.problem) },
   { why: 'raw camera.moments (native and wasm): the size-overflow RangeError "Expected at most 2^32 floats in the ray map" names no argument',
