@@ -367,7 +367,7 @@ eachBackend('rope', (backend) => {
     });
   });
 
-  describe('analysis helpers: the findings of docs/rope.md', () => {
+  describe('analysis helpers: the findings in the README (sk.rope)', () => {
     it('invariance: QuatRoPE at θ = 0.3 over 10 m moves under x/y shifts, not under z', () => {
       const rep = sk.rope.invariance('quatrope', { samples: 400 });
       expect(rep.perAxis.x.mean).toBeGreaterThan(0.01);

@@ -1,5 +1,5 @@
 // Open findings of the boundary fuzzer that belong to other domains (reported to their owners,
-// see docs/guarantees.md). A finding that matches is counted and printed, not failed; remove an
+// see the README, "Guarantees"). A finding that matches is counted and printed, not failed; remove an
 // entry once it is fixed so that the fuzzer guards the fix.
 export const KNOWN = [
   { why: 'scene.captions/qa/sdg/svg/groupId/imageId do not validate their Group argument: malformed groups throw from inside',
