@@ -79,6 +79,15 @@ eachBackend('quat', (backend) => {
       expectClose(sk.quat.invert(a), map(n, (i) => { const q = at(a, i, 4), n2 = norm(q) ** 2; return conj(q).map((x) => x / n2); }), 0, 2e-6);
     });
 
+    it('multiply of batches larger than the caches (streamed stores), aligned and misaligned out', () => {
+      // 2^22 items = 64 MiB out: every thread's chunk passes the 4 MiB streaming threshold.
+      const n = 1 << 22, a = randQ(r, n), b = randQ(r, n);
+      const want = map(n, (i) => mul(at(a, i, 4), at(b, i, 4)));
+      expectClose(sk.quat.multiply(a, b), want, 1e-6);
+      const shifted = new Float32Array(4 * n + 1).subarray(1); // 4-byte aligned only
+      expectClose(sk.quat.multiply(a, b, shifted), want, 1e-6);
+    });
+
     it.each(SIZES)('rotate, toMatrix, fromMatrix: N = %i', (n) => {
       const q = randQ(r, n), v = uniform(r, 3 * n, -10, 10);
       expectClose(sk.quat.rotate(q, v), map(n, (i) => rot(at(q, i, 4), at(v, i, 3))), 1e-5 * 3);

@@ -24,7 +24,7 @@ using sk::out;
 
 SK_INLINE size_t multiply_range(const float* a, bool ab, const float* b, bool bb, float* o, size_t s, size_t e) {
   return bcast(ab, bb, [&](auto A, auto B) SK_LAMBDA {
-    return each_block(s, e, out<4>(o), [](size_t, float* r, const float* x, const float* y) SK_LAMBDA {
+    return each_block(s, e, out<4>(o, true), [](size_t, float* r, const float* x, const float* y) SK_LAMBDA {
       quat_multiply(x, y, r);
     }, in<4>(a, A), in<4>(b, B));
   });
