@@ -283,8 +283,15 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
       }
       for (const o of OUTPUTS) {
         const data = Buffer.from(bufs[o].join(''), 'utf8');
-        fs.writeSync(fds[o], data);
-        fs.fdatasyncSync(fds[o]);
+        // A write can be short (a file-size limit, a nearly full disk): loop, so the checkpoint
+        // only ever claims bytes that are in the file; a failure names the file and leaves the
+        // last checkpoint intact for the re-run.
+        try {
+          for (let done = 0; done < data.length;) done += fs.writeSync(fds[o], data, done);
+          fs.fdatasyncSync(fds[o]);
+        } catch (e) {
+          throw new Error(`cannot write ${file(o)}.partial: ${(e as Error).message}`);
+        }
         state.offsets[o] += data.length;
       }
       state.next = end;
