@@ -70,8 +70,32 @@ export interface GenerateOptions extends Omit<LayoutOptions, 'seed' | 'objects'>
 }
 
 /** "g000012": group ids sort as text up to a million groups. */
-export const groupId = (g: number): string => `g${String(g).padStart(6, '0')}`;
-export const imageId = (g: number, s: number, c: number): string => `${groupId(g)}-s${s}-c${c}`;
+/** "g000012": the id of group g (an integer ≥ 0). */
+export const groupId = (g: number): string => `g${String(integer(g, 'g', 0, Number.MAX_SAFE_INTEGER)).padStart(6, '0')}`;
+/** "g000012-s1-c3": the id of group g's image in subgroup s (0 | 1) from camera c. */
+export const imageId = (g: number, s: number, c: number): string =>
+  `${groupId(g)}-s${integer(s, 's', 0, 1)}-c${integer(c, 'c', 0, Number.MAX_SAFE_INTEGER)}`;
+
+/**
+ * Checks that `v` has the shape of a {@link Group} from generate() (the text and picture
+ * functions take one), so a wrong argument is a TypeError naming it rather than a failure inside.
+ */
+export function checkGroup(v: unknown, name = 'group'): Group {
+  const g = v as Group;
+  const vec3 = (p: unknown): boolean => (Array.isArray(p) || ArrayBuffer.isView(p)) && (p as ArrayLike<number>).length === 3 &&
+    Array.from(p as ArrayLike<number>).every(Number.isFinite);
+  const isObj = (x: unknown): boolean => typeof x === 'object' && x !== null;
+  const ok = isObj(v) && Number.isInteger(g.group) && typeof g.seed === 'number' &&
+    Array.isArray(g.objects) && g.objects.every((o) => isObj(o) && vec3(o.position) && vec3(o.size) && Number.isFinite(o.yaw) && typeof o.name === 'string') &&
+    Array.isArray(g.yaws) && g.yaws.length === 2 && g.yaws.every((y) => Array.isArray(y) && y.length === g.objects.length && y.every(Number.isFinite)) &&
+    Array.isArray(g.cameras) && g.cameras.every((c) => isObj(c) && vec3(c.position) && vec3(c.target)) &&
+    Array.isArray(g.images) && g.images.length === 2 * g.cameras.length &&
+    g.images.every((im) => isObj(im) && Array.isArray(im.relative) && Array.isArray(im.absolute)) &&
+    Array.isArray(g.absolute) && g.absolute.length === g.cameras.length && g.absolute.every(Array.isArray) &&
+    Array.isArray(g.relative) && g.relative.length === 2 && g.relative.every(Array.isArray) && isObj(g.convention);
+  if (!ok) throw new TypeError(`Expected a group from sk.scene.generate() for \`${name}\` but received ${describeValue(v)}`);
+  return g;
+}
 
 /** Relative relations of one subgroup: 2-object (target from viewer) and 3-object (target from reference). */
 export function relativeRelations(objs: readonly PlacedObject[], yaws: readonly number[]): RelationRecord[] {

@@ -181,7 +181,7 @@ export function cameraHeading(camera: CameraLike): number {
   } else {
     throw new TypeError(`Expected \`camera.target\` (an array of 3 numbers) or \`camera.R\` (9 numbers) but received ${describeValue(camera.R)}`);
   }
-  if (fx === 0 && fy === 0) throw new RangeError('The camera looks straight up or down, so it has no horizontal front (use frame: \'line_of_sight\')');
+  if (fx === 0 && fy === 0) throw new RangeError('`camera` looks straight up or down, so it has no horizontal front (use frame: \'line_of_sight\')');
   return heading(fx, fy);
 }
 

@@ -1,8 +1,8 @@
 // A top-down SVG of a group: object boxes on a 1 m grid, facing arrows (solid: subgroup 0, dashed: subgroup 1),
 // the camera ring (not to scale) with numbered cameras. Deterministic text (fixed decimals).
-import { groupId, type Group } from './generate.js';
+import { checkGroup, groupId, type Group } from './generate.js';
 import { sincosd } from './ring.js';
-import { options } from '../validate.js';
+import { integer, options } from '../validate.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -14,8 +14,9 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
  * @returns SVG document text.
  */
 export function svg(group: Group, opts: { size?: number } = {}): string {
+  checkGroup(group);
   options(opts);
-  const size = opts.size ?? 480;
+  const size = opts.size === undefined ? 480 : integer(opts.size, 'size', 16, 65536);
   const cams = group.cameras;
   // Zoom to the objects (at least ±3 m); the ring is drawn just outside them, not to scale, so
   // that small scenes stay readable next to a 10 m ring.

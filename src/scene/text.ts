@@ -3,7 +3,7 @@
 // and a relation phrase (cardinal or clock), recombined for variety. All choices draw from the
 // group's own seeded streams, so text depends only on (seed, group).
 import type { Group, ImageRecord, RelationRecord } from './generate.js';
-import { groupId } from './generate.js';
+import { checkGroup, groupId } from './generate.js';
 import type { PlacedObject } from './layout.js';
 import { CARDINALS, type Cardinal } from './relations.js';
 import { groupRng, STREAM, type Rng } from './random.js';
@@ -161,6 +161,7 @@ function captionText(p: Perspective, type: RelationType, rel: RelationRecord, t:
  * @returns CaptionRecord[] in image order (the group's `images`).
  */
 export function captions(group: Group): CaptionRecord[] {
+  checkGroup(group);
   const rng = groupRng(group.seed, group.group, STREAM.text);
   const out: CaptionRecord[] = [];
   for (const img of group.images) imageCaptions(group, img, rng, out);
@@ -275,6 +276,7 @@ function block(group: Group, viewpoint: Viewpoint, rels: readonly RelationRecord
  * @returns QARecord[] in image order; ids `<image>-q00`, relative block first.
  */
 export function qa(group: Group, opts: QAOptions = {}): QARecord[] {
+  checkGroup(group);
   options(opts);
   const o: Required<QAOptions> = { judgement: integer(opts.judgement ?? 4, 'judgement', 0, 1000), pairs: integer(opts.pairs ?? 1, 'pairs', 0, 1000) };
   const rng = groupRng(group.seed, group.group, STREAM.qa);
@@ -345,6 +347,7 @@ function sdgText(group: Group, kind: SDGRecord['kind'], type: RelationType, diff
  * @returns SDGRecord[] (ids `<group>-d00`…).
  */
 export function sdg(group: Group): SDGRecord[] {
+  checkGroup(group);
   const rng = groupRng(group.seed, group.group, STREAM.sdg);
   const gid = groupId(group.group);
   const nc = group.cameras.length;

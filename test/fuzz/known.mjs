@@ -2,8 +2,6 @@
 // see the README, "Guarantees"). A finding that matches is counted and printed, not failed; remove an
 // entry once it is fixed so that the fuzzer guards the fix.
 export const KNOWN = [
-  { why: 'scene.captions/qa/sdg/svg/groupId/imageId do not validate their Group argument: malformed groups throw from inside',
-    test: (f) => /^scene\.(captions|qa|sdg|svg|groupId|imageId)\b/.test(f.fn) && /without a backtick/.test(f.problem) },
   { why: 'raw wasm rope kernels do arithmetic on unchecked size arguments (a BigInt or Symbol heads/headDim throws "Cannot mix BigInt" / "Cannot convert a Symbol")',
     test: (f) => /^raw rope\./.test(f.fn) && f.backend === 'wasm' && /Cannot (mix BigInt|convert a Symbol)/.test(f.problem) },
   { why: 'raw camera.moments (native and wasm): the size-overflow RangeError "Expected at most 2^32 floats in the ray map" names no argument',
