@@ -120,22 +120,32 @@ SK_INLINE void quat_token(const typename rope_store<DT>::T* x, const float* p, c
   }
 }
 
-template <int DT>
-SK_INLINE size_t quat_loop(const void* xv, const float* pos, const QuatPlan& q, const uint8_t* mask, size_t T,
-                           size_t H, size_t D, void* ov, float* scratch, size_t s, size_t e) {
+// Rows [s, e) of x [rows, n] (row i has position i % T): masked rows are copied (or left, in
+// place), the others go to token(x_row, t, o_row).
+template <int DT, class Token>
+SK_INLINE size_t token_loop(const void* xv, const uint8_t* mask, size_t T, size_t n, void* ov, size_t s, size_t e,
+                            Token&& token) {
   using X = typename rope_store<DT>::T;
   const X* x = static_cast<const X*>(xv);
   X* o = static_cast<X*>(ov);
-  const size_t n = H * D;
   for (size_t i = s; i < e; ++i) {
     const size_t t = i % T;
     if (mask && !mask[t]) {
       if (o != x) memcpy(o + i * n, x + i * n, n * sizeof(X));
       continue;
     }
-    quat_token<DT>(x + i * n, pos + 3 * t, q, H, D, o + i * n, scratch);
+    token(x + i * n, t, o + i * n);
   }
   return SIZE_MAX;
+}
+
+template <int DT>
+SK_INLINE size_t quat_loop(const void* x, const float* pos, const QuatPlan& q, const uint8_t* mask, size_t T,
+                           size_t H, size_t D, void* o, float* scratch, size_t s, size_t e) {
+  using X = typename rope_store<DT>::T;
+  return token_loop<DT>(x, mask, T, H * D, o, s, e, [&](const X* xi, size_t t, X* oi) SK_LAMBDA {
+    quat_token<DT>(xi, pos + 3 * t, q, H, D, oi, scratch);
+  });
 }
 
 SK_INLINE size_t quat_range(const void* x, int dt, const float* pos, const QuatPlan* q, const uint8_t* mask, size_t T,
@@ -229,21 +239,12 @@ SK_INLINE void pairs_token(const typename rope_store<DT>::T* x, const float* p, 
 }
 
 template <int DT, int A, int Layout>
-SK_INLINE size_t pairs_loop(const void* xv, const float* pos, const double* w, const uint8_t* mask, size_t T,
-                            size_t H, size_t D, void* ov, float* cs, size_t s, size_t e) {
+SK_INLINE size_t pairs_loop(const void* x, const float* pos, const double* w, const uint8_t* mask, size_t T,
+                            size_t H, size_t D, void* o, float* cs, size_t s, size_t e) {
   using X = typename rope_store<DT>::T;
-  const X* x = static_cast<const X*>(xv);
-  X* o = static_cast<X*>(ov);
-  const size_t n = H * D;
-  for (size_t i = s; i < e; ++i) {
-    const size_t t = i % T;
-    if (mask && !mask[t]) {
-      if (o != x) memcpy(o + i * n, x + i * n, n * sizeof(X));
-      continue;
-    }
-    pairs_token<DT, A, Layout>(x + i * n, pos + A * t, w, H, D, o + i * n, cs);
-  }
-  return SIZE_MAX;
+  return token_loop<DT>(x, mask, T, H * D, o, s, e, [&](const X* xi, size_t t, X* oi) SK_LAMBDA {
+    pairs_token<DT, A, Layout>(xi, pos + A * t, w, H, D, oi, cs);
+  });
 }
 
 template <int DT>
