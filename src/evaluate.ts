@@ -18,8 +18,8 @@
  * (which describe the answers given), and are listed in the report — never dropped silently.
  *
  * {@link Evaluation} does the work one record at a time, with every per-question figure in typed
- * arrays (about 60 bytes a question), so `spatialkit eval` streams files of tens of millions of
- * questions; {@link evaluate} is the one-call form over arrays.
+ * arrays (about 90 bytes a question with `rotate`'s ids, hash tables included), so `spatialkit
+ * eval` streams files of tens of millions of questions; {@link evaluate} is the one-call form.
  */
 import { KeyIndex } from './key-index.js';
 import {
@@ -217,7 +217,8 @@ export type PredictionResult =
 /**
  * Scores questions and predictions one record at a time: every gold question first
  * ({@link addGold}), then the predictions ({@link addPrediction}), then {@link report}. Memory:
- * the ids as UTF-8 plus about 50 bytes per question in typed arrays; predictions are not kept.
+ * about 90 bytes per question in typed arrays (ids as UTF-8, hash tables, per-question columns);
+ * predictions are not kept.
  */
 export class Evaluation {
   readonly oos: OosMode;
@@ -257,10 +258,33 @@ export class Evaluation {
   }
 
   get questions(): number { return this.ids.size; }
+  /** Consistency keys and pair keys seen so far. */
+  get groups(): number { return this.groupKeys.size; }
+  get pairs(): number { return this.pairKeys.size; }
 
-  private grow(n: number): void {
+  /**
+   * Makes room for about `questions` questions, `groups` consistency keys and `pairs` pair keys
+   * (estimates: more still fit), so that a large gold file is held without growth slack.
+   */
+  reserve(questions: number, groups = 0, pairs = 0): void {
+    this.grow(questions, true);
+    this.ids.reserve(questions);
+    this.groupKeys.reserve(groups);
+    this.pairKeys.reserve(pairs);
+    this.growPairs(pairs, true);
+  }
+
+  private growPairs(n: number, exact = false): void {
+    if (n <= this.pairCard.length) return;
+    const size = exact ? n : Math.max(1024, n, Math.ceil(this.pairCard.length * 1.5));
+    const card = new Int32Array(size).fill(-1), clock = new Int32Array(size).fill(-1);
+    card.set(this.pairCard); clock.set(this.pairClock);
+    this.pairCard = card; this.pairClock = clock;
+  }
+
+  private grow(n: number, exact = false): void {
     if (n <= this.cap) return;
-    const cap = Math.max(1024, n, Math.ceil(this.cap * 1.5));
+    const cap = exact ? n : Math.max(1024, n, Math.ceil(this.cap * 1.5));
     const more = <T extends Uint32Array | Uint16Array | Float64Array | Int32Array>(a: T): T => {
       const b = new (a.constructor as new (k: number) => T)(cap);
       b.set(a);
@@ -314,12 +338,7 @@ export class Evaluation {
     let pairIndex = -1;
     if (q.pair !== undefined) {
       pairIndex = this.keyOf(this.pairKeys, q.pair);
-      if (pairIndex >= this.pairCard.length) {
-        const n = Math.max(1024, Math.ceil(this.pairCard.length * 1.5));
-        const card = new Int32Array(n).fill(-1), clock = new Int32Array(n).fill(-1);
-        card.set(this.pairCard); clock.set(this.pairClock);
-        this.pairCard = card; this.pairClock = clock;
-      }
+      this.growPairs(pairIndex + 1);
     }
     const g = normalizeAnswer(q.answer), code = answerCode(g);
     this.remember(g, code);

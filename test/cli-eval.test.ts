@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../src/cli/eval.js';
+import fc from 'fast-check';
+import { escapeControls } from '../src/cli/escape.js';
 import * as m from '../src/metrics.js';
 import { rng, SEED } from './helpers.js';
 import { answerSet, goldFixture } from './rotate-fixture.js';
@@ -95,6 +97,17 @@ describe('spatialkit eval', () => {
     const h = await cli(['--help']);
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/Usage: spatialkit eval/);
+  });
+});
+
+describe('escapeControls', () => {
+  it('makes every control character visible and leaves other text alone', () => {
+    expect(escapeControls('a\u001b[31mb\n\r\t\u0000\u007f\u009b\u2028\u202e\u2066\ufeff\u200f')).toBe('a\\x1b[31mb\\n\\r\\t\\x00\\x7f\\x9b\\u2028\\u202e\\u2066\\ufeff\\u200f');
+    const plain = 'Front-left, 3 o’clock — “ok” é 日本 \u{1F600} \\x1b';
+    expect(escapeControls(plain)).toBe(plain);
+  });
+  it('property: the result holds no control character', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.test(escapeControls(s))), { seed: SEED, numRuns: 300 });
   });
 });
 
