@@ -258,33 +258,18 @@ export class Evaluation {
   }
 
   get questions(): number { return this.ids.size; }
-  /** Consistency keys and pair keys seen so far. */
-  get groups(): number { return this.groupKeys.size; }
-  get pairs(): number { return this.pairKeys.size; }
 
-  /**
-   * Makes room for about `questions` questions, `groups` consistency keys and `pairs` pair keys
-   * (estimates: more still fit), so that a large gold file is held without growth slack.
-   */
-  reserve(questions: number, groups = 0, pairs = 0): void {
-    this.grow(questions, true);
-    this.ids.reserve(questions);
-    this.groupKeys.reserve(groups);
-    this.pairKeys.reserve(pairs);
-    this.growPairs(pairs, true);
-  }
-
-  private growPairs(n: number, exact = false): void {
+  private growPairs(n: number): void {
     if (n <= this.pairCard.length) return;
-    const size = exact ? n : Math.max(1024, n, Math.ceil(this.pairCard.length * 1.5));
+    const size = Math.max(1024, n, Math.ceil(this.pairCard.length * 1.5));
     const card = new Int32Array(size).fill(-1), clock = new Int32Array(size).fill(-1);
     card.set(this.pairCard); clock.set(this.pairClock);
     this.pairCard = card; this.pairClock = clock;
   }
 
-  private grow(n: number, exact = false): void {
+  private grow(n: number): void {
     if (n <= this.cap) return;
-    const cap = exact ? n : Math.max(1024, n, Math.ceil(this.cap * 1.5));
+    const cap = Math.max(1024, n, Math.ceil(this.cap * 1.5));
     const more = <T extends Uint32Array | Uint16Array | Float64Array | Int32Array>(a: T): T => {
       const b = new (a.constructor as new (k: number) => T)(cap);
       b.set(a);

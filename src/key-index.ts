@@ -30,9 +30,9 @@ function finish(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const grown = (a: Uint32Array<ArrayBuffer>, need: number, exact = false): Uint32Array<ArrayBuffer> => {
+const grown = (a: Uint32Array<ArrayBuffer>, need: number): Uint32Array<ArrayBuffer> => {
   if (need <= a.length) return a;
-  const b = new Uint32Array(exact ? need : Math.max(need, Math.ceil(a.length * 1.5)));
+  const b = new Uint32Array(Math.max(need, Math.ceil(a.length * 1.5)));
   b.set(a);
   return b;
 };
@@ -139,16 +139,6 @@ export class KeyIndex {
     this.table[at] = i + 1;
     if (4 * this.size > 3 * this.table.length) this.rehash();
     return i;
-  }
-
-  /**
-   * Makes room for `n` keys in all without further growth (a caller that can estimate n saves
-   * the slack of growing by halves and the copies).
-   */
-  reserve(n: number): void {
-    this.loc = grown(this.loc, n, true);
-    this.len = grown(this.len, n, true);
-    while (4 * n > 3 * this.table.length) this.rehash();
   }
 
   /** The key with index i. */

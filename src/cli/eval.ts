@@ -39,8 +39,6 @@ weighs relative and absolute by their questions, as the ROTATE paper's Total.
 Exit code: 0 = clean, 1 = problems were found (they are listed; the report is still printed),
 2 = usage error, unreadable file, or a --gold file that is not a QA file.`;
 
-/** Gold lines read before the index is sized for the whole file. */
-const RESERVE_AFTER = 2000;
 /** Problems kept for --json (all are counted). */
 const PROBLEMS_KEPT = 100_000;
 const GOLD_KEYS = ['id', 'task', 'viewpoint', 'relation', 'answer'];
@@ -205,17 +203,9 @@ async function evaluateFiles(goldFile: string, predFile: string, o: FileOptions)
     problems.add(() => `${file}:${line}: line of ${bytes} bytes is longer than --max-line-bytes ${o.maxLine} (skipped)`);
 
   let seen = 0, skipped = 0;  // non-blank gold lines read, and skipped for their length
-  // After the first lines, size the index for the whole file from their average length (+5 %).
-  const goldBytes = fs.statSync(goldFile).size;
-  let sampled = 0;
   await forEachLine(goldFile, o.maxLine, {
     tooLong: (line, bytes) => { skipped++; tooLong(goldFile)(line, bytes); },
     line(text, line) {
-      sampled += text.length + 1;
-      if (line === RESERVE_AFTER) {
-        const scale = (1.05 * goldBytes) / sampled, q = ev.questions;
-        ev.reserve(Math.ceil(scale * q), Math.ceil(scale * ev.groups), Math.ceil(scale * ev.pairs));
-      }
       if (text.trim() === '') return;
       let value: unknown;
       try { value = JSON.parse(text); } catch (e) {
