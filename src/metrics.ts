@@ -101,6 +101,8 @@ function cleanText(text: string): string {
  */
 export function normalizeAnswer(text: string): NormalizedAnswer {
   if (typeof text !== 'string') throw new TypeError(`Expected a string for \`text\` but received ${describe(text)}`);
+  const canonical = CANONICAL.get(text);  // most answers already are a label: skip the cleaning
+  if (canonical) return { ...canonical };
   const t = cleanText(text);
   if (t === 'yes' || t === 'no') return { kind: 'yesno', value: t };
   const c = CARDINAL_RE.exec(t);
@@ -112,6 +114,59 @@ export function normalizeAnswer(text: string): NormalizedAnswer {
   if (h) return { kind: 'clock', value: h[1] ? Number(h[1]) : CLOCK_WORDS.indexOf(h[2]) + 1 };
   return { kind: 'oos', value: t };
 }
+
+/** The label sets a question can ask for: yes/no (judgement), a cardinal direction or a clock hour (prediction). */
+export const ANSWER_KINDS = ['yesno', 'cardinal', 'clock'] as const;
+export type AnswerKind = (typeof ANSWER_KINDS)[number];
+
+const MARKER_RE = /\banswer(?: is|:)/g;
+const MENTION_RE: Record<AnswerKind, RegExp> = {
+  yesno: /\b(yes|no)\b/g,
+  // Two-word directions first, so that "front-left" is one mention and not "front" and "left".
+  cardinal: /\b(?:(front|back)[-_– ](left|right)|(left|right)[-_– ](front|back)|(front|back|left|right))\b/g,
+  clock: new RegExp(`\\b(?:0*(1[0-2]|[1-9])|(${CLOCK_WORDS.join('|')})) ?(?:o'clock|o clock|oclock)\\b`, 'g'),
+};
+
+/**
+ * Maps a verbose answer to the label set of its question ("The answer is yes" → yes, "I think
+ * it's front-left." → front-left), by three rules tried in order:
+ * 1. the whole text, as {@link normalizeAnswer} reads it, if that is in set (of any kind);
+ * 2. the text after the last "answer is" or "answer:" (case-insensitive), if that alone is in set;
+ * 3. the labels of the `expected` kind mentioned as whole words — in the text after that marker
+ *    if there is one, else in the whole text: yes/no; a direction (one or two of
+ *    front/back/left/right joined by `-`, `_`, `–` or a space, read as one direction); an hour only
+ *    with "o'clock" ("3 o'clock", "three oclock") — if they are all the same label, that label.
+ * Anything else (no mention, or two different labels: "yes and no", "left, not right") stays
+ * out-of-set as rule 1 left it. A bare number in a sentence is not taken for an hour ("about 2 m").
+ * @param text the model's answer.
+ * @param expected the question's label set: 'yesno' | 'cardinal' | 'clock'.
+ * @returns `{kind, value}` as {@link normalizeAnswer}.
+ * @throws TypeError if text is not a string; RangeError for an unknown `expected`.
+ * @example extractAnswer("I think it's front-left.", 'cardinal') // {kind: 'cardinal', value: 'front-left'}
+ */
+export function extractAnswer(text: string, expected: AnswerKind): NormalizedAnswer {
+  const plain = normalizeAnswer(text);
+  choice(expected, 'expected', ANSWER_KINDS);
+  if (plain.kind !== 'oos') return plain;
+  const t = plain.value;
+  const marks = [...t.matchAll(MARKER_RE)];
+  const scope = marks.length ? t.slice(marks[marks.length - 1].index + marks[marks.length - 1][0].length) : t;
+  if (marks.length) {
+    const tail = normalizeAnswer(scope);
+    if (tail.kind !== 'oos') return tail;
+  }
+  const found = new Set<string>();
+  for (const mention of scope.matchAll(MENTION_RE[expected])) found.add(mention[0]);
+  const labels = new Map([...found].map((f) => { const a = normalizeAnswer(f); return [answerKey(a), a] as const; }));
+  return labels.size === 1 ? [...labels.values()][0] : plain;
+}
+
+/** The canonical labels, each as normalizeAnswer reads it. */
+const CANONICAL = new Map<string, NormalizedAnswer>([
+  ...(['yes', 'no'] as const).map((v) => [v, { kind: 'yesno', value: v }] as const),
+  ...CARDINALS.map((v) => [v, { kind: 'cardinal', value: v }] as const),
+  ...CLOCK_WORDS.map((_, h) => [String(h + 1), { kind: 'clock', value: h + 1 }] as const),
+]);
 
 /** An answer as text (normalised here) or as {@link normalizeAnswer} returned it. */
 export type Answer = string | NormalizedAnswer;
@@ -361,67 +416,165 @@ export async function codebookUsageAsync(codes: Int32Array, K: number): Promise<
 
 export const ROTATION_FORMATS = ['quaternion', 'matrix'] as const;
 export type RotationFormat = (typeof ROTATION_FORMATS)[number];
+/** 'none': each rotation against its own ground truth; 'all': relative rotations of every camera pair of a sequence. */
+export const ROTATION_PAIRS = ['none', 'all'] as const;
+export type RotationPairs = (typeof ROTATION_PAIRS)[number];
+
+export interface RotationAccuracyOptions {
+  /** Thresholds in degrees; default [15, 30]. */
+  thresholdsDeg?: readonly number[];
+  /** 'quaternion' (default): [N, 4] xyzw; 'matrix': [N, 9] row-major. */
+  format?: RotationFormat;
+  /** 'none' (default) or 'all' (RelPose++ / RayDiffusion protocol, see {@link rotationAccuracy}). */
+  pairs?: RotationPairs;
+  /** With `pairs: 'all'`: Uint32Array [S + 1] rising from 0 to N; sequence s is rows offsets[s] … offsets[s + 1] − 1. Default: one sequence. */
+  offsets?: Uint32Array;
+}
 
 export interface RotationAccuracy {
   /** The thresholds, in degrees, in the order given. */
   thresholdsDeg: number[];
-  /** Share of items whose error is below each threshold (same order), or null for no items. */
+  /** Share of items (rotations, or camera pairs) whose error is below each threshold (same order), or null for none. */
   accuracy: (number | null)[];
-  /** Float64Array [N]: geodesic angle between each predicted and true rotation, degrees. */
+  /** Float64Array [N] (or [P] camera pairs): geodesic angle between predicted and true rotation, degrees. */
   errorsDeg: Float64Array;
   meanDeg: number | null;
   medianDeg: number | null;
+  /** With `pairs: 'all'`: Uint32Array [P, 2], the rows (i, j), i < j, of each pair, sequence by sequence. */
+  pairIndices?: Uint32Array;
+}
+
+const ROTATION_OPTIONS = ['thresholdsDeg', 'format', 'pairs', 'offsets'];
+
+/** Only the `allowed` keys (an unknown option is never silently ignored). */
+function knownKeys(opts: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
+  }
+}
+
+/** quat.* names its arguments a, b and q; name them as the caller of rotationAccuracy did. */
+function renamed<T>(names: Record<string, string>, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof Error) {
+      for (const [from, to] of Object.entries(names)) e.message = e.message.replace(new RegExp(`\`${from}([\`[])`, 'g'), `\`${to}$1`);
+    }
+    throw e;
+  }
+}
+
+/** Sequence offsets for `pairs: 'all'`, copied before they are checked (so a racing writer cannot change them after). */
+function sequenceOffsets(offsets: unknown, n: number): Uint32Array {
+  if (offsets === undefined) return Uint32Array.of(0, n);
+  array(Uint32Array, offsets, 'offsets');
+  const o = (offsets as Uint32Array).slice();
+  if (o.length < 1) throw new RangeError('Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)');
+  for (let s = 0; s < o.length; s++) {
+    const low = s === 0 ? 0 : o[s - 1];
+    if ((s === 0 && o[0] !== 0) || o[s] < low || o[s] > n || (s === o.length - 1 && o[s] !== n)) {
+      throw new RangeError(`Expected \`offsets\` to rise from 0 to ${n} (the rotations in \`pred\`) but offsets[${s}] is ${o[s]}`);
+    }
+  }
+  return o;
+}
+
+/** Rows (i, j), i < j, of every pair within each sequence. */
+function allPairs(offsets: Uint32Array): Uint32Array {
+  let count = 0;
+  for (let s = 0; s + 1 < offsets.length; s++) { const m = offsets[s + 1] - offsets[s]; count += (m * (m - 1)) / 2; }
+  const pairs = new Uint32Array(2 * count);
+  let k = 0;
+  for (let s = 0; s + 1 < offsets.length; s++) {
+    for (let i = offsets[s]; i < offsets[s + 1]; i++) {
+      for (let j = i + 1; j < offsets[s + 1]; j++) { pairs[k++] = i; pairs[k++] = j; }
+    }
+  }
+  return pairs;
 }
 
 /**
- * Rotation accuracy as pose estimators report it (RelPose++, RayDiffusion: Acc@15°, Acc@30°):
- * the share of items whose geodesic error angle is below each threshold (strictly, as
- * `errors < 15`). Errors come from `sk.quat.angle` (accurate for tiny angles; scale of
- * quaternions ignored); matrices go through `sk.quat.fromMatrix` first.
- * @param pred Float32Array [N, 4] quaternions xyzw, or [N, 9] row-major matrices with
- *   `format: 'matrix'`; [1, …] broadcasts.
- * @param gt same layout as pred, [N, …] or [1, …].
- * @param opts.thresholdsDeg default [15, 30]. @param opts.format 'quaternion' (default) | 'matrix'.
- * @returns `{thresholdsDeg, accuracy, errorsDeg: Float64Array [N], meanDeg, medianDeg}`.
- * @throws RangeError for a zero-length quaternion, naming `pred[i]` or `gt[i]`.
+ * R_i·R_j⁻¹ for every pair (i, j) of unit quaternions q: world-to-camera rotations, so a change of
+ * world frame (R_i → R_i·G for every camera) cancels.
  */
-export function rotationAccuracy(pred: Float32Array, gt: Float32Array,
-  opts: { thresholdsDeg?: readonly number[]; format?: RotationFormat } = {}): RotationAccuracy {
-  options(opts);
+function relativeRotations(q: Float32Array, pairs: Uint32Array): Float32Array {
+  const P = pairs.length / 2, a = new Float32Array(4 * P), b = new Float32Array(4 * P);
+  for (let k = 0; k < P; k++) {
+    a.set(q.subarray(4 * pairs[2 * k], 4 * pairs[2 * k] + 4), 4 * k);
+    b.set(q.subarray(4 * pairs[2 * k + 1], 4 * pairs[2 * k + 1] + 4), 4 * k);
+  }
+  return quat.multiply(a, quat.conjugate(b, b), a);
+}
+
+/**
+ * Rotation accuracy as pose estimators report it: the share of items whose geodesic error angle
+ * is below each threshold (strictly, as `errors < 15`), with the errors' mean and median. Errors
+ * come from `sk.quat.angle` (accurate for tiny angles; the scale of a quaternion is ignored);
+ * matrices go through `sk.quat.fromMatrix` first.
+ *
+ * Two protocols:
+ * - `pairs: 'none'` (default): each predicted rotation against its own ground truth — for
+ *   rotations that live in a shared, known frame (e.g. an object's orientation, a camera relative
+ *   to a given first camera).
+ * - `pairs: 'all'`: the protocol of RelPose++ and RayDiffusion (and of relative-pose results
+ *   reported against them), which predict cameras only up to a global rotation: for every pair
+ *   (i, j), i < j, of cameras of one sequence, the error between the relative rotations
+ *   R_i·R_j⁻¹ predicted and true. A global change of world frame of the predictions leaves it
+ *   unchanged. Rotations are world-to-camera (x_cam = R·x_world, as `sk.camera`); pass
+ *   camera-to-world rotations transposed (`sk.quat.conjugate`). RayDiffusion's code scores the
+ *   ordered pairs (i, j) and (j, i); both have the same error, so the shares, mean and median are
+ *   the same as over i < j.
+ * @param pred Float32Array [N, 4] quaternions xyzw, or [N, 9] row-major matrices with
+ *   `format: 'matrix'`; with `pairs: 'none'` [1, …] broadcasts.
+ * @param gt same layout as pred; [N, …] (or [1, …] with `pairs: 'none'`).
+ * @param opts `{thresholdsDeg = [15, 30], format = 'quaternion', pairs = 'none', offsets}`;
+ *   `offsets` (Uint32Array [S + 1], rising from 0 to N; only with `pairs: 'all'`) splits the rows
+ *   into sequences as the other grouped APIs do; default: one sequence of all N.
+ * @returns `{thresholdsDeg, accuracy, errorsDeg: Float64Array [N] (or [P] pairs), meanDeg,
+ *   medianDeg}`, and with `pairs: 'all'` `pairIndices: Uint32Array [P, 2]` (the rows of each pair).
+ * @throws RangeError for a zero-length quaternion, naming `pred[i]` or `gt[i]`; for bad offsets
+ *   naming the first bad index; for `offsets` without `pairs: 'all'`, or an unknown option.
+ * @example rotationAccuracy(pred, gt, {pairs: 'all', offsets: Uint32Array.of(0, 8, 16)}) // two sequences of 8 cameras
+ */
+export function rotationAccuracy(pred: Float32Array, gt: Float32Array, opts: RotationAccuracyOptions = {}): RotationAccuracy {
+  knownKeys(options(opts), ROTATION_OPTIONS);
   const format = choice(opts.format ?? 'quaternion', 'format', ROTATION_FORMATS);
+  const mode = choice(opts.pairs ?? 'none', 'pairs', ROTATION_PAIRS);
   if (!Array.isArray(opts.thresholdsDeg ?? [])) throw new TypeError(`Expected an array of numbers for \`thresholdsDeg\` but received ${describe(opts.thresholdsDeg)}`);
   const thresholds = [...(opts.thresholdsDeg ?? [15, 30])];
-  thresholds.forEach((t, i) => {
-    if (typeof t !== 'number') throw new TypeError(`Expected a finite number for \`thresholdsDeg[${i}]\` but received ${describe(t)}`);
-    if (!Number.isFinite(t)) throw new RangeError(`Expected a finite number for \`thresholdsDeg[${i}]\` but received ${describe(t)}`);
-  });
+  thresholds.forEach((t, i) => finite(t, `thresholdsDeg[${i}]`));
   const item = format === 'matrix' ? 9 : 4;
-  array(Float32Array, pred, 'pred', item);
-  array(Float32Array, gt, 'gt', item);
-  let rad: Float32Array;
-  try {
-    const a = format === 'matrix' ? quat.fromMatrix(pred) : pred;
-    const b = format === 'matrix' ? quat.fromMatrix(gt) : gt;
-    rad = quat.angle(a, b);
-  } catch (e) {
-    // quat.angle names its arguments a and b; name them as the caller did.
-    if (e instanceof Error) e.message = e.message.replace(/`a([`[])/g, '`pred$1').replace(/`b([`[])/g, '`gt$1');
-    throw e;
+  const n = array(Float32Array, pred, 'pred', item);
+  const m = array(Float32Array, gt, 'gt', item);
+  if (mode === 'none' && opts.offsets !== undefined) throw new RangeError("Expected no `offsets` without `pairs: 'all'` (sequences only matter for camera pairs)");
+  let rad: Float32Array, pairIndices: Uint32Array | undefined;
+  if (mode === 'none') {
+    rad = renamed({ a: 'pred', b: 'gt' }, () => quat.angle(format === 'matrix' ? quat.fromMatrix(pred) : pred, format === 'matrix' ? quat.fromMatrix(gt) : gt));
+  } else {
+    if (m !== n) throw new RangeError(`Expected \`gt\` to hold ${n} rotations (one per row of \`pred\`) with \`pairs: 'all'\` but received ${m}`);
+    pairIndices = allPairs(sequenceOffsets(opts.offsets, n));
+    // Unit quaternions first: a zero-length row is named by its own index, not a pair's.
+    const p = renamed({ q: 'pred' }, () => quat.normalize(format === 'matrix' ? quat.fromMatrix(pred) : pred));
+    const g = renamed({ q: 'gt' }, () => quat.normalize(format === 'matrix' ? quat.fromMatrix(gt) : gt));
+    rad = quat.angle(relativeRotations(p, pairIndices), relativeRotations(g, pairIndices));
   }
-  const n = rad.length;
-  const errorsDeg = new Float64Array(n);
-  for (let i = 0; i < n; i++) errorsDeg[i] = (rad[i] * 180) / Math.PI;
+  const count = rad.length;
+  const errorsDeg = new Float64Array(count);
+  for (let i = 0; i < count; i++) errorsDeg[i] = (rad[i] * 180) / Math.PI;
   const accuracy = thresholds.map((t) => {
-    if (n === 0) return null;
+    if (count === 0) return null;
     let k = 0;
-    for (let i = 0; i < n; i++) if (errorsDeg[i] < t) k++;
-    return k / n;
+    for (let i = 0; i < count; i++) if (errorsDeg[i] < t) k++;
+    return k / count;
   });
   let mean: number | null = null, median: number | null = null;
-  if (n > 0) {
-    mean = errorsDeg.reduce((s, x) => s + x, 0) / n;
+  if (count > 0) {
+    mean = errorsDeg.reduce((s, x) => s + x, 0) / count;
     const sorted = errorsDeg.slice().sort();
-    median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    median = count % 2 ? sorted[(count - 1) / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
   }
-  return { thresholdsDeg: thresholds, accuracy, errorsDeg, meanDeg: mean, medianDeg: median };
+  const result: RotationAccuracy = { thresholdsDeg: thresholds, accuracy, errorsDeg, meanDeg: mean, medianDeg: median };
+  if (pairIndices) result.pairIndices = pairIndices;
+  return result;
 }

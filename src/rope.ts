@@ -235,8 +235,15 @@ export function quatropeAsync<T extends Storage>(x: T, positions: Float32Array, 
 
 /**
  * Options reproducing the released QuatRoPE/IGRE code: one segment, b = (1, 0, 0),
- * θ = ropeTheta^(−3/D) (0.80584 for D = 128, base 1e4). With b on the x axis the appended
+ * θ = ropeTheta^(−3/D), from the language model's head_dim D and rope_theta. Pass both: the
+ * default ropeTheta = 1e4 is right only for models whose rope_theta is 1e4. The paper's model,
+ * Llama-3.2-1B (head_dim 64, rope_theta 5e5), gives `igreReleased(64, 5e5)` → θ = 0.5406; the
+ * default would give 0.6494 for it. With b on the x axis the appended
  * R(p)·b = (cos θpz·cos θpy, sin θpz·cos θpy, −sin θpy) does not depend on x at all.
+ * @param headDim the model's head_dim (integer ≥ 1).
+ * @param ropeTheta the model's rope_theta (its config.json); default 1e4.
+ * @returns `{segments: 1, baseVector: [1, 0, 0], theta}` to spread into `igre`'s options.
+ * @example sk.rope.igreReleased(64, 5e5) // Llama-3.2-1B: {segments: 1, baseVector: [1, 0, 0], theta: 0.5406}
  */
 export function igreReleased(headDim: number, ropeTheta = 1e4): { segments: number; baseVector: number[]; theta: number } {
   integer(headDim, 'headDim', 1, MAX_DIM);

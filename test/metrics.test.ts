@@ -54,6 +54,44 @@ describe('normalizeAnswer (DESIGN §4)', () => {
   });
 });
 
+describe('extractAnswer (the documented rules, in order)', () => {
+  it.each([
+    // Rule 1: an in-set answer stands, whatever the question asks.
+    ['Left front', 'clock', 'cardinal', 'front-left'], ['Yes.', 'cardinal', 'yesno', 'yes'],
+    // Rule 2: the text after the last "answer is" / "answer:".
+    ['The answer is yes', 'yesno', 'yesno', 'yes'], ['The answer is: No.', 'yesno', 'yesno', 'no'],
+    ['Final answer: front-left', 'cardinal', 'cardinal', 'front-left'], ['The answer is 3', 'cardinal', 'clock', 3],
+    ['My first answer is no. Thinking again, the answer is yes', 'yesno', 'yesno', 'yes'],
+    // Rule 3: one label of the expected kind mentioned (after the marker, if any).
+    ["I think it's front-left.", 'cardinal', 'cardinal', 'front-left'], ['It is to the left front of the chair', 'cardinal', 'cardinal', 'front-left'],
+    ['**Yes**', 'yesno', 'yesno', 'yes'], ["It is at 3 o'clock.", 'clock', 'clock', 3], ['around three oclock', 'clock', 'clock', 3],
+    ["at 12 o'clock, i.e. twelve o'clock", 'clock', 'clock', 12], ['Answer: (B) back-right', 'cardinal', 'cardinal', 'back-right'],
+    ['There is no chair to the left.', 'yesno', 'yesno', 'no'],  // a whole-word mention is taken, as documented
+  ] as const)('%j asked for %s → %s %j', (text, expected, kind, value) => {
+    expect(m.extractAnswer(text, expected)).toEqual({ kind, value });
+  });
+  it.each([
+    ["I think it's front-left.", 'yesno'], ['Yes and no', 'yesno'], ['left, not right', 'cardinal'], ['front or back? front', 'cardinal'],
+    ['It is about 2 meters away, at 3', 'clock'], ['Not sure.', 'yesno'], ['The answer is yes, but earlier I said no', 'yesno'], ['', 'cardinal'],
+  ] as const)('%j asked for %s stays out of set', (text, expected) => {
+    expect(m.extractAnswer(text, expected)).toEqual(m.normalizeAnswer(text));
+    expect(m.extractAnswer(text, expected).kind).toBe('oos');
+  });
+  it('bad input', () => {
+    expect(() => m.extractAnswer(3 as never, 'yesno')).toThrow(new TypeError('Expected a string for `text` but received the number 3'));
+    expect(() => m.extractAnswer('yes', 'direction' as never)).toThrow(new RangeError("Expected one of 'yesno', 'cardinal', 'clock' for `expected` but received 'direction'"));
+  });
+  it('property: extraction only turns an out-of-set answer into an in-set one, of the expected kind unless a marker names another', () => {
+    const words = fc.constantFrom('yes', 'no', 'left', 'front', 'back-right', "3 o'clock", 'the answer is', 'answer:', 'maybe', 'is', ',', '7', 'not');
+    fc.assert(fc.property(fc.array(words, { maxLength: 8 }), fc.constantFrom(...m.ANSWER_KINDS), (ws, kind) => {
+      const text = ws.join(' ');
+      const plain = m.normalizeAnswer(text), got = m.extractAnswer(text, kind);
+      if (plain.kind !== 'oos') return JSON.stringify(got) === JSON.stringify(plain);
+      return got.kind === 'oos' ? JSON.stringify(got) === JSON.stringify(plain) : got.kind === kind || /answer(?: is|:)/.test(plain.value);
+    }), { seed: SEED, numRuns: 1000 });
+  });
+});
+
 describe('compatible, sectors (ROTATE Table 3)', () => {
   const TABLE3: Record<string, number[]> = {
     front: [11, 12, 1], 'front-right': [1, 2], right: [2, 3, 4], 'back-right': [4, 5],
@@ -185,6 +223,103 @@ describe('rotationAccuracy', () => {
     expect(() => m.rotationAccuracy(new Float32Array(5), new Float32Array(4))).toThrow(new RangeError('Expected Float32Array of length 4·N for `pred` but received Float32Array(5)'));
     expect(() => m.rotationAccuracy(new Float32Array(9), new Float32Array(9), { format: 'euler' as never })).toThrow(/`format`/);
     expect(() => m.rotationAccuracy(new Float32Array(4), new Float32Array(4), { thresholdsDeg: [NaN] })).toThrow(/`thresholdsDeg\[0\]`/);
+  });
+});
+
+// Float64 oracle for the pairwise protocol, written with matrices (the code under test composes
+// quaternions): R_rel = R_i·R_jᵀ, error = angle of R_rel,predᵀ·R_rel,true via atan2(|axis|, cos).
+function matrix64(q: ArrayLike<number>, i: number): number[] {
+  const [x, y, z, w] = [q[4 * i], q[4 * i + 1], q[4 * i + 2], q[4 * i + 3]];
+  const s = 2 / (x * x + y * y + z * z + w * w);
+  return [1 - s * (y * y + z * z), s * (x * y - z * w), s * (x * z + y * w),
+    s * (x * y + z * w), 1 - s * (x * x + z * z), s * (y * z - x * w),
+    s * (x * z - y * w), s * (y * z + x * w), 1 - s * (x * x + y * y)];
+}
+const mul3 = (a: number[], b: number[], ta = false, tb = false): number[] => {
+  const A = (r: number, c: number): number => (ta ? a[3 * c + r] : a[3 * r + c]), B = (r: number, c: number): number => (tb ? b[3 * c + r] : b[3 * r + c]);
+  return Array.from({ length: 9 }, (_, k) => A(Math.floor(k / 3), 0) * B(0, k % 3) + A(Math.floor(k / 3), 1) * B(1, k % 3) + A(Math.floor(k / 3), 2) * B(2, k % 3));
+};
+function pairErrorsOracle(pred: Float32Array, gt: Float32Array, offsets: number[]): number[] {
+  const out: number[] = [];
+  for (let s = 0; s + 1 < offsets.length; s++) {
+    for (let i = offsets[s]; i < offsets[s + 1]; i++) {
+      for (let j = i + 1; j < offsets[s + 1]; j++) {
+        const relP = mul3(matrix64(pred, i), matrix64(pred, j), false, true), relG = mul3(matrix64(gt, i), matrix64(gt, j), false, true);
+        const e = mul3(relP, relG, true, false);
+        const axis = Math.hypot(e[7] - e[5], e[2] - e[6], e[3] - e[1]) / 2, cos = (e[0] + e[4] + e[8] - 1) / 2;
+        out.push((Math.atan2(axis, cos) * 180) / Math.PI);
+      }
+    }
+  }
+  return out;
+}
+/** Unit quaternions uniform on SO(3) (Shoemake), from r. */
+function randomQuats(r: () => number, n: number): Float32Array {
+  const q = new Float32Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    const u = r(), a = 2 * Math.PI * r(), b = 2 * Math.PI * r();
+    q.set([Math.sqrt(1 - u) * Math.sin(a), Math.sqrt(1 - u) * Math.cos(a), Math.sqrt(u) * Math.sin(b), Math.sqrt(u) * Math.cos(b)], 4 * i);
+  }
+  return q;
+}
+
+eachBackend(`rotationAccuracy, pairs: 'all' (RelPose++ / RayDiffusion protocol; seed ${SEED})`, (backend) => {
+  beforeAll(() => { sk.setBackend(backend); });
+  const r = rng(SEED + 12);
+  // Sequences of 0, 1, 2, 5 and 9 cameras; predictions = truth turned by up to ~57° about a random axis.
+  const offsets = [0, 0, 1, 3, 8, 17];
+  const N = offsets[offsets.length - 1];
+  const gt = randomQuats(r, N);
+  const noise = sk.quat.fromAxisAngle(randomQuats(r, N).map((x, i) => (i % 4 === 3 ? 0 : x)).filter((_, i) => i % 4 !== 3), Float32Array.from({ length: N }, () => r()));
+  const pred = sk.quat.multiply(gt, noise);
+
+  it('errors equal the float64 matrix oracle over every pair i < j of each sequence', () => {
+    const res = m.rotationAccuracy(pred, gt, { pairs: 'all', offsets: Uint32Array.from(offsets), thresholdsDeg: [15, 30, 45] });
+    const want = pairErrorsOracle(pred, gt, offsets);
+    expect(want.length).toBe(0 + 0 + 1 + 10 + 36);
+    expect(res.errorsDeg.length).toBe(want.length);
+    want.forEach((w, k) => expect(Math.abs(res.errorsDeg[k] - w), `pair ${k}: ${res.errorsDeg[k]} vs ${w}`).toBeLessThan(2e-4));
+    expect(Array.from(res.pairIndices!.subarray(0, 4))).toEqual([1, 2, 3, 4]);
+    [15, 30, 45].forEach((t, k) => expect(res.accuracy[k]).toBe(want.filter((e) => e < t).length / want.length));
+    expect(res.meanDeg! - want.reduce((a, b) => a + b, 0) / want.length).toBeCloseTo(0, 3);
+    // Matrices give the same pairs.
+    const viaMatrix = m.rotationAccuracy(sk.quat.toMatrix(pred), sk.quat.toMatrix(gt), { pairs: 'all', offsets: Uint32Array.from(offsets), format: 'matrix' });
+    want.forEach((w, k) => expect(Math.abs(viaMatrix.errorsDeg[k] - w)).toBeLessThan(2e-3));
+  });
+
+  it('a global rotation of every prediction leaves the pairwise score unchanged and changes the plain one', () => {
+    const g = randomQuats(r, 1);
+    const turned = sk.quat.multiply(pred, g);  // world-to-camera R_i·G: the predictions in another world frame
+    const opts = { pairs: 'all', offsets: Uint32Array.from(offsets), thresholdsDeg: [15, 30] } as const;
+    const before = m.rotationAccuracy(pred, gt, opts), after = m.rotationAccuracy(turned, gt, opts);
+    before.errorsDeg.forEach((e, k) => expect(Math.abs(after.errorsDeg[k] - e)).toBeLessThan(2e-4));
+    expect(after.accuracy).toEqual(before.accuracy);
+    const plainBefore = m.rotationAccuracy(pred, gt), plainAfter = m.rotationAccuracy(turned, gt);
+    expect(Math.abs(plainAfter.meanDeg! - plainBefore.meanDeg!)).toBeGreaterThan(5);
+  });
+
+  it('one sequence by default; no pairs gives nulls', () => {
+    const one = m.rotationAccuracy(pred.subarray(0, 20), gt.subarray(0, 20), { pairs: 'all' });
+    expect(one.errorsDeg.length).toBe(10);
+    pairErrorsOracle(pred.subarray(0, 20), gt.subarray(0, 20), [0, 5]).forEach((w, k) => expect(Math.abs(one.errorsDeg[k] - w)).toBeLessThan(2e-4));
+    expect(m.rotationAccuracy(pred.subarray(0, 4), gt.subarray(0, 4), { pairs: 'all' })).toMatchObject({ accuracy: [null, null], meanDeg: null, medianDeg: null });
+  });
+
+  it('bad input names the argument', () => {
+    const p = pred.subarray(0, 12), t = gt.subarray(0, 12);
+    expect(() => m.rotationAccuracy(p, t, { pairs: 'all', offsets: Uint32Array.of(0, 2) })).toThrow(new RangeError('Expected `offsets` to rise from 0 to 3 (the rotations in `pred`) but offsets[1] is 2'));
+    expect(() => m.rotationAccuracy(p, t, { pairs: 'all', offsets: Uint32Array.of(1, 3) })).toThrow(/offsets\[0\] is 1/);
+    expect(() => m.rotationAccuracy(p, t, { pairs: 'all', offsets: Uint32Array.of(0, 2, 1, 3) })).toThrow(/offsets\[2\] is 1/);
+    expect(() => m.rotationAccuracy(p, t, { pairs: 'all', offsets: new Uint32Array(0) })).toThrow(RangeError);
+    expect(() => m.rotationAccuracy(p, t, { pairs: 'all', offsets: Int32Array.of(0, 3) as never })).toThrow(new TypeError('Expected Uint32Array for `offsets` but received Int32Array(2)'));
+    expect(() => m.rotationAccuracy(p, t, { offsets: Uint32Array.of(0, 3) })).toThrow(/without `pairs: 'all'`/);
+    expect(() => m.rotationAccuracy(p, t.subarray(0, 4), { pairs: 'all' })).toThrow(new RangeError("Expected `gt` to hold 3 rotations (one per row of `pred`) with `pairs: 'all'` but received 1"));
+    expect(() => m.rotationAccuracy(p, t, { pairs: 'some' as never })).toThrow(new RangeError("Expected one of 'none', 'all' for `pairs` but received 'some'"));
+    expect(() => m.rotationAccuracy(p, t, { pair: 'all' } as never)).toThrow(new RangeError('Unknown option `pair`; expected `thresholdsDeg`, `format`, `pairs`, `offsets`'));
+    const zero = p.slice();
+    zero.fill(0, 4, 8);
+    expect(() => m.rotationAccuracy(zero, t, { pairs: 'all' })).toThrow(/^`pred\[1\]` has zero/);
+    expect(() => m.rotationAccuracy(t, zero, { pairs: 'all' })).toThrow(/^`gt\[1\]` has zero/);
   });
 });
 
@@ -457,12 +592,12 @@ describe('evaluate() on a generated gold set', () => {
       const groups = new Map<string, string[]>();
       gold.forEach((q, i) => { if (q.viewpoint === v) groups.set(q.consistency!, [...(groups.get(q.consistency!) ?? []), preds[i].answer]); });
       const nes = [...groups.values()].map((a) => neOracle(a.map((t) => ['yes', 'no', ...m.CARDINALS].indexOf(t as never) + 100 * Number(/^\d+$/.test(t) ? t : 0))));
-      expect(r.viewpoint[v].rc! - (100 * nes.reduce((x, y) => x + y, 0)) / nes.length).toBeCloseTo(0, 10);
+      expect(r.viewpoint[v].rc! - nes.reduce((x, y) => x + y, 0) / nes.length).toBeCloseTo(0, 12);
     }
     // Monte-Carlo expectations of NE for uniform answers: 8 of 2 → 0.30, 8 of 8 → 0.75, 8 of 12 → 0.82
-    // (relative groups: mean ≈ 54); 2 of 2 → 0.50, 2 of 8 → 0.87, 2 of 12 → 0.92 (absolute: ≈ 70).
-    expect(Math.abs(r.viewpoint.relative.rc! - 54.3)).toBeLessThan(8);  // ≥ 5σ of the mean over 192 and 768 groups
-    expect(Math.abs(r.viewpoint.absolute.rc! - 69.7)).toBeLessThan(8);
+    // (relative groups: mean ≈ 0.54); 2 of 2 → 0.50, 2 of 8 → 0.87, 2 of 12 → 0.92 (absolute: ≈ 0.70).
+    expect(Math.abs(r.viewpoint.relative.rc! - 0.543)).toBeLessThan(0.08);  // ≥ 5σ of the mean over 192 and 768 groups
+    expect(Math.abs(r.viewpoint.absolute.rc! - 0.697)).toBeLessThan(0.08);
   });
 
   it('hand-checked small case: missing and extra ids, out-of-set answers, RC and RTC values', () => {
@@ -478,14 +613,87 @@ describe('evaluate() on a generated gold set', () => {
     expect(r.extra).toEqual(['nope']);
     expect(r.total.accuracy).toBe(14 / 16);
     expect(r.relation.cardinal.oosRate).toBe(1 / 8);
-    expect(r.relation.cardinal.rc).toBeCloseTo(18.11881477, 7);   // [7, 1] of 8
+    expect(r.relation.cardinal.rc).toBeCloseTo(0.1811881477, 9);  // [7, 1] of 8
     expect(r.relation.clock.rc).toBe(0);                         // 7 answers, all equal
-    expect(r.viewpoint.relative.rc).toBeCloseTo(18.11881477 / 2, 7);
+    expect(r.viewpoint.relative.rc).toBeCloseTo(0.1811881477 / 2, 9);
     expect(r.total.pairs).toBe(7);                               // camera 7's pair is incomplete
     expect(r.incompletePairs).toBe(1);
     expect(r.total.rtc).toBeCloseTo(6 / 7, 15);                  // camera 3's cardinal is out of set
     const each = m.evaluate(g, preds, { oos: 'eachDistinct' });
     expect(each.relation.cardinal.rc).toBe(r.relation.cardinal.rc);  // one oos answer: the same either way
+  });
+
+  it("RC over both viewpoints weighs relative and absolute by their questions, as ROTATE's Total (issue 12)", () => {
+    // The fixture's relative groups hold 8 answers, its absolute ones 2: as many questions each,
+    // but 4× as many absolute groups — a plain mean over groups would be 80 % absolute.
+    const r0 = rng(SEED + 21);
+    const preds = all((q) => { const s = answerSet(q); return r0() < 0.6 ? q.answer : s[Math.floor(r0() * s.length)]; });
+    const rep = m.evaluate(gold, preds);
+    // Oracle: per slice and viewpoint the mean NE over its groups, then the question-weighted mean.
+    const oracle = (keep: (q: (typeof gold)[number]) => boolean): number => {
+      let num = 0, den = 0;
+      for (const v of ['relative', 'absolute']) {
+        const groups = new Map<string, string[]>();
+        gold.forEach((q, i) => { if (q.viewpoint === v && keep(q)) groups.set(q.consistency!, [...(groups.get(q.consistency!) ?? []), preds[i].answer]); });
+        const nes = [...groups.values()].map((a) => neOracle(a.map((t) => ['yes', 'no', ...m.CARDINALS].indexOf(t as never) + 100 * Number(/^\d+$/.test(t) ? t : 0))));
+        const questions = [...groups.values()].reduce((n, a) => n + a.length, 0);
+        num += (questions * nes.reduce((a, b) => a + b, 0)) / nes.length;
+        den += questions;
+      }
+      return num / den;
+    };
+    expect(rep.total.rc! - oracle(() => true)).toBeCloseTo(0, 12);
+    expect(rep.task.judgement.rc! - oracle((q) => q.task === 'judgement')).toBeCloseTo(0, 12);
+    expect(rep.relation.clock.rc! - oracle((q) => q.relation === 'clock')).toBeCloseTo(0, 12);
+    expect(rep.objects['3'].rc! - oracle((q) => q.objects === 3)).toBeCloseTo(0, 12);
+    // Here the questions split 50/50, so the total is the midpoint of the two viewpoints.
+    expect(rep.total.rc! - (rep.viewpoint.relative.rc! + rep.viewpoint.absolute.rc!) / 2).toBeCloseTo(0, 12);
+    expect(rep.total.groups).toBe(rep.viewpoint.relative.groups + rep.viewpoint.absolute.groups);
+  });
+
+  it('every figure of the report is on one scale: fractions in [0, 1] (issue 12)', () => {
+    const r0 = rng(SEED + 22);
+    const rep = m.evaluate(gold, all((q) => { const s = answerSet(q); return s[Math.floor(r0() * s.length)]; }));
+    const slices = [rep.total, ...Object.values(rep.task), ...Object.values(rep.viewpoint), ...Object.values(rep.relation), ...Object.values(rep.objects), ...Object.values(rep.cells)];
+    for (const s of slices) {
+      for (const k of ['accuracy', 'rc', 'rtc', 'topShare', 'oosRate', 'goldTopShare'] as const) {
+        if (s[k] !== null) { expect(s[k], k).toBeGreaterThanOrEqual(0); expect(s[k], k).toBeLessThanOrEqual(1); }
+      }
+    }
+    expect(rep.total.rc).toBeGreaterThan(0.2);  // a random predictor: far from consistent, so ×100 would show
+  });
+
+  it('out-of-set answers: top answer by text, rates, and eachDistinct in NE', () => {
+    const g = gold.filter((q) => q.task === 'prediction' && q.relation === 'cardinal' && q.viewpoint === 'relative').slice(0, 16);
+    // 16 answers: 'dunno' ×9 (two spellings), 'left' ×4, 'maybe' ×3.
+    const texts = ['Dunno.', 'dunno', 'dunno', 'DUNNO', 'dunno', 'dunno', 'dunno', 'dunno', 'dunno', 'left', 'left', 'left', 'left', 'maybe', 'maybe', 'maybe'];
+    const rep = m.evaluate(g, g.map((q, i) => ({ id: q.id, answer: texts[i] })));
+    expect(rep.total.topAnswer).toBe('"dunno"');
+    expect(rep.total.topShare).toBe(9 / 16);
+    expect(rep.total.oosRate).toBe(12 / 16);
+    // Two consistency groups of 8 (subgroups 0 and 1 of the fixture's first group).
+    const byGroup = new Map<string, number[]>();
+    g.forEach((q, i) => byGroup.set(q.consistency!, [...(byGroup.get(q.consistency!) ?? []), ['dunno', 'left', 'maybe'].indexOf(texts[i].toLowerCase().replace('.', ''))]));
+    const want = [...byGroup.values()].map((a) => neOracle(a));
+    expect(rep.total.rc! - want.reduce((a, b) => a + b, 0) / want.length).toBeCloseTo(0, 12);
+    const each = m.evaluate(g, g.map((q, i) => ({ id: q.id, answer: texts[i] })), { oos: 'eachDistinct' });
+    const wantEach = [...byGroup.values()].map((a) => neOracle(a.map((c, k) => (c === 1 ? -1 : k))));
+    expect(each.total.rc! - wantEach.reduce((a, b) => a + b, 0) / wantEach.length).toBeCloseTo(0, 12);
+  });
+
+  it('extract: verbose answers count when the option is on, and only then', () => {
+    const g = gold.slice(0, 64);
+    const verbose = (q: (typeof gold)[number]): string => (q.task === 'judgement' ? `The answer is ${q.answer}.` : q.relation === 'cardinal' ? `I think it's ${q.answer}.` : `It is at ${q.answer} o'clock.`);
+    const plain = m.evaluate(g, g.map((q) => ({ id: q.id, answer: verbose(q) })));
+    expect(plain.total.accuracy).toBe(0);
+    expect(plain.total.oosRate).toBe(1);
+    expect(plain.extract).toBe(false);
+    const ex = m.evaluate(g, g.map((q) => ({ id: q.id, answer: verbose(q) })), { extract: true });
+    expect(ex.total.accuracy).toBe(1);
+    expect(ex.total.oosRate).toBe(0);
+    expect(ex.extract).toBe(true);
+    expect(() => m.evaluate(g, [], { extract: 'yes' as never })).toThrow(new TypeError('Expected a boolean for `extract` but received a string'));
+    expect(() => m.evaluate(g, [], { extrct: true } as never)).toThrow(new RangeError('Unknown option `extrct`; expected `oos`, `extract`'));
   });
 
   it('accepts predictions as a Map, an object, or records with answer/prediction/text', () => {
@@ -539,7 +747,7 @@ describe('evaluate() on sk.scene output', () => {
     const random = m.evaluate(gold, gold.map((q) => { const a = answerSet(q); return { id: q.id, answer: a[Math.floor(r0() * a.length)] }; }));
     const nj = random.task.judgement.questions;
     expect(Math.abs(random.task.judgement.accuracy! - 0.5)).toBeLessThan(5 * Math.sqrt(0.25 / nj));
-    expect(random.total.rc!).toBeGreaterThan(20);
+    expect(random.total.rc!).toBeGreaterThan(0.2);
     expect(Math.abs(random.total.rtc! - 20 / 96)).toBeLessThan(5 * Math.sqrt((20 / 96) * (76 / 96) / random.total.pairs));
   });
 });

@@ -174,6 +174,15 @@ eachBackend('rope', (backend) => {
       }
     });
 
+    it("the released-code preset for the paper's model, Llama-3.2-1B (head_dim 64, rope_theta 5e5): θ = 0.541, not the default's 0.649", () => {
+      // θ = rope_theta^(−3/D) written as exp(−3·ln(rope_theta)/D).
+      const paper = sk.rope.igreReleased(64, 5e5), byDefault = sk.rope.igreReleased(64);
+      expect(paper.theta).toBeCloseTo(Math.exp((-3 * Math.log(5e5)) / 64), 14);
+      expect(paper.theta).toBeCloseTo(0.541, 3);
+      expect(byDefault.theta).toBeCloseTo(0.649, 3);
+      expect(paper).toEqual({ segments: 1, baseVector: [1, 0, 0], theta: paper.theta });
+    });
+
     it('the released-code preset: θ = 1e4^(−3/128) = 0.80584, b = (1, 0, 0), x never enters', () => {
       const pre = sk.rope.igreReleased(128);
       expect(pre.theta).toBeCloseTo(0.80584, 5);

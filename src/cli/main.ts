@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // spatialkit command line: one module per command, loaded on demand.
 import { version } from '../version.js';
+import { escapeControls } from './escape.js';
 
 type Command = { run: (argv: string[]) => Promise<number> };
 const commands: Record<string, { what: string; load: () => Promise<Command> }> = {
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: Error) => {
-    console.error(`spatialkit: ${err.message}`);
+    console.error(`spatialkit: ${escapeControls(String(err?.message ?? err))}`);
     process.exitCode = 1;
   },
 );
