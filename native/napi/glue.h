@@ -120,5 +120,6 @@ void init_rope(Napi::Env env, Napi::Object exports);
 void init_camera(Napi::Env env, Napi::Object exports);
 void init_collide(Napi::Env env, Napi::Object exports);
 void init_metrics(Napi::Env env, Napi::Object exports);
+void init_render(Napi::Env env, Napi::Object exports);
 
 }  // namespace sk::napi

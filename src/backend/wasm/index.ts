@@ -23,6 +23,7 @@ import { cameraKernels } from './camera.js';
 import { ropeKernels } from './rope.js';
 import { metricsKernels } from './metrics.js';
 import { collideKernels } from './collide.js';
+import { renderKernels } from './render.js';
 
 /** Domain adapter tables: `<domain>: <domain>Kernels` from `./<domain>.js`. */
 const DOMAINS = {
@@ -31,6 +32,7 @@ const DOMAINS = {
   rope: ropeKernels,
   metrics: metricsKernels,
   collide: collideKernels,
+  render: renderKernels,
 } satisfies Record<string, (rt: WasmRuntime) => object>;
 
 // ---- Typed arrays and how errors name values -----------------------------------------------------
