@@ -217,33 +217,45 @@ export function render_cast_batch(consts: usize, scene: usize, n: i32, h: i32, w
     for (let u0 = 0; u0 < w; u0 += TILE) {
       const e = w - u0 < TILE ? w - u0 : TILE;
       for (let g = 0; g < e; g += 4) {
-        camera_ray(c, add(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(u0 + g), LANES)), pcv), y);
-        const o = <usize>(4 * g);
-        v128.store(DX + o, v128.load(D)); v128.store(DY + o, v128.load(D, 16)); v128.store(DZ + o, v128.load(D, 32));
-        v128.store(BEST + o, splat(MISS));
-        v128.store(ID + o, i32x4.splat(-1));
+        v128.store(BEST + <usize>(4 * g), splat(MISS));
+        v128.store(ID + <usize>(4 * g), i32x4.splat(-1));
       }
+      // The pixels [lo, hi) of the tile some box's rectangle covers: rays there only.
+      let lo = e, hi = 0;
       for (let k: u32 = 0; k < nActive; ++k) {
-        const j = load<u32>(active + 4 * <usize>k);
-        const f = fr + <usize>j * RENDER_FRAME_BYTES;
+        const f = fr + <usize>load<u32>(active + 4 * <usize>k) * RENDER_FRAME_BYTES;
         const rb = load<i32>(f, 60) - u0, rf = load<i32>(f, 68) - u0;
         const b = rb > 0 ? rb : 0, fe = rf < e ? rf : e;
-        if (b >= fe) continue;
-        frame_splat(f);
-        const bv = i32x4.splat(b), fv = i32x4.splat(fe), jv = i32x4.splat(j);
-        let hits: u32 = 0;
-        for (let g = b & ~3; g < fe; g += 4) {
-          const lane = i32x4.add(i32x4.splat(g), LANES);
-          const valid = v128.and(i32x4.ge_s(lane, bv), i32x4.lt_s(lane, fv));
+        if (b < fe) { lo = b < lo ? b : lo; hi = fe > hi ? fe : hi; }
+      }
+      if (lo < hi) {
+        for (let g = lo & ~3; g < hi; g += 4) {
+          camera_ray(c, add(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(u0 + g), LANES)), pcv), y);
           const o = <usize>(4 * g);
-          const t = sel(valid, render_box_hit(v128.load(DX + o), v128.load(DY + o), v128.load(DZ + o)), splat(MISS));
-          hits += <u32>popcnt(i32x4.bitmask(f32x4.lt(t, splat(MISS))));
-          const best = v128.load(BEST + o);
-          const nearer = f32x4.lt(t, best);
-          v128.store(BEST + o, sel(nearer, t, best));
-          v128.store(ID + o, sel(nearer, jv, v128.load(ID + o)));
+          v128.store(DX + o, v128.load(D)); v128.store(DY + o, v128.load(D, 16)); v128.store(DZ + o, v128.load(D, 32));
         }
-        if (vis) store<u32>(aAlone + 4 * <usize>j, load<u32>(aAlone + 4 * <usize>j) + hits);
+        for (let k: u32 = 0; k < nActive; ++k) {
+          const j = load<u32>(active + 4 * <usize>k);
+          const f = fr + <usize>j * RENDER_FRAME_BYTES;
+          const rb = load<i32>(f, 60) - u0, rf = load<i32>(f, 68) - u0;
+          const b = rb > 0 ? rb : 0, fe = rf < e ? rf : e;
+          if (b >= fe) continue;
+          frame_splat(f);
+          const bv = i32x4.splat(b), fv = i32x4.splat(fe), jv = i32x4.splat(j);
+          let hits: u32 = 0;
+          for (let g = b & ~3; g < fe; g += 4) {
+            const lane = i32x4.add(i32x4.splat(g), LANES);
+            const valid = v128.and(i32x4.ge_s(lane, bv), i32x4.lt_s(lane, fv));
+            const o = <usize>(4 * g);
+            const t = sel(valid, render_box_hit(v128.load(DX + o), v128.load(DY + o), v128.load(DZ + o)), splat(MISS));
+            hits += <u32>popcnt(i32x4.bitmask(f32x4.lt(t, splat(MISS))));
+            const best = v128.load(BEST + o);
+            const nearer = f32x4.lt(t, best);
+            v128.store(BEST + o, sel(nearer, t, best));
+            v128.store(ID + o, sel(nearer, jv, v128.load(ID + o)));
+          }
+          if (vis) store<u32>(aAlone + 4 * <usize>j, load<u32>(aAlone + 4 * <usize>j) + hits);
+        }
       }
       const at = (<usize>r * <usize>w + <usize>u0) * 4;
       if (maps & 1) memory.copy(instance + at, ID, <usize>(4 * e));
@@ -258,7 +270,7 @@ export function render_cast_batch(consts: usize, scene: usize, n: i32, h: i32, w
         }
       }
       if (vis) {
-        for (let u = 0; u < e; ++u) {
+        for (let u = lo; u < hi; ++u) {
           const j = load<i32>(ID + <usize>(4 * u));
           if (j < 0) continue;
           const won = aWon + 4 * <usize>j;
