@@ -9,6 +9,7 @@
 // depth gap; only there may the kernel's id differ, and the count of such pixels is bounded.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import * as sk from 'spatialkit';
 import { eachBackend, rng, SEED } from './helpers.js';
 
@@ -64,9 +65,14 @@ const camsOf = (c: sk.camera.Cameras, n: number): Cam[] => Array.from({ length: 
   return new Cam(pick(c.K, 9), pick(c.R, 9), pick(c.t, 3));
 });
 
-/** Distance along the unit ray (o, d) to the closed box, by its six faces (0 inside; Infinity for a miss). */
+/**
+ * Distance along the unit ray (o, d) to the closed box, by its six faces (0 inside; Infinity for a
+ * miss); `incidence.cos` receives |cos| of the angle between the ray and the face it enters (1 inside).
+ */
+const incidence = { cos: 1 };
 function hitBox(B: Box, o: V, d: V): number {
   const rel = sub(o, B.c);
+  incidence.cos = 1;
   if ([0, 1, 2].every((k) => Math.abs(dot(B.ax[k], rel)) <= B.h[k])) return 0;
   let best = Infinity;
   for (let k = 0; k < 3; k++) {
@@ -80,25 +86,26 @@ function hitBox(B: Box, o: V, d: V): number {
       const p = [rel[0] + tt * d[0], rel[1] + tt * d[1], rel[2] + tt * d[2]] as V;
       let inside = true;
       for (let j = 0; j < 3; j++) if (j !== k && Math.abs(dot(B.ax[j], p)) > B.h[j] * (1 + 1e-12)) inside = false;
-      if (inside && tt < best) best = tt;
+      if (inside && tt < best) { best = tt; incidence.cos = -denom; }
     }
   }
   return best;
 }
 
-interface Pixel { id: number; z: number; t: number; tie: boolean; near: Set<number> }
+interface Pixel { id: number; z: number; t: number; cos: number; tie: boolean; near: Set<number> }
 const TIE_PX = 2e-3;   // pixels: float32 rays and slabs misplace an edge by ~1e-4 px at these distances
 const TIE_DEPTH = 1e-5; // relative gap between the two nearest hits treated as a tie
+const DEPTH_TOL = 2e-6; // relative depth error of a hit seen head-on (grows as 1/cos θ, see checkAgainstOracle)
 /** The oracle's answer at image point (x, y) for boxes `bs`: nearest id (ties: lower), camera z. */
-function castPoint(cam: Cam, bs: Box[], x: number, y: number): { id: number; z: number; t: number; second: number } {
+function castPoint(cam: Cam, bs: Box[], x: number, y: number): { id: number; z: number; t: number; cos: number; second: number } {
   const d = cam.dir(x, y);
-  let id = -1, t = Infinity, second = Infinity;
+  let id = -1, t = Infinity, second = Infinity, cos = 1;
   bs.forEach((B, j) => {
     const tj = hitBox(B, cam.o, d);
-    if (tj < t) { second = t; t = tj; id = j; } else if (tj < second) second = tj;
+    if (tj < t) { second = t; t = tj; id = j; cos = incidence.cos; } else if (tj < second) second = tj;
   });
   const p: V = [cam.o[0] + t * d[0], cam.o[1] + t * d[1], cam.o[2] + t * d[2]];
-  return { id, z: id < 0 ? Infinity : cam.cam(p)[2], t, second };
+  return { id, z: id < 0 ? Infinity : cam.cam(p)[2], t, cos, second };
 }
 /** The oracle at pixel (u, v), with the ids it takes within TIE_PX and whether the depth is tied. */
 function castPixel(cam: Cam, bs: Box[], u: number, v: number, pc: number): Pixel {
@@ -107,7 +114,7 @@ function castPixel(cam: Cam, bs: Box[], u: number, v: number, pc: number): Pixel
   const near = new Set([c.id]);
   for (const [dx, dy] of [[TIE_PX, 0], [-TIE_PX, 0], [0, TIE_PX], [0, -TIE_PX]]) near.add(castPoint(cam, bs, x + dx, y + dy).id);
   const tie = c.second - c.t <= TIE_DEPTH * c.t;
-  return { id: c.id, z: c.z, t: c.t, tie, near };
+  return { id: c.id, z: c.z, t: c.t, cos: c.cos, tie, near };
 }
 
 // ---------- random scenes and cameras ----------
@@ -148,6 +155,7 @@ const sceneBoxes = (boxes: Float32Array, offsets: Uint32Array, s: number): Box[]
 /** Compares a raycast with the oracle; returns the count of tolerated (grazing or tied) pixels. */
 function checkAgainstOracle(res: sk.render.Raycast, scenes: { boxes: Float32Array; offsets: Uint32Array }, cams: sk.render.SceneCameras,
   n: number, h: number, w: number, pc: number): { tolerated: number; worstDepth: number } {
+  // worstDepth: the largest depth error as a multiple of its tolerance (≤ 1 passes).
   const C = camsOf(cams, n);
   let tolerated = 0, worstDepth = 0;
   for (let i = 0; i < n; i++) {
@@ -163,9 +171,10 @@ function checkAgainstOracle(res: sk.render.Raycast, scenes: { boxes: Float32Arra
           continue;
         }
         if (id < 0) { expect(z).toBe(Infinity); continue; }
-        const e = Math.abs(z - p.z) / (1e-6 + p.z);
         if (p.near.size > 1) continue;  // a grazing hit's depth jumps between faces
-        worstDepth = Math.max(worstDepth, e);
+        // Depth tolerance: float32 directions and slab numerators (~2e-7 relative) move the hit
+        // along a face seen at incidence cos θ by ~2e-7/cos θ of the distance.
+        worstDepth = Math.max(worstDepth, Math.abs(z - p.z) / (DEPTH_TOL * p.z * (1 + 0.1 / p.cos) + 1e-6));
       }
     }
   }
@@ -184,7 +193,7 @@ eachBackend('sk.render.raycast against the float64 oracle', (name) => {
       expect(res.instance.length).toBe(12 * H * W);
       const { tolerated, worstDepth } = checkAgainstOracle(res, scenes, cams, 12, H, W, pc);
       expect(tolerated).toBeLessThanOrEqual(12 * H * W * 1e-3);
-      expect(worstDepth).toBeLessThan(2e-5);
+      expect(worstDepth).toBeLessThanOrEqual(1);
       let hits = 0;
       for (const id of res.instance) hits += id >= 0 ? 1 : 0;
       expect(hits).toBeGreaterThan(0.05 * res.instance.length);  // the scenes are in view: the test can fail
@@ -396,6 +405,39 @@ describe('backends agree', () => {
     };
     const base = run(avail[0]);
     for (const name of avail.slice(1)) expect(run(name)).toEqual(base);
+  });
+});
+
+describe.skipIf(!sk.backends().find((b) => b.backend === 'native')?.available)('native ISA levels and thread counts', () => {
+  // Each level is fixed at load (SPATIALKIT_ISA), so each runs in a child process: IEEE division
+  // and no contraction give the same bits at every level, and integer counts merged with atomics
+  // the same result for any thread count.
+  const script = `
+const k = require('node-gyp-build')(process.cwd()).render, h = require('crypto');
+const n = 6, H = 45, W = 77, c = new Float32Array(21 * n), scene = new Uint32Array(n), boxes = new Float32Array(70);
+for (let i = 0; i < n; i++) {
+  const a = i * 1.1, ca = Math.cos(a), sa = Math.sin(a);  // cameras on a ring at radius 8 looking at the origin, level
+  const f = 40, cx = 38.3, cy = 22.9, R = [-sa, ca, 0, 0, 0, -1, -ca, -sa, 0], o = [8 * ca, 8 * sa, 1];
+  const Ki = [1 / f, 0, -cx / f, 0, 1 / f, -cy / f, 0, 0, 1], K = [f, 0, cx, 0, f, cy, 0, 0, 1];
+  for (let r = 0; r < 3; r++) for (let q = 0; q < 3; q++) {
+    c[21 * i + 3 * r + q] = R[r] * Ki[q] + R[3 + r] * Ki[3 + q] + R[6 + r] * Ki[6 + q];
+    c[21 * i + 12 + 3 * r + q] = K[3 * r] * R[q] + K[3 * r + 1] * R[3 + q] + K[3 * r + 2] * R[6 + q];
+  }
+  c.set(o, 21 * i + 9);
+}
+for (let j = 0; j < 7; j++) { const y = 0.3 * j; boxes.set([Math.cos(j) * 1.5, Math.sin(j) * 1.5, 0.5, 0.4 + 0.05 * j, 0.3, 0.5, 0, 0, Math.sin(y), Math.cos(y)], 10 * j); }
+const hash = (a) => h.createHash('sha1').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+const I = new Int32Array(n * H * W), D = new Float32Array(n * H * W), R = 7 * n;
+const v = [new Float32Array(4 * R), new Float32Array(4 * R), new Uint8Array(R), new Int32Array(4 * R), new Uint32Array(R), new Uint32Array(R), new Float32Array(R), new Float32Array(R)];
+k.visibility(c, scene, boxes, Uint32Array.of(0, 7), H, W, 0.5, I, D, ...v);
+console.log(JSON.stringify([I.filter((x) => x >= 0).length, ...[I, D, ...v].map(hash)]));`;
+  const runWith = (env: Record<string, string>): (string | number)[] =>
+    JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' }));
+  it('baseline, AVX2 and AVX-512 builds, and 1 or 2 threads, give bit-identical maps and visibility', () => {
+    const best = runWith({});
+    expect(best[0]).toBeGreaterThan(300);  // the boxes are in view (697 pixels)
+    for (const isa of ['baseline', 'avx2']) expect(runWith({ SPATIALKIT_ISA: isa })).toEqual(best);
+    expect(runWith({ SPATIALKIT_THREADS: '1' })).toEqual(best);
   });
 });
 

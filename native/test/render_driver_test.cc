@@ -67,10 +67,12 @@ Box box_of(const float* b) {
 }
 
 // Distance along unit d from o to the closed box by its six faces; 0 inside, INFINITY for a miss.
-double hit_box(const Box& B, V3 o, V3 d) {
+// *cos receives |cos| of the angle between the ray and the face it enters (1 inside).
+double hit_box(const Box& B, V3 o, V3 d, double* cos) {
   const V3 rel = o - B.c;
   bool inside = true;
   for (int k = 0; k < 3; ++k) inside = inside && fabs(dot(B.ax[k], rel)) <= B.h[k];
+  *cos = 1;
   if (inside) return 0;
   double best = INFINITY;
   for (int k = 0; k < 3; ++k)
@@ -83,7 +85,7 @@ double hit_box(const Box& B, V3 o, V3 d) {
       bool on = true;
       for (int j = 0; j < 3; ++j)
         if (j != k && fabs(dot(B.ax[j], p)) > B.h[j] * (1 + 1e-12)) on = false;
-      if (on && t < best) best = t;
+      if (on && t < best) best = t, *cos = -denom;
     }
   return best;
 }
@@ -102,19 +104,21 @@ struct Cam {
   }
 };
 
-struct Answer { int id; double t, z; };
+struct Answer { int id; double t, z, cos; };
 Answer cast_point(const Cam& cam, const std::vector<Box>& bs, double x, double y) {
   const V3 o{cam.o[0], cam.o[1], cam.o[2]}, d = cam.dir(x, y);
-  Answer a{-1, INFINITY, INFINITY};
+  Answer a{-1, INFINITY, INFINITY, 1};
   for (size_t j = 0; j < bs.size(); ++j) {
-    const double t = hit_box(bs[j], o, d);
-    if (t < a.t) a = {(int)j, t, 0};
+    double cos;
+    const double t = hit_box(bs[j], o, d, &cos);
+    if (t < a.t) a = {(int)j, t, 0, cos};
   }
   // Depth by the hit point's distance from the camera plane along the forward axis.
   if (a.id >= 0) a.z = a.t * (cam.f[0] * d.x + cam.f[1] * d.y + cam.f[2] * d.z);
   return a;
 }
 constexpr double kTiePx = 2e-3;
+constexpr double kDepthTol = 2e-6;
 // The ids the oracle gives within ±kTiePx of the sample point.
 std::set<int> near_ids(const Cam& cam, const std::vector<Box>& bs, double x, double y) {
   static const double offsets[5][2] = {{0, 0}, {kTiePx, 0}, {-kTiePx, 0}, {0, kTiePx}, {0, -kTiePx}};
@@ -247,7 +251,7 @@ void test_cast(const std::vector<Driver>& drivers, std::mt19937_64& g) {
             for (size_t u = 0; u < w; ++u) {
               const size_t k = (i * h + v) * w + u;
               const double x = u + (double)pc, y = v + (double)pc;
-              const Answer a = cast_point(cam, bs, x, y);
+              const Answer a = cast_point(cam, bs, x, y);  // nearest box; ties to the lower index
               const int id = res.instance[k];
               total++;
               if (id >= 0) won[id]++;
@@ -271,7 +275,10 @@ void test_cast(const std::vector<Driver>& drivers, std::mt19937_64& g) {
                 continue;
               }
               if (near_ids(cam, bs, x, y).size() > 1) continue;
-              const double e = fabs(res.depth[k] - a.z) / (1e-6 + a.z);
+              // Float32 directions and slab numerators (~2e-7 relative) move a hit along a face
+              // seen at incidence cos θ by ~2e-7/cos θ of the distance: the error as a multiple of
+              // kDepthTol·z·(1 + 0.1/cos θ).
+              const double e = fabs(res.depth[k] - a.z) / (kDepthTol * a.z * (1 + 0.1 / a.cos) + 1e-6);
               if (!(e <= worst_depth)) worst_depth = e;
             }
           for (size_t j = 0; j < bs.size(); ++j) {
@@ -287,9 +294,9 @@ void test_cast(const std::vector<Driver>& drivers, std::mt19937_64& g) {
         if (!(results[k] == results[0])) report(false, std::string(drivers[k].name) + " render_cast differs in some bit from sk::cpu");
     }
   char detail[160];
-  snprintf(detail, sizeof detail, "%zu of %zu pixels within the tie tolerance, worst depth error %.2g (tol 2e-5)", tolerated,
-           total, worst_depth);
-  report(failures == before && tolerated * 1000 <= total && worst_depth < 2e-5,
+  snprintf(detail, sizeof detail, "%zu of %zu pixels within the tie tolerance, worst depth error %.2g of its tolerance",
+           tolerated, total, worst_depth);
+  report(failures == before && tolerated * 1000 <= total && worst_depth <= 1,
          "render_cast: every driver matches the face-by-face oracle" +
              std::string(drivers.size() > 1 ? ", sk::cuda bit-identical to sk::cpu" : ""),
          detail);
