@@ -1,5 +1,5 @@
-// sk.render on every backend against a float64 oracle written here: rays from K⁻¹ by Gaussian
-// elimination and Rᵀ (not the kernel's float32 constants), boxes with axes q v q* (not a matrix),
+// sk.render on every backend against a float64 oracle written here: rays from K⁻¹ by back
+// substitution and Rᵀ (not the kernel's float32 constants from an adjugate inverse), boxes with axes q v q* (not a matrix),
 // and hits by per-face plane intersection (not the kernel's slab test in the box frame); depth as
 // (R·p + t)_z of the hit point (not t·(P₂·d)); amodal boxes from K·(R·x + t) of the 8 corners.
 //
@@ -31,18 +31,11 @@ const boxAt = (b: ArrayLike<number>, i: number): Box => {
   const o = 10 * i, q = [b[o + 6], b[o + 7], b[o + 8], b[o + 9]];
   return { c: [b[o], b[o + 1], b[o + 2]], h: [b[o + 3], b[o + 4], b[o + 5]], ax: [rotate(q, [1, 0, 0]), rotate(q, [0, 1, 0]), rotate(q, [0, 0, 1])] };
 };
-/** x solving A·x = b (3×3 row-major) by Gaussian elimination with partial pivoting. */
-const solve3 = (A: ArrayLike<number>, b: V): V => {
-  const M = [0, 1, 2].map((r) => [A[3 * r], A[3 * r + 1], A[3 * r + 2], b[r]]);
-  for (let c = 0; c < 3; c++) {
-    let p = c;
-    for (let r = c + 1; r < 3; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
-    [M[c], M[p]] = [M[p], M[c]];
-    for (let r = c + 1; r < 3; r++) { const f = M[r][c] / M[c][c]; for (let k = c; k < 4; k++) M[r][k] -= f * M[c][k]; }
-  }
-  const x = [0, 0, 0];
-  for (let r = 2; r >= 0; r--) { let s = M[r][3]; for (let k = r + 1; k < 3; k++) s -= M[r][k] * x[k]; x[r] = s / M[r][r]; }
-  return x as V;
+/** K⁻¹·(x, y, 1) for an upper-triangular K with K₂₂ = 1, by back substitution. */
+const backSubstitute = (K: ArrayLike<number>, x: number, y: number): V => {
+  if (K[3] !== 0 || K[6] !== 0 || K[7] !== 0 || K[8] !== 1) throw new Error('the oracle takes upper-triangular K');
+  const yc = (y - K[5]) / K[4];
+  return [(x - K[2] - K[1] * yc) / K[0], yc, 1];
 };
 /** One camera in float64: the ray through image point (x, y) (K's units), depth and projection of a world point. */
 class Cam {
@@ -50,7 +43,7 @@ class Cam {
   constructor(readonly K: number[], readonly R: number[], readonly t: number[]) {
     const Rt = (v: V): V => [0, 1, 2].map((c) => R[c] * v[0] + R[3 + c] * v[1] + R[6 + c] * v[2]) as V;
     this.o = Rt([-t[0], -t[1], -t[2]]);
-    this.dir = (x, y) => unit(Rt(solve3(K, [x, y, 1])));
+    this.dir = (x, y) => unit(Rt(backSubstitute(K, x, y)));
   }
   readonly dir: (x: number, y: number) => V;
   cam(p: V): V { return [0, 1, 2].map((r) => this.R[3 * r] * p[0] + this.R[3 * r + 1] * p[1] + this.R[3 * r + 2] * p[2] + this.t[r]) as V; }

@@ -16,34 +16,12 @@ namespace drv = SK_DRIVER_NS;
 constexpr uint32_t kMaxSide = 1u << 22;  // as sk.camera: u + 0.5 stays exact in float32
 constexpr double kMaxCount = 4294967295.0;  // pixels and rows are counted in uint32
 
-uint32_t side(Call& c, size_t i, const char* name) {
-  const Napi::Value v = i < c.argc() ? c.arg(i) : c.env().Undefined();
-  const std::string want = "Expected an integer in [1, " + std::to_string(kMaxSide) + "] for `" + name + "`";
-  if (!v.IsNumber()) c.type_error(want + " but received " + describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 1 && d <= kMaxSide && d == (double)(uint32_t)d)) c.range_error(want + " but received " + describe(v));
-  return (uint32_t)d;
-}
-
 // "`boxes[3]` has a half-extent ≤ 0": what is wrong with box i.
 std::string box_error(size_t i, int status) {
   const char* what = status == RENDER_BOX_NONFINITE ? "a non-finite value"
                      : status == RENDER_BOX_EXTENT  ? "a half-extent ≤ 0"
                                                     : "a quaternion that is not of unit length (| |q|² − 1 | > 0.002)";
   return "`boxes[" + std::to_string(i) + "]` has " + what;
-}
-
-// The offsets rules (as sk.collide.pairsBatched's); empty when they hold.
-std::string offsets_error(const uint32_t* o, size_t len, size_t n) {
-  if (o[0] != 0) return "Expected `offsets[0]` to be 0 but received " + std::to_string(o[0]);
-  for (size_t s = 1; s < len; ++s)
-    if (o[s] < o[s - 1])
-      return "Expected `offsets` to be non-decreasing but `offsets[" + std::to_string(s) + "]` = " + std::to_string(o[s]) +
-             " is less than `offsets[" + std::to_string(s - 1) + "]` = " + std::to_string(o[s - 1]);
-  if (o[len - 1] != n)
-    return "Expected the last offset `offsets[" + std::to_string(len - 1) + "]` to be the number of boxes (" +
-           std::to_string(n) + ") but received " + std::to_string(o[len - 1]);
-  return "";
 }
 
 struct Scenes {
@@ -64,14 +42,12 @@ Scenes inputs(Call& c) {
   c.expect_count(s.scene, "scene", s.n, "cameras");
   s.boxes = c.array<float>(2, "boxes", 10);
   s.offsets = c.array<uint32_t>(3, "offsets", 1);
-  if (s.offsets.count == 0)
-    c.range_error("Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)");
   const uint32_t* off = c.ptr<uint32_t>(s.offsets);
   const std::string why = offsets_error(off, s.offsets.count, s.boxes.count);
   if (!why.empty()) c.range_error(why);
   s.scenes = s.offsets.count - 1;
-  s.h = side(c, 4, "height");
-  s.w = side(c, 5, "width");
+  s.h = c.integer(4, "height", 1, kMaxSide);
+  s.w = c.integer(5, "width", 1, kMaxSide);
   s.pc = (float)c.number(6, "pixelCenter");
   const double pixels = (double)s.n * s.h * s.w;
   if (pixels > kMaxCount)

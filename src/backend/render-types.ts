@@ -5,6 +5,8 @@
 // of sk.camera, then P = K·R row-major.
 import type { AsyncTwins, F32 } from './types.js';
 
+export { offsetsError } from '../validate.js';
+
 export const RENDER_CONSTS = 21;
 /** Pixels in all (N × H × W) and (camera, box) rows are counted in uint32. */
 export const MAX_COUNT = 2 ** 32 - 1;
@@ -45,18 +47,6 @@ export function boxError(i: number, status: number): string {
     : status === 2 ? 'a half-extent ≤ 0'
       : 'a quaternion that is not of unit length (| |q|² − 1 | > 0.002)';
   return `\`boxes[${i}]\` has ${what}`;
-}
-
-/** The offsets rules (as sk.collide.pairsBatched's); empty when they hold. */
-export function offsetsError(o: Uint32Array, n: number): string {
-  if (o.length === 0) return 'Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)';
-  if (o[0] !== 0) return `Expected \`offsets[0]\` to be 0 but received ${o[0]}`;
-  for (let s = 1; s < o.length; s++) {
-    if (o[s] < o[s - 1]) return `Expected \`offsets\` to be non-decreasing but \`offsets[${s}]\` = ${o[s]} is less than \`offsets[${s - 1}]\` = ${o[s - 1]}`;
-  }
-  const last = o.length - 1;
-  if (o[last] !== n) return `Expected the last offset \`offsets[${last}]\` to be the number of boxes (${n}) but received ${o[last]}`;
-  return '';
 }
 
 export const sceneError = (i: number, scenes: number, got: number): string =>

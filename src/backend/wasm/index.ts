@@ -285,6 +285,15 @@ export class Call {
     return v;
   }
 
+  /** An integer in [min, max]. */
+  integer(i: number, name: string, min: number, max: number): number {
+    const v = this.arg(i);
+    const want = `Expected an integer in [${min}, ${max}] for \`${name}\` but received ${describe(v)}`;
+    if (typeof v !== 'number') throw new TypeError(want);
+    if (!(v >= min && v <= max && Number.isInteger(v))) throw new RangeError(want);
+    return v;
+  }
+
   boolean(i: number, name: string): boolean {
     const v = this.arg(i);
     if (typeof v !== 'boolean') throw new TypeError(`Expected a boolean for \`${name}\` but received ${describe(v)}`);

@@ -3,7 +3,6 @@
 // sentences, the sentences from ../render-types.ts). Every array is placed whole (run()); the
 // driver's scratch (frames and per-row counts) is a heap block for the call's duration.
 import { boxError, boxStatus, MAX_COUNT, offsetsError, pixelsError, RENDER_CONSTS, rowOffsets, type RenderKernels } from '../render-types.js';
-import { describe } from '../../validate.js';
 import type { Arr, Call, WasmRuntime } from './index.js';
 
 interface RenderExports {
@@ -16,20 +15,11 @@ interface RenderExports {
 
 const MAX_SIDE = 2 ** 22;
 
-/** native/napi/render.cc side(): an image side in [1, 2^22]. */
-function side(args: readonly unknown[], i: number, name: string): number {
-  const v = args[i];
-  const want = `Expected an integer in [1, ${MAX_SIDE}] for \`${name}\``;
-  if (typeof v !== 'number') throw new TypeError(`${want} but received ${describe(v)}`);
-  if (!(v >= 1 && v <= MAX_SIDE && Number.isInteger(v))) throw new RangeError(`${want} but received ${describe(v)}`);
-  return v;
-}
-
 export function renderKernels(rt: WasmRuntime): RenderKernels {
   const x = rt.exports as unknown as RenderExports;
 
   /** The shared inputs (args 0–6), checked in the glue's order; returns the row offsets. */
-  function inputs(c: Call, args: unknown[]) {
+  function inputs(c: Call) {
     const K = c.array(0, 'consts', RENDER_CONSTS);
     const n = K.count;
     const S = c.array(1, 'scene', 1, false, 'Uint32Array');
@@ -39,7 +29,7 @@ export function renderKernels(rt: WasmRuntime): RenderKernels {
     const offsets = O.array as Uint32Array;
     const why = offsetsError(offsets, B.count);
     if (why) c.rangeError(why);
-    const h = side(args, 4, 'height'), w = side(args, 5, 'width');
+    const h = c.integer(4, 'height', 1, MAX_SIDE), w = c.integer(5, 'width', 1, MAX_SIDE);
     const pc = Math.fround(c.number(6, 'pixelCenter'));
     if (n * h * w > MAX_COUNT) c.rangeError(pixelsError(n, h, w));
     const boxes = B.array as Float32Array;
@@ -75,7 +65,7 @@ export function renderKernels(rt: WasmRuntime): RenderKernels {
     // (…inputs, instance Int32Array [N·H·W], depth Float32Array [N·H·W])
     raycast(...args: unknown[]) {
       const c = rt.call(args);
-      const p = inputs(c, args);
+      const p = inputs(c);
       const pixels = p.n * p.h * p.w;
       const I = c.array(7, 'instance', 1, true, 'Int32Array'), Dp = c.array(8, 'depth', 1, true);
       c.expectCount(I, pixels, 'pixels');
@@ -89,7 +79,7 @@ export function renderKernels(rt: WasmRuntime): RenderKernels {
     //  pixelsVisible Uint32Array [R], visibleFraction [R], inFrame [R])
     visibility(...args: unknown[]) {
       const c = rt.call(args);
-      const p = inputs(c, args);
+      const p = inputs(c);
       const pixels = p.n * p.h * p.w, R = p.rows[p.n];
       const I = c.array(7, 'instance', 1, true, 'Int32Array'), Dp = c.array(8, 'depth', 1, true);
       if (I.count) c.expectCount(I, pixels, 'pixels');
