@@ -156,10 +156,11 @@ function threeCast(THREE, meshes, c, rays, ids) {
 // ───────────── Embree (a C++ program against libembree3) ─────────────
 
 const EMBREE_SRC = path.join(PACKAGE_ROOT, 'bench', 'render-embree.cc');
-const EMBREE_BIN = path.join(PACKAGE_ROOT, 'build-bench', 'render-embree');
+const EMBREE_BIN = path.join(PACKAGE_ROOT, 'build', 'bench', 'render-embree');  // build/ is git-ignored
 
 /** Builds the Embree peer (installing libembree-dev with apt-get when absent); null + reason on failure. */
 function embreeBinary() {
+  if (!fs.existsSync(EMBREE_SRC)) return { reason: `${path.relative(PACKAGE_ROOT, EMBREE_SRC)} is missing from this install` };
   if (!fs.existsSync('/usr/include/embree3/rtcore.h')) {
     if (process.getuid?.() !== 0) return { reason: 'libembree-dev is not installed (apt-get install libembree-dev needs root)' };
     const apt = ['-o', 'DPkg::Lock::Timeout=600'];
