@@ -159,7 +159,7 @@ function prepare(scenes: unknown, cameras: unknown, o: Record<string, unknown>):
   }
   const n = nc === 0 ? 0 : scene.length;
   if (n * h * w > MAX_COUNT) throw new RangeError(pixelsError(n, h, w));
-  const rows = rowOffsets(scene, offsets);
+  const { rows } = rowOffsets(scene, offsets);
 
   // Constants: the camera's 12, then P = K·R (float64, rounded once); a broadcast camera repeats.
   const consts = new Float32Array(RENDER_CONSTS * n);
@@ -174,6 +174,17 @@ function prepare(scenes: unknown, cameras: unknown, o: Record<string, unknown>):
     }
   }
   return { args: [consts, scene, boxes, offsets, h, w, pc], n: n * h * w, rows };
+}
+
+type Typed = Float32Array | Int32Array | Uint32Array | Uint8Array;
+const overlap = (a: Typed, b: Typed): boolean =>
+  a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+/**
+ * The kernel arguments with every input (scene, boxes, offsets: args 1–3) that shares memory with
+ * an output replaced by a copy: the kernels read inputs while writing outputs.
+ */
+function separate(args: unknown[], outputs: Typed[]): unknown[] {
+  return args.map((a, k) => (k >= 1 && k <= 3 && outputs.some((o) => overlap(a as Typed, o)) ? (a as Typed).slice() : a));
 }
 
 /** `out[name]` if given (an array of `ctor` holding `count` items of `item`), else a new one. */
@@ -200,7 +211,7 @@ function prepRaycast(scenes: Scenes, cameras: SceneCameras, opts: RaycastOptions
     instance: outArray(Int32Array, out, 'instance', p.n, 1, 'pixels'),
     depth: outArray(Float32Array, out, 'depth', p.n, 1, 'pixels'),
   };
-  return { args: [...p.args, result.instance, result.depth], result };
+  return { args: [...separate(p.args, [result.instance, result.depth]), result.instance, result.depth], result };
 }
 
 /**
@@ -252,11 +263,8 @@ function prepVisibility(scenes: Scenes, cameras: SceneCameras, opts: VisibilityO
   const depth = outArray(Float32Array, out, 'depth', px, 1, 'pixels');
   if (maps) Object.assign(result, { instance, depth });
   const r = result;
-  return {
-    args: [...p.args, instance, depth, r.amodal, r.amodalUnclipped, r.behind, r.visible, r.pixelsAlone, r.pixelsVisible,
-      r.visibleFraction, r.inFrame],
-    result,
-  };
+  const outs = [instance, depth, r.amodal, r.amodalUnclipped, r.behind, r.visible, r.pixelsAlone, r.pixelsVisible, r.visibleFraction, r.inFrame];
+  return { args: [...separate(p.args, outs), ...outs], result };
 }
 
 /**

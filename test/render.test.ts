@@ -242,6 +242,46 @@ eachBackend('sk.render.raycast against the float64 oracle', (name) => {
     expect(scenes.boxes).toEqual(copy);
   });
 
+  it('outputs sharing memory with the inputs give the plain results; visibility out arrays are used', () => {
+    sk.setBackend(name);
+    const r = rng(SEED + 6);
+    const scenes = randomScenes(r, 2), o = { height: 6, width: 7 };
+    const cams = { ...randomCameras(r, 2, 6, 7, 2), scene: Uint32Array.of(0, 0) };  // camera 1 reads boxes camera 0's rows cover
+    const want = sk.render.visibility(scenes, cams, { ...o, maps: true });
+    // One buffer: the instance map written over the offsets and the scene indices, the amodal boxes over the boxes.
+    const m = scenes.boxes.length / 10, R = want.amodal.length / 4;
+    const buf = new ArrayBuffer(4 * (84 + Math.max(10 * m, 4 * R)));
+    const offsets = new Uint32Array(buf, 0, 3), scene = new Uint32Array(buf, 12, 2), boxes = new Float32Array(buf, 4 * 84, 10 * m);
+    offsets.set(scenes.offsets); scene.set(cams.scene!); boxes.set(scenes.boxes);
+    const instance = new Int32Array(buf, 0, 84), depth = new Float32Array(84), amodal = new Float32Array(buf, 4 * 84, 4 * R);
+    const got = sk.render.visibility({ boxes, offsets }, { ...cams, scene }, { ...o, maps: true, out: { instance, depth, amodal } });
+    expect(got.instance).toBe(instance);
+    expect(Array.from(instance)).toEqual(Array.from(want.instance!));
+    expect(Array.from(amodal)).toEqual(Array.from(want.amodal));
+    expect(got.pixelsVisible).toEqual(want.pixelsVisible);
+    expect(got.pixelsAlone).toEqual(want.pixelsAlone);
+    const pixelsAlone = new Uint32Array(want.pixelsAlone.length);
+    expect(sk.render.visibility(scenes, cams, { ...o, out: { pixelsAlone } }).pixelsAlone).toBe(pixelsAlone);
+    expect(pixelsAlone).toEqual(want.pixelsAlone);
+  });
+
+  it('empty inputs: no cameras, no boxes, empty scenes', () => {
+    sk.setBackend(name);
+    const { R, t } = sk.camera.lookAt(Float32Array.of(6, 0, 2), Float32Array.of(0, 0, 0), Float32Array.of(0, 0, 1));
+    const K = Float32Array.of(10, 0, 4, 0, 10, 4, 0, 0, 1), o = { height: 4, width: 5 };
+    const none = sk.render.raycast({ boxes: new Float32Array(0) }, { K, R, t }, o);
+    expect(none.instance.every((x) => x === -1) && none.depth.every((x) => x === Infinity)).toBe(true);
+    const zero = sk.render.visibility({ boxes: unitBox() }, { K: new Float32Array(0), R, t }, o);
+    expect(zero.offsets).toEqual(Uint32Array.of(0));
+    expect(zero.amodal.length).toBe(0);
+    const v = sk.render.visibility({ boxes: unitBox(), offsets: Uint32Array.of(0, 0, 1, 1) },
+      { K, R, t, scene: Uint32Array.of(0, 1, 2) }, { ...o, maps: true });
+    expect(Array.from(v.offsets)).toEqual([0, 0, 1, 1]);
+    expect(v.instance!.subarray(0, 20).every((x) => x === -1)).toBe(true);
+    expect(v.instance!.subarray(20, 40).some((x) => x === 0)).toBe(true);
+    expect(v.instance!.subarray(40).every((x) => x === -1)).toBe(true);
+  });
+
   it('async twins give the same results as the sync calls', async () => {
     sk.setBackend(name);
     const r = rng(SEED + 4);
@@ -339,9 +379,13 @@ eachBackend('sk.render.visibility against a brute-force per-object render', (nam
 describe('resolution independent of the nominal image', () => {
   // A 512² camera cast at 128² with `image: [512, 512]` samples the 512² camera at 4u + 2 (corner
   // origin), the corner shared by the 4 central pixels of each 4×4 block.
+  // A random scene and camera that show at least 5000 box pixels at 512² (the first of a seeded series).
   const r = rng(SEED + 2);
-  const scenes = randomScenes(r, 1);
-  const cams = randomCameras(r, 1, 512, 512, 1);
+  let scenes = randomScenes(r, 1), cams = randomCameras(r, 1, 512, 512, 1);
+  for (let k = 0; k < 50 && sk.render.raycast(scenes, cams, { height: 512, width: 512 }).instance.filter((x) => x >= 0).length < 5000; k++) {
+    scenes = randomScenes(r, 1);
+    cams = randomCameras(r, 1, 512, 512, 1);
+  }
   const blocks = (hi: Int32Array, lo: Int32Array, m: number): { pure: number; agree: number; counts: boolean } => {
     let pure = 0, agree = 0, counts = true;
     for (let j = -1; j < m; j++) {
@@ -564,7 +608,7 @@ describe('bad input: TypeError or RangeError naming the argument, never a crash'
 
 describe('the backend boundary checks again, with the same sentences (calls that bypass the TypeScript layer)', () => {
   for (const b of sk.backends().filter((x) => x.available)) {
-    it(`${b.backend}: boxes, offsets, scenes, sizes and outputs`, async () => {
+    it(`${b.backend}: boxes, offsets, scenes, sizes, outputs and outputs aliasing inputs`, async () => {
       const { module } = await import('../src/backend/index.js');
       const k = module(b.backend)!.render as unknown as Record<string, (...a: unknown[]) => unknown>;
       const consts = new Float32Array(21);
@@ -598,6 +642,12 @@ describe('the backend boundary checks again, with the same sentences (calls that
       const d = new Float32Array(64);
       structuredClone(d.buffer, { transfer: [d.buffer] });
       expect(call(unitBox(), off, sc, 8, 8, I, d)).toThrow(TypeError);
+      // Outputs written over the offsets, the scene indices and the boxes: values change, no index does.
+      const buf = new ArrayBuffer(4 * 64), off2 = new Uint32Array(buf, 0, 2), scene2 = new Uint32Array(buf, 8, 1), box2 = new Float32Array(buf, 12, 10);
+      off2.set([0, 1]); box2.set(unitBox());
+      const over = new Int32Array(buf), overD = new Float32Array(buf);
+      expect(call(box2, off2, scene2, 8, 8, over, overD)).not.toThrow();
+      if (k.raycastAsync) expect(await k.raycastAsync(consts, sc, unitBox(), off, 8, 8, 0.5, I, D)).toBeUndefined();
     });
   }
 });

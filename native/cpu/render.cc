@@ -24,8 +24,6 @@ constexpr int32_t kLanes = 16;  // box_tile's block: one AVX-512 vector, two AVX
 
 struct Cast {
   const float* consts;
-  const uint32_t* scene;
-  const uint32_t* offsets;
   const uint32_t* rows;
   const render_frame* frames;
   size_t h, w;
@@ -89,7 +87,7 @@ SK_INLINE size_t cast_rows(const Cast* a, RowScratch* s, size_t r0, size_t r1) {
     const int32_t v = (int32_t)(r - n * a->h);
     float c[RENDER_CONSTS];
     for (int k = 0; k < RENDER_CONSTS; ++k) c[k] = a->consts[RENDER_CONSTS * n + k];
-    const uint32_t sc = a->scene[n], m = a->offsets[sc + 1] - a->offsets[sc];
+    const uint32_t m = a->rows[n + 1] - a->rows[n];
     const render_frame* fr = a->frames + a->rows[n];
     uint32_t active = 0;
     for (uint32_t j = 0; j < m; ++j)
@@ -164,21 +162,19 @@ constexpr size_t kTestGrain = sk::kGrain;
 
 namespace sk::cpu {
 
-void render_cast(const float* consts, const uint32_t* scene, size_t n, size_t h, size_t w, float pc,
-                 const float* boxes, size_t, const uint32_t* offsets, size_t, const uint32_t* rows,
-                 const render_outputs& out) {
+void render_cast(const float* consts, size_t n, size_t h, size_t w, float pc, const float* boxes, size_t,
+                 const uint32_t* first, const uint32_t* rows, const render_outputs& out) {
   const size_t R = rows[n];
   const bool vis = out.alone != nullptr;
   std::vector<render_frame> frames(R);
   uint32_t most = 0;  // the largest scene any camera views
-  for (size_t i = 0; i < n; ++i) most = std::max(most, offsets[scene[i] + 1] - offsets[scene[i]]);
+  for (size_t i = 0; i < n; ++i) most = std::max(most, rows[i + 1] - rows[i]);
   parallel_for(n, 1 + 256 / (most + 1), [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) {
-      const uint32_t first = offsets[scene[i]], m = offsets[scene[i] + 1] - first;
-      for (uint32_t j = 0; j < m; ++j) {
+      for (uint32_t j = 0; j < rows[i + 1] - rows[i]; ++j) {
         const size_t row = rows[i] + j;
         render_amodal am;
-        render_frame_of(consts + RENDER_CONSTS * i, boxes + 10 * ((size_t)first + j), h, w, pc, &frames[row], &am);
+        render_frame_of(consts + RENDER_CONSTS * i, boxes + 10 * ((size_t)first[i] + j), h, w, pc, &frames[row], &am);
         if (!vis) continue;
         for (int k = 0; k < 4; ++k) out.amodal[4 * row + k] = am.clipped[k], out.unclipped[4 * row + k] = am.unclipped[k];
         out.behind[row] = am.behind;
@@ -189,7 +185,7 @@ void render_cast(const float* consts, const uint32_t* scene, size_t n, size_t h,
     return SIZE_MAX;
   });
 
-  const Cast a{consts, scene, offsets, rows, frames.data(), h, w, pc, out, vis};
+  const Cast a{consts, rows, frames.data(), h, w, pc, out, vis};
   const size_t per_row = w * (most ? most : 1), grain = per_row >= kTestGrain ? 1 : kTestGrain / per_row;
   parallel_for(n * h, grain, [&](size_t b, size_t e) {
     std::vector<uint32_t> u32(3 * (size_t)most);

@@ -58,15 +58,14 @@ const thrust::counting_iterator<size_t> kFirst(0);
 
 }  // namespace
 
-void render_cast(const float* consts, const uint32_t* scene, size_t n, size_t h, size_t w, float pc,
-                 const float* boxes, size_t m, const uint32_t* offsets, size_t scenes, const uint32_t* rows,
-                 const render_outputs& out) {
+void render_cast(const float* consts, size_t n, size_t h, size_t w, float pc, const float* boxes, size_t m,
+                 const uint32_t* first, const uint32_t* rows, const render_outputs& out) {
   require_available();
   if (n == 0) return;
   try {
     const size_t R = rows[n];
     const Dev<float> c(consts, RENDER_CONSTS * n, true), b(boxes, 10 * m, true);
-    const Dev<uint32_t> sc(scene, n, true), off(offsets, scenes + 1, true), rw(rows, n + 1, true);
+    const Dev<uint32_t> fi(first, n, true), rw(rows, n + 1, true);
     thrust::device_vector<render_frame> frames(R);
     render_frame* fr = raw(frames);
     const size_t pixels = n * h * w;
@@ -80,8 +79,7 @@ void render_cast(const float* consts, const uint32_t* scene, size_t n, size_t h,
 
     const float* pc_ = c.p;
     const float* pb = b.p;
-    const uint32_t* ps = sc.p;
-    const uint32_t* po = off.p;
+    const uint32_t* pf = fi.p;
     const uint32_t* pr = rw.p;
     float* pam = am.p;
     float* pun = un.p;
@@ -94,11 +92,10 @@ void render_cast(const float* consts, const uint32_t* scene, size_t n, size_t h,
     int32_t* pinst = inst.p;
     float* pdep = dep.p;
     thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t i) {
-      const uint32_t first = po[ps[i]], m = po[ps[i] + 1] - first;
-      for (uint32_t j = 0; j < m; ++j) {
+      for (uint32_t j = 0; j < pr[i + 1] - pr[i]; ++j) {
         const size_t row = pr[i] + j;
         render_amodal a;
-        ::render_frame_of(pc_ + RENDER_CONSTS * i, pb + 10 * ((size_t)first + j), h, w, pc, fr + row, &a);
+        ::render_frame_of(pc_ + RENDER_CONSTS * i, pb + 10 * ((size_t)pf[i] + j), h, w, pc, fr + row, &a);
         if (!pal) continue;
         for (int k = 0; k < 4; ++k) pam[4 * row + k] = a.clipped[k], pun[4 * row + k] = a.unclipped[k];
         pbe[row] = a.behind;
@@ -110,7 +107,7 @@ void render_cast(const float* consts, const uint32_t* scene, size_t n, size_t h,
       thrust::for_each_n(thrust::device, kFirst, pixels, [=] SK_HD_LAMBDA(size_t p) {
         const size_t i = p / (h * w), q = p - i * h * w;
         const int32_t v = (int32_t)(q / w), u = (int32_t)(q - (size_t)v * w);
-        const uint32_t m = po[ps[i] + 1] - po[ps[i]];
+        const uint32_t m = pr[i + 1] - pr[i];
         const size_t row0 = pr[i];
         float depth;
         const int32_t id = ::render_pixel(pc_ + RENDER_CONSTS * i, fr + row0, m, u, v, pc, &depth, [=](uint32_t j) {

@@ -1,8 +1,10 @@
 // Ray-casting drivers (sk.render), implemented by the CPU driver (native/cpu/render.cc, sk::cpu)
 // and the CUDA launcher (native/cuda/render.cu, sk::cuda); the N-API glue (native/napi/render.cc)
-// is compiled once against each. Arguments are validated by the caller: boxes pass
-// render_box_check, offsets run from 0 to m without decreasing, scene[i] < S for every camera,
-// rows[i] = Σ_{k<i} (boxes of camera k's scene) (rows[n] = R < 2^32), n·h·w < 2^32.
+// is compiled once against each. Camera i views the boxes first[i] … first[i] + m_i − 1 with
+// m_i = rows[i + 1] − rows[i]; the caller derives first and rows from the scene offsets into its
+// own memory after checking them, so no output the caller passes can change an index while the
+// driver runs (an output aliasing an input changes values only). Validated by the caller: boxes
+// pass render_box_check, first[i] + m_i ≤ the number of boxes, rows[n] = R < 2^32, n·h·w < 2^32.
 // Declarations only, no include guard (see native/drivers/quat.h); the output bundle has its own.
 #include <stddef.h>
 #include <stdint.h>
@@ -27,9 +29,7 @@ struct render_outputs {
 
 namespace SK_DRIVER_NS {
 // Casts every pixel of n cameras (consts [n, RENDER_CONSTS]) at h × w, sampled at (u + pc, v + pc),
-// against the boxes of scene[i] (boxes [m, 10]; scene k is boxes offsets[k] … offsets[k + 1] − 1
-// of `scenes` scenes).
-void render_cast(const float* consts, const uint32_t* scene, size_t n, size_t h, size_t w, float pc,
-                 const float* boxes, size_t m, const uint32_t* offsets, size_t scenes, const uint32_t* rows,
-                 const render_outputs& out);
+// against camera i's boxes (boxes [m, 10]; first [n], rows [n + 1] as above).
+void render_cast(const float* consts, size_t n, size_t h, size_t w, float pc, const float* boxes, size_t m,
+                 const uint32_t* first, const uint32_t* rows, const render_outputs& out);
 }  // namespace SK_DRIVER_NS

@@ -66,8 +66,9 @@ constexpr double kRenderPadRel = 1e-5;
 
 SK_HD double render_min(double a, double b) { return b < a ? b : a; }
 SK_HD double render_max(double a, double b) { return a < b ? b : a; }
+// x clamped to [0, n] as an integer; NaN (a box made of NaN by an output aliasing it) gives 0.
 SK_HD int32_t render_clamp_px(double x, size_t n) {
-  return x <= 0.0 ? 0 : x >= (double)n ? (int32_t)n : (int32_t)x;
+  return !(x > 0.0) ? 0 : x >= (double)n ? (int32_t)n : (int32_t)x;
 }
 
 // The frame of box b for camera `cam` (RENDER_CONSTS floats) at h × w pixels sampled at

@@ -29,7 +29,9 @@ struct Scenes {
   uint32_t h, w;
   float pc;
   size_t n, scenes;
-  std::shared_ptr<std::vector<uint32_t>> rows;  // [n + 1]: camera i's boxes are rows rows[i] …
+  // Derived after the checks, in memory no argument can alias (drivers/render.h):
+  std::shared_ptr<std::vector<uint32_t>> first;  // [n]: camera i's first box
+  std::shared_ptr<std::vector<uint32_t>> rows;   // [n + 1]: camera i's boxes are rows rows[i] …
 };
 
 // (consts [N, RENDER_CONSTS], scene Uint32Array [N], boxes [M, 10], offsets Uint32Array [S + 1],
@@ -58,15 +60,18 @@ Scenes inputs(Call& c) {
     if (const int st = render_box_check(b + 10 * i)) c.range_error(box_error(i, st));
   const uint32_t* sc = c.ptr<uint32_t>(s.scene);
   s.rows = std::make_shared<std::vector<uint32_t>>(s.n + 1);
+  s.first = std::make_shared<std::vector<uint32_t>>(s.n);
   double rows = 0;
   for (size_t i = 0; i < s.n; ++i) {
-    if (sc[i] >= s.scenes)
+    const uint32_t k = sc[i];  // read once: a SharedArrayBuffer may change under us
+    if (k >= s.scenes)
       c.range_error("Expected `scene[" + std::to_string(i) + "]` to name one of the " + std::to_string(s.scenes) +
-                    " scenes but received " + std::to_string(sc[i]));
+                    " scenes but received " + std::to_string(k));
     (*s.rows)[i] = (uint32_t)rows;
-    rows += off[sc[i] + 1] - off[sc[i]];
+    (*s.first)[i] = off[k];
+    rows += off[k + 1] - off[k];
     if (rows > kMaxCount)
-      c.range_error("Expected at most 2^32 − 1 (camera, box) pairs in all but the cameras' scenes hold more boxes");
+      c.range_error("Expected at most 2^32 − 1 (camera, box) rows in all but the scenes named by `scene` hold more boxes");
   }
   (*s.rows)[s.n] = (uint32_t)rows;
   return s;
@@ -89,8 +94,8 @@ void cast(Call& c, const Scenes& s, Arr inst, Arr dep, std::vector<Arr> vis) {
       o.fraction = c.ptr<float>(vis[6]);
       o.in_frame = c.ptr<float>(vis[7]);
     }
-    drv::render_cast(c.ptr<float>(s.consts), c.ptr<uint32_t>(s.scene), s.n, s.h, s.w, s.pc, c.ptr<float>(s.boxes),
-                     s.boxes.count, c.ptr<uint32_t>(s.offsets), s.scenes, s.rows->data(), o);
+    drv::render_cast(c.ptr<float>(s.consts), s.n, s.h, s.w, s.pc, c.ptr<float>(s.boxes), s.boxes.count,
+                     s.first->data(), s.rows->data(), o);
     return SIZE_MAX;
   };
 }

@@ -225,19 +225,18 @@ void test_cast(const std::vector<Driver>& drivers, std::mt19937_64& g) {
       const size_t h = shape[0], w = shape[1], n = 9, S = 4;
       const Scene sc = random_scenes(g, (int)S);
       const std::vector<float> consts = random_cameras(g, n, h, w);
-      std::vector<uint32_t> scene(n), rows(n + 1, 0);
+      std::vector<uint32_t> scene(n), first(n), rows(n + 1, 0);
       for (size_t i = 0; i < n; ++i) {
         scene[i] = (uint32_t)(g() % S);
+        first[i] = sc.offsets[scene[i]];
         rows[i + 1] = rows[i] + sc.offsets[scene[i] + 1] - sc.offsets[scene[i]];
       }
       const size_t px = n * h * w, R = rows[n];
       std::vector<Result> results;
       for (const Driver& d : drivers) {
         Result res(px, R), maps(px, R);
-        d.cast(consts.data(), scene.data(), n, h, w, pc, sc.boxes.data(), sc.boxes.size() / 10, sc.offsets.data(), S,
-               rows.data(), res.out(true));
-        d.cast(consts.data(), scene.data(), n, h, w, pc, sc.boxes.data(), sc.boxes.size() / 10, sc.offsets.data(), S,
-               rows.data(), maps.out(false));
+        d.cast(consts.data(), n, h, w, pc, sc.boxes.data(), sc.boxes.size() / 10, first.data(), rows.data(), res.out(true));
+        d.cast(consts.data(), n, h, w, pc, sc.boxes.data(), sc.boxes.size() / 10, first.data(), rows.data(), maps.out(false));
         if (maps.instance != res.instance || memcmp(maps.depth.data(), res.depth.data(), px * 4))
           report(false, std::string(d.name) + " render_cast: the maps differ with and without visibility");
         char what[160];
@@ -305,14 +304,14 @@ void test_cast(const std::vector<Driver>& drivers, std::mt19937_64& g) {
 // sk::cuda without a usable device: the launcher throws std::runtime_error carrying the reason.
 void test_unavailable(const std::string& reason) {
   const float consts[RENDER_CONSTS] = {};
-  const uint32_t scene = 0, offsets[2] = {0, 0}, rows[2] = {0, 0};
+  const uint32_t first = 0, rows[2] = {0, 0};
   int32_t inst;
   float depth;
   render_outputs o;
   o.instance = &inst;
   o.depth = &depth;
   try {
-    sk::cuda::render_cast(consts, &scene, 1, 1, 1, 0.5f, nullptr, 0, offsets, 1, rows, o);
+    sk::cuda::render_cast(consts, 1, 1, 1, 0.5f, nullptr, 0, &first, rows, o);
     report(false, "sk::cuda unavailable: render_cast did not throw");
   } catch (const std::runtime_error& e) {
     report(std::string(e.what()).find(reason) != std::string::npos, "sk::cuda unavailable: render_cast throws std::runtime_error", e.what());

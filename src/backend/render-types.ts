@@ -53,23 +53,25 @@ export const sceneError = (i: number, scenes: number, got: number): string =>
   `Expected \`scene[${i}]\` to name one of the ${scenes} scenes but received ${got}`;
 export const pixelsError = (n: number, h: number, w: number): string =>
   `Expected at most 2^32 − 1 pixels in all (N × H × W) but received ${n} × ${h} × ${w}`;
-export const ROWS_ERROR = 'Expected at most 2^32 − 1 (camera, box) pairs in all but the cameras\' scenes hold more boxes';
+export const ROWS_ERROR = 'Expected at most 2^32 − 1 (camera, box) rows in all but the scenes named by `scene` hold more boxes';
 
 /**
- * The (camera, box) row offsets [N + 1] for cameras viewing scene[i] of `offsets`, or a
- * RangeError for a camera naming a missing scene or more rows than uint32 counts.
+ * For cameras viewing scene[i] of `offsets`: `rows` [N + 1], the (camera, box) row offsets, and
+ * `first` [N], each camera's first box — or a RangeError for a camera naming a missing scene or
+ * more rows than uint32 counts. Fresh arrays: no output can alias them while a kernel runs.
  */
-export function rowOffsets(scene: Uint32Array, offsets: Uint32Array): Uint32Array {
+export function rowOffsets(scene: Uint32Array, offsets: Uint32Array): { rows: Uint32Array; first: Uint32Array } {
   const n = scene.length, S = offsets.length - 1;
-  const rows = new Uint32Array(n + 1);
+  const rows = new Uint32Array(n + 1), first = new Uint32Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const s = scene[i];
     if (s >= S) throw new RangeError(sceneError(i, S, s));
     rows[i] = total;
+    first[i] = offsets[s];
     total += offsets[s + 1] - offsets[s];
     if (total > MAX_COUNT) throw new RangeError(ROWS_ERROR);
   }
   rows[n] = total;
-  return rows;
+  return { rows, first };
 }

@@ -28,7 +28,7 @@ export const RENDER_FRAME_BYTES: usize = 76;
 @inline function render_min(a: f64, b: f64): f64 { return b < a ? b : a; }
 @inline function render_max(a: f64, b: f64): f64 { return a < b ? b : a; }
 @inline function render_clamp_px(x: f64, n: i32): i32 {
-  return x <= 0.0 ? 0 : x >= <f64>n ? n : <i32>x;
+  return !(x > 0.0) ? 0 : x >= <f64>n ? n : <i32>x;
 }
 
 // render_amodal, filled by render_frame_of: clipped f32[4] at 0, unclipped f32[4] at 16,
@@ -161,12 +161,13 @@ export function render_scratch_bytes(R: u32, most: u32): usize {
 }
 
 /**
- * render_cast over n cameras (pointers into linear memory; see native/drivers/render.h). `rows`
- * holds n + 1 u32; `scratch` render_scratch_bytes(rows[n], most). instance/depth are written
- * when `maps` has bit 0/1; the visibility arrays when `vis`.
+ * render_cast over n cameras (pointers into linear memory; see native/drivers/render.h): camera i
+ * views boxes first[i] … first[i] + rows[i + 1] − rows[i] − 1; `scratch` holds
+ * render_scratch_bytes(rows[n], most). instance/depth are written when `maps` has bit 0/1; the
+ * visibility arrays when `vis`.
  */
-export function render_cast_batch(consts: usize, scene: usize, n: i32, h: i32, w: i32, pc: f32, boxes: usize,
-  offsets: usize, rows: usize, most: u32, maps: i32, instance: usize, depth: usize, vis: bool, amodal: usize,
+export function render_cast_batch(consts: usize, n: i32, h: i32, w: i32, pc: f32, boxes: usize, first: usize,
+  rows: usize, most: u32, maps: i32, instance: usize, depth: usize, vis: bool, amodal: usize,
   unclipped: usize, behind: usize, visible: usize, alone: usize, pixels: usize, fraction: usize, inFrame: usize,
   scratch: usize): void {
   const frames = scratch;
@@ -175,11 +176,11 @@ export function render_cast_batch(consts: usize, scene: usize, n: i32, h: i32, w
   const aMin = aWon + 4 * <usize>most, aMax = aMin + 4 * <usize>most;
   // Frames (and the amodal boxes).
   for (let i = 0; i < n; ++i) {
-    const sc = load<u32>(scene + <usize>(4 * i));
-    const first = load<u32>(offsets + <usize>(4 * sc)), m = load<u32>(offsets + <usize>(4 * sc + 4)) - first;
+    const b0 = <usize>load<u32>(first + <usize>(4 * i));
+    const m = load<u32>(rows + <usize>(4 * i + 4)) - load<u32>(rows + <usize>(4 * i));
     for (let j: u32 = 0; j < m; ++j) {
       const row = <usize>load<u32>(rows + <usize>(4 * i)) + <usize>j;
-      render_frame_of(consts + <usize>(4 * RENDER_CONSTS * i), boxes + 40 * (<usize>first + <usize>j), h, w, pc,
+      render_frame_of(consts + <usize>(4 * RENDER_CONSTS * i), boxes + 40 * (b0 + <usize>j), h, w, pc,
         frames + row * RENDER_FRAME_BYTES);
       if (!vis) continue;
       memory.copy(amodal + 16 * row, AMODAL, 16);
@@ -197,8 +198,7 @@ export function render_cast_batch(consts: usize, scene: usize, n: i32, h: i32, w
     const i = r / h, v = r - i * h;
     const cam = consts + <usize>(4 * RENDER_CONSTS * i);
     const c = camera_splat(cam);
-    const sc = load<u32>(scene + <usize>(4 * i));
-    const m = load<u32>(offsets + <usize>(4 * sc + 4)) - load<u32>(offsets + <usize>(4 * sc));
+    const m = load<u32>(rows + <usize>(4 * i + 4)) - load<u32>(rows + <usize>(4 * i));
     const row0 = <usize>load<u32>(rows + <usize>(4 * i));
     const fr = frames + row0 * RENDER_FRAME_BYTES;
     let nActive: u32 = 0;

@@ -7,8 +7,8 @@ import type { Arr, Call, WasmRuntime } from './index.js';
 
 interface RenderExports {
   render_scratch_bytes(R: number, most: number): number;
-  render_cast_batch(consts: number, scene: number, n: number, h: number, w: number, pc: number, boxes: number,
-    offsets: number, rows: number, most: number, maps: number, instance: number, depth: number, vis: boolean,
+  render_cast_batch(consts: number, n: number, h: number, w: number, pc: number, boxes: number, first: number,
+    rows: number, most: number, maps: number, instance: number, depth: number, vis: boolean,
     amodal: number, unclipped: number, behind: number, visible: number, alone: number, pixels: number, fraction: number,
     inFrame: number, scratch: number): void;
 }
@@ -37,21 +37,22 @@ export function renderKernels(rt: WasmRuntime): RenderKernels {
       const s = boxStatus(boxes, i);
       if (s) c.rangeError(boxError(i, s));
     }
-    const rows = rowOffsets(S.array as Uint32Array, offsets);
+    const { rows, first } = rowOffsets(S.array as Uint32Array, offsets);
     let most = 0;
     for (let i = 0; i < n; i++) most = Math.max(most, rows[i + 1] - rows[i]);
-    return { K, S, B, O, n, h, w, pc, rows, most };
+    return { K, B, n, h, w, pc, rows, first, most };
   }
 
   /** Runs the driver; `outs` are the visibility arrays (args 9–16), none for raycast. */
   function cast(c: Call, args: unknown[], p: ReturnType<typeof inputs>, I: Arr, Dp: Arr, outs: Arr[]): void {
-    args.push(p.rows);
-    const ROWS = c.array(args.length - 1, 'rows', 1, false, 'Uint32Array');
+    // first and rows are fresh arrays, so no output can change them while the driver runs.
+    args.push(p.first, p.rows);
+    const FIRST = c.array(args.length - 2, 'first', 1, false, 'Uint32Array'), ROWS = c.array(args.length - 1, 'rows', 1, false, 'Uint32Array');
     const scratch = rt.alloc(x.render_scratch_bytes(p.rows[p.n], p.most));  // may grow memory: after every check
     try {
       c.run(() => {
         const v = (k: number): number => (outs.length ? outs[k].ptr : 0);
-        x.render_cast_batch(p.K.ptr, p.S.ptr, p.n, p.h, p.w, p.pc, p.B.ptr, p.O.ptr, ROWS.ptr, p.most,
+        x.render_cast_batch(p.K.ptr, p.n, p.h, p.w, p.pc, p.B.ptr, FIRST.ptr, ROWS.ptr, p.most,
           (I.count ? 1 : 0) | (Dp.count ? 2 : 0), I.ptr, Dp.ptr, outs.length > 0, v(0), v(1), v(2), v(3), v(4), v(5), v(6),
           v(7), scratch);
         return -1;
