@@ -151,9 +151,10 @@ function checkR(R: Float32Array, i: number): void {
 
 /**
  * The per-camera kernel constants, 12 per camera, computed in float64 and rounded once:
- * M = Rᵀ·K⁻¹ (row-major) and the centre o = −Rᵀ·t.
+ * M = Rᵀ·K⁻¹ (row-major) and the centre o = −Rᵀ·t. Checks the cameras as {@link rayMap} does.
+ * @returns Float32Array [N, 12] (sk.render casts its rays from these too).
  */
-function constants(cameras: unknown): Float32Array {
+export function constants(cameras: unknown): Float32Array {
   const { K, R, t, nK, nR, nt, n } = camerasArg(cameras);
   const c = new Float32Array(12 * n);
   for (let i = 0; i < n; i++) {

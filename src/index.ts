@@ -10,6 +10,7 @@ export * as camera from './camera.js';
 export * as collide from './collide.js';
 export * as scene from './scene.js';
 export * as metrics from './metrics.js';
+export * as render from './render.js';
 export { version } from './version.js';
 /** Arrays allocated in wasm memory: the wasm backend uses them in place (no copy in or out). */
 export { wasmAlloc } from './backend/wasm/index.js';

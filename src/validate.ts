@@ -107,6 +107,21 @@ export function integer(v: unknown, name: string, min: number, max: number): num
   return v;
 }
 
+/**
+ * What breaks the rules of scene offsets `o` [S + 1] over n items (0 first, non-decreasing, n
+ * last), or '' when they hold; the native glue's offsets_error() says the same.
+ */
+export function offsetsError(o: Uint32Array, n: number): string {
+  if (o.length === 0) return 'Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)';
+  if (o[0] !== 0) return `Expected \`offsets[0]\` to be 0 but received ${o[0]}`;
+  for (let s = 1; s < o.length; s++) {
+    if (o[s] < o[s - 1]) return `Expected \`offsets\` to be non-decreasing but \`offsets[${s}]\` = ${o[s]} is less than \`offsets[${s - 1}]\` = ${o[s - 1]}`;
+  }
+  const last = o.length - 1;
+  if (o[last] !== n) return `Expected the last offset \`offsets[${last}]\` to be the number of boxes (${n}) but received ${o[last]}`;
+  return '';
+}
+
 export function uint32(v: unknown, name: string): number {
   const want = 'an integer in [0, 2^32)';
   if (typeof v !== 'number') throw new TypeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);

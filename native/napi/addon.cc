@@ -39,6 +39,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   sk::napi::init_camera(env, exports);
   sk::napi::init_collide(env, exports);
   sk::napi::init_metrics(env, exports);
+  sk::napi::init_render(env, exports);
   return exports;
 }
 

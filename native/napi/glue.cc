@@ -120,6 +120,29 @@ uint32_t Call::uint32(size_t i, const char* name) {
   return (uint32_t)d;
 }
 
+uint32_t Call::integer(size_t i, const char* name, uint32_t min, uint32_t max) {
+  const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
+  const std::string want = "Expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "] for `" +
+                           name + "` but received " + describe(v);
+  if (!v.IsNumber()) type_error(want);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= min && d <= max && floor(d) == d)) range_error(want);
+  return (uint32_t)d;
+}
+
+std::string offsets_error(const uint32_t* o, size_t len, size_t n) {
+  if (len == 0) return "Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)";
+  if (o[0] != 0) return "Expected `offsets[0]` to be 0 but received " + std::to_string(o[0]);
+  for (size_t s = 1; s < len; ++s)
+    if (o[s] < o[s - 1])
+      return "Expected `offsets` to be non-decreasing but `offsets[" + std::to_string(s) + "]` = " + std::to_string(o[s]) +
+             " is less than `offsets[" + std::to_string(s - 1) + "]` = " + std::to_string(o[s - 1]);
+  if (o[len - 1] != n)
+    return "Expected the last offset `offsets[" + std::to_string(len - 1) + "]` to be the number of boxes (" +
+           std::to_string(n) + ") but received " + std::to_string(o[len - 1]);
+  return "";
+}
+
 bool Call::boolean(size_t i, const char* name) {
   const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
   if (!v.IsBoolean()) type_error(std::string("Expected a boolean for `") + name + "` but received " + describe(v));

@@ -29,6 +29,10 @@ template <> struct ArrayKind<uint32_t> { static constexpr napi_typedarray_type t
 // "Float64Array(7)", "Array(3)", "a number", …: how error messages name what they received.
 std::string describe(const Napi::Value& v);
 
+// What breaks the rules of scene offsets o[len] over n items (0 first, non-decreasing, n last),
+// in the TypeScript layer's words (src/validate.ts offsetsError); empty when they hold.
+std::string offsets_error(const uint32_t* o, size_t len, size_t n);
+
 struct Slot {
   void* data = nullptr;
   size_t bytes = 0;
@@ -67,6 +71,7 @@ class Call {
 
   double number(size_t i, const char* name);          // finite
   uint32_t uint32(size_t i, const char* name);        // integer in [0, 2^32)
+  uint32_t integer(size_t i, const char* name, uint32_t min, uint32_t max);  // integer in [min, max]
   bool boolean(size_t i, const char* name);
   // One of `allowed`; returns its index.
   int choice(size_t i, const char* name, std::initializer_list<const char*> allowed);
@@ -120,5 +125,6 @@ void init_rope(Napi::Env env, Napi::Object exports);
 void init_camera(Napi::Env env, Napi::Object exports);
 void init_collide(Napi::Env env, Napi::Object exports);
 void init_metrics(Napi::Env env, Napi::Object exports);
+void init_render(Napi::Env env, Napi::Object exports);
 
 }  // namespace sk::napi

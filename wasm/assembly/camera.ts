@@ -11,7 +11,7 @@ const CAMERA_MOMENTS: i32 = 30;
 const ORDER_MD: i32 = 0, ORDER_D: i32 = 2;
 
 // camera_ray's outputs, one lane vector per component (C passes float* d, float* m).
-const D: usize = memory.data(48), M: usize = memory.data(48);
+export const D: usize = memory.data(48), M: usize = memory.data(48);
 // A partial block's output before the copy of its valid lanes (4 rays × 6 floats).
 const STAGE: usize = memory.data(96);
 // Four rays' sample points, x then y (rays() gathers them lane by lane).
@@ -24,7 +24,7 @@ const PTS: usize = memory.data(32);
  * division), m = o × d. `c` holds the 12 constants as lane vectors (camera_splat), so lanes may
  * belong to different cameras.
  */
-@inline function camera_ray(c: usize, x: v128, y: v128): void {
+@inline export function camera_ray(c: usize, x: v128, y: v128): void {
   const a = add(add(mul(v128.load(c), x), mul(v128.load(c, 16), y)), v128.load(c, 32));
   const b = add(add(mul(v128.load(c, 48), x), mul(v128.load(c, 64), y)), v128.load(c, 80));
   const e = add(add(mul(v128.load(c, 96), x), mul(v128.load(c, 112), y)), v128.load(c, 128));
@@ -39,7 +39,7 @@ const PTS: usize = memory.data(32);
 
 /** Camera `p`'s 12 constants splat into 12 lane vectors at `c`. */
 const SPLAT: usize = memory.data(192);
-@inline function camera_splat(p: usize): usize {
+@inline export function camera_splat(p: usize): usize {
   for (let k = 0; k < CAMERA_CONSTS; ++k) v128.store(SPLAT + <usize>(16 * k), v128.load32_splat(p + <usize>(4 * k)));
   return SPLAT;
 }

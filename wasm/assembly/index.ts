@@ -14,6 +14,7 @@ export {
   collide_overlap_batch, collide_fits_batch, collide_pairs_batch, collide_pairs_batched_batch, collide_grid_scratch,
   box_check,
 } from './collide';
+export { render_cast_batch, render_scratch_bytes } from './render';
 
 // ---- Heap -----------------------------------------------------------------------------------
 // Blocks laid end to end from the heap base to `top`, each a 16-byte header [payload bytes: u32,

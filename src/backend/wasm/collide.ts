@@ -4,6 +4,7 @@
 // the capacity they are given, and the adapter calls again with the exact size when a first
 // guess (4 pairs per box) was short.
 import type { BatchedPairs, CollideKernels } from '../../collide.js';
+import { offsetsError } from '../../validate.js';
 import { describe, type Arr, type WasmRuntime } from './index.js';
 
 interface CollideExports {
@@ -51,17 +52,6 @@ function boxesCount(B: Arr): number {
   if (B.count > 0xffffffff) throw new RangeError(`Expected at most 2^32 − 1 boxes for \`boxes\` but received ${B.count}`);
   return B.count;
 }
-/** The offsets rules, in the native glue's words; empty when they hold. */
-function offsetsError(o: Uint32Array, n: number): string {
-  if (o[0] !== 0) return `Expected \`offsets[0]\` to be 0 but received ${o[0]}`;
-  for (let s = 1; s < o.length; s++) {
-    if (o[s] < o[s - 1]) return `Expected \`offsets\` to be non-decreasing but \`offsets[${s}]\` = ${o[s]} is less than \`offsets[${s - 1}]\` = ${o[s - 1]}`;
-  }
-  const last = o.length - 1;
-  if (o[last] !== n) return `Expected the last offset \`offsets[${last}]\` to be the number of boxes (${n}) but received ${o[last]}`;
-  return '';
-}
-
 export function collideKernels(rt: WasmRuntime): CollideKernels {
   const w = rt.exports as unknown as CollideExports;
 

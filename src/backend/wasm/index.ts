@@ -23,6 +23,7 @@ import { cameraKernels } from './camera.js';
 import { ropeKernels } from './rope.js';
 import { metricsKernels } from './metrics.js';
 import { collideKernels } from './collide.js';
+import { renderKernels } from './render.js';
 
 /** Domain adapter tables: `<domain>: <domain>Kernels` from `./<domain>.js`. */
 const DOMAINS = {
@@ -31,6 +32,7 @@ const DOMAINS = {
   rope: ropeKernels,
   metrics: metricsKernels,
   collide: collideKernels,
+  render: renderKernels,
 } satisfies Record<string, (rt: WasmRuntime) => object>;
 
 // ---- Typed arrays and how errors name values -----------------------------------------------------
@@ -280,6 +282,15 @@ export class Call {
     const want = `Expected an integer in [0, 2^32) for \`${name}\` but received ${describe(v)}`;
     if (typeof v !== 'number') throw new TypeError(want);
     if (!(v >= 0 && v < 4294967296 && Math.floor(v) === v)) throw new RangeError(want);
+    return v;
+  }
+
+  /** An integer in [min, max]. */
+  integer(i: number, name: string, min: number, max: number): number {
+    const v = this.arg(i);
+    const want = `Expected an integer in [${min}, ${max}] for \`${name}\` but received ${describe(v)}`;
+    if (typeof v !== 'number') throw new TypeError(want);
+    if (!(v >= min && v <= max && Number.isInteger(v))) throw new RangeError(want);
     return v;
   }
 
