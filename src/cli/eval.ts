@@ -5,7 +5,7 @@
 // and line; the report is still printed, and the exit code is then 1.
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './suggest.js';
 import { checkGold, evaluate, type EvalReport, type GoldQuestion, type SliceReport } from '../evaluate.js';
 import { OOS_MODES, type OosMode } from '../metrics.js';
 

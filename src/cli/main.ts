@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // spatialkit command line: one module per command, loaded on demand.
 import { version } from '../version.js';
+import { didYouMean } from './suggest.js';
 
 type Command = { run: (argv: string[]) => Promise<number> };
 const commands: Record<string, { what: string; load: () => Promise<Command> }> = {
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    console.error(`spatialkit: unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}.`);
+    console.error(`spatialkit: unknown command '${name}'.${didYouMean(name, Object.keys(commands))} Commands: ${Object.keys(commands).join(', ')}.`);
     return 2;
   }
   return (await command.load()).run(rest);
