@@ -220,14 +220,18 @@ describe('spatialkit rotate: every state a crash can leave resumes or is overwri
 
   it('ENOSPC while writing the manifest leaves no manifest.json.tmp-PID behind', async () => {
     await crashThenRecover('enospc', (dir) => {
-      const real = fs.openSync;
+      // The temporary file is created, then the disk is full: whichever call writes it fails.
+      const full = (p: unknown): boolean => String(p).startsWith(path.join(dir, 'manifest.json.tmp-'));
+      const enospc = (): never => { throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); };
+      const realOpen = fs.openSync, realWrite = fs.writeFileSync;
       vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, ...rest: unknown[]) => {
-        if (String(p).startsWith(path.join(dir, 'manifest.json.tmp-'))) {
-          fs.closeSync((real as (...a: unknown[]) => number)(p, ...rest));  // the temporary file exists, then the disk is full
-          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-        }
-        return (real as (...a: unknown[]) => number)(p, ...rest);
+        if (full(p)) { fs.closeSync((realOpen as (...a: unknown[]) => number)(p, ...rest)); enospc(); }
+        return (realOpen as (...a: unknown[]) => number)(p, ...rest);
       }) as typeof fs.openSync);
+      vi.spyOn(fs, 'writeFileSync').mockImplementation(((p: fs.PathOrFileDescriptor, data: string, ...rest: unknown[]) => {
+        if (full(p)) { (realWrite as (...a: unknown[]) => void)(p, data.slice(0, 10), ...rest); enospc(); }
+        return (realWrite as (...a: unknown[]) => void)(p, data, ...rest);
+      }) as typeof fs.writeFileSync);
     }, /cannot write .*manifest\.json: ENOSPC/);
     for (const tag of ['crash-enospc-0', 'crash-enospc-1']) expect(fs.readdirSync(path.join(tmp, tag)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
