@@ -120,11 +120,19 @@ export function frontDirection({ front, frame }: Group['convention'], r: PlacedO
   return front === 'far' ? `along the line from the camera to the ${r.name}` : `along the line from the ${r.name} to the camera`;
 }
 
+const absoluteCache = new WeakMap<PlacedObject, Map<string, Clause[]>>();
 /** Every absolute clause for reference r; `term` is what the sentence uses: cardinal, clock or both. */
 export function absoluteClauses(convention: Group['convention'], r: PlacedObject, term: 'cardinal' | 'clock' | 'both'): Clause[] {
-  const F = term === 'cardinal' ? 'front' : term === 'clock' ? '12 o\'clock' : 'front (12 o\'clock)';
-  const D = frontDirection(convention, r);
-  return ABSOLUTE.map((c) => ({ lead: c(F, D), self: the(r), would: false }));
+  const key = `${convention.front} ${convention.frame} ${term}`;
+  let byKey = absoluteCache.get(r);
+  if (!byKey) absoluteCache.set(r, (byKey = new Map()));
+  let list = byKey.get(key);
+  if (!list) {
+    const F = term === 'cardinal' ? 'front' : term === 'clock' ? '12 o\'clock' : 'front (12 o\'clock)';
+    const D = frontDirection(convention, r), self = the(r);
+    byKey.set(key, (list = ABSOLUTE.map((c) => ({ lead: c(F, D), self, would: false }))));
+  }
+  return list;
 }
 
 export const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);

@@ -96,7 +96,7 @@ function keptImages(group: Group, kept: unknown): readonly boolean[] {
 }
 
 /** Uniformly one of the candidates used least so far (`used` counts by key): repeats only once every candidate has had its turn. */
-function leastUsed<T>(cands: readonly T[], keyOf: (c: T) => string, used: Map<string, number>, rng: Rng): T {
+function leastUsed<T>(cands: readonly T[], keyOf: (c: T) => unknown, used: Map<unknown, number>, rng: Rng): T {
   const keys = cands.map(keyOf);
   let min = Infinity, n = 0;
   for (const k of keys) {
@@ -166,11 +166,11 @@ function imageCaptions(group: Group, img: ImageRecord, i: number, counts: Captio
   const nRel3 = rel3.length ? Math.min(nRel, portion(counts.relative3, i)) : 0;
   // Absolute counts run one image ahead, so a half-integer plan gives every image the same total (3 + 4, 4 + 3).
   const nAbs = portion(counts.absolute, i + 1);
-  const used = new Map<string, number>(), texts = new Set<string>();
+  const used = new Map<unknown, number>(), texts = new Set<string>();
   const out: CaptionRecord[] = [];
   const add = (viewpoint: Viewpoint, pool: readonly RelationRecord[], n: number): void => {
     for (let k = 0; k < n && pool.length; k++) {
-      const rel = leastUsed(pool, (r) => `${viewpoint} ${r.viewer} ${r.target} ${r.reference}`, used, rng);
+      const rel = leastUsed(pool, (r) => r, used, rng);
       const cl = clausesFor(group, viewpoint, rel, 'both');
       const text = uniqueText(cl.length * 4, (v) => {
         const c = cl[v >> 2], a = anchorOf(group, viewpoint, rel, c);
@@ -265,7 +265,9 @@ function block(group: Group, viewpoint: Viewpoint, rels: readonly RelationRecord
   const pools = [rels.filter((r) => r.objects === 2), rels.filter((r) => r.objects === 3)];
   const pool = (want3: boolean): readonly RelationRecord[] => (want3 && pools[1].length > 0 ? pools[1] : pools[0]);
   const index = new Map(rels.map((r, i) => [r, i]));
-  const used = new Map<string, number>(), texts = new Set<string>();
+  // Keys of facts: a judgement (type, relation, label) or a prediction pair (relation), as numbers.
+  const used = new Map<unknown, number>(), texts = new Set<string>();
+  const labelIndex = (type: RelationType, label: string): number => (type === 'cardinal' ? CARDINALS.indexOf(label as Cardinal) : Number(label));
   const specs: Spec[] = [];
   const ask = (task: Spec['task'], type: RelationType, rel: RelationRecord, asked: string): { question: string; answerText: string } => {
     const cl = clausesFor(group, viewpoint, rel, type);
@@ -284,12 +286,12 @@ function block(group: Group, viewpoint: Viewpoint, rels: readonly RelationRecord
     const type: RelationType = k % 4 < 2 ? 'cardinal' : 'clock', yes = k % 2 === 0;
     const cands = pool(portion(three, k) > 0).flatMap((rel) =>
       (yes ? [labelOf(rel, type)] : falseLabels(rel, type, plan.boundaryMargin)).map((label) => ({ rel, label })));
-    const { rel, label } = leastUsed(cands, (c) => `${type} ${index.get(c.rel)} ${c.label}`, used, rng);
+    const { rel, label } = leastUsed(cands, (c) => ((type === 'cardinal' ? 0 : 1) * 4096 + index.get(c.rel)!) * 16 + labelIndex(type, c.label), used, rng);
     const { question, answerText } = ask('judgement', type, rel, label);
     specs.push({ task: 'judgement', viewpoint, relation: type, rel, answer: yes ? 'yes' : 'no', consistency: `${key}${i}`, question, answerText });
   }
   for (let j = 0; j < P; j++) {
-    const rel = leastUsed(pool(portion(three, p0 + j) > 0), (r) => `pair ${index.get(r)}`, used, rng);
+    const rel = leastUsed(pool(portion(three, p0 + j) > 0), (r) => -1 - index.get(r)!, used, rng);
     for (const type of ['cardinal', 'clock'] as const) {
       const { question, answerText } = ask('prediction', type, rel, labelOf(rel, type));
       specs.push({ task: 'prediction', viewpoint, relation: type, rel, answer: labelOf(rel, type),
