@@ -442,13 +442,13 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
     files: Object.fromEntries(OUTPUTS.map((o) => [path.basename(file(o)), { records: st.counts.records[o] ?? 0, bytes: st.offsets[o] }])),
     counts: st.counts,
   }, null, 2) + '\n';
-  const text_ = summary(st.counts, title);
-  writeAtomic(summaryFile, text_ + '\n');
+  const md = summary(st.counts, title);
+  writeAtomic(summaryFile, md + '\n');
   writeAtomic(manifestFile, manifestText);
   fs.rmSync(stateFile, { force: true });
   fsyncDir(out);
   if (!quiet) {
-    console.log(text_);
+    console.log(md);
     console.log(wroteLine(out, st.counts, sfx, { rays: raysFiles?.length ?? 0, svg: config.svg ? hi - lo : 0 }));
   }
   return 0;
