@@ -128,6 +128,19 @@ describe('spatialkit rotate', () => {
     expect(qa.every((q) => !('answer_text' in q))).toBe(true);
   });
 
+  it('--judgement 12 --pairs 3 asks 36 different questions per image (it used to repeat some of them)', async () => {
+    const dir = path.join(tmp, 'many');
+    expect((await rotate('--groups', '20', '--preset', 'small', '--judgement', '12', '--pairs', '3', '--out', dir, '--quiet')).code).toBe(0);
+    const byImage = new Map<unknown, string[]>();
+    for (const q of lines(dir, 'qa.jsonl')) (byImage.get(q.image) ?? byImage.set(q.image, []).get(q.image)!).push(q.question as string);
+    expect(byImage.size).toBe(20 * 16);
+    for (const [img, qs] of byImage) {
+      expect(qs, String(img)).toHaveLength(2 * (12 + 2 * 3));
+      expect(new Set(qs).size, String(img)).toBe(qs.length);
+    }
+    expect(read(dir, 'summary.md').toString()).toMatch(/\| repeated questions within an image \| 0 \| 0 \|/);
+  });
+
   it('shards concatenate to the unsharded output byte for byte; --merge rebuilds the same manifest', async () => {
     const full = path.join(tmp, 'full'), parts = path.join(tmp, 'parts');
     expect((await rotate('--groups', '23', '--seed', '7', '--out', full, '--quiet')).code).toBe(0);
