@@ -30,4 +30,6 @@ export { generate, groupId, imageId } from './scene/generate.js';
 export type { GenerateOptions, Group, ImageRecord, RelationRecord } from './scene/generate.js';
 export { captions, qa, sdg } from './scene/text.js';
 export type { CaptionRecord, QARecord, SDGRecord, Difference, QAOptions, Viewpoint, RelationType } from './scene/text.js';
+export { PRESETS, SPLITS, textPlan } from './scene/preset.js';
+export type { PresetName, Split, Role, TextOptions, TextPlan } from './scene/preset.js';
 export { svg } from './scene/svg.js';

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import * as sk from 'spatialkit';
-import { groupLines, emptyCounts } from '../src/scene/records.js';
+import { groupLines, emptyCounts, summary } from '../src/scene/records.js';
+import { falseLabels } from '../src/scene/text.js';
+import { ABSOLUTE_CLAUSE_COUNT, MAIN_OBJECT, RELATIVE_CLAUSE_COUNT, absoluteClauses, relativeClauses } from '../src/scene/templates.js';
 import { backendMatrix, SEED } from './helpers.js';
 import { module as backendModule } from '../src/backend/index.js';
 
@@ -52,9 +54,15 @@ const boundaryGap = (theta: number): number => {
   return Math.min(u, 45 - u, v, 30 - v);
 };
 /** The label a judgement question asks about, read back from its words. */
+/**
+ * The label a judgement question asks about, read back from its words: the relation phrase is
+ * the last one before the "?" (perspective clauses may contain "to the orientation of …").
+ */
 const askedLabel = (q: sk.scene.QARecord): string => {
-  if (q.relation === 'clock') return /at (?:your |their |the [^?]+?'s )?(\d+) o'clock/.exec(q.question)![1];
-  const m = /in front of|behind|to the ([a-z]+(?:-[a-z]+)?) of|to (?:your|their|the [^?]+?'s) ([a-z]+(?:-[a-z]+)?)\?/.exec(q.question)!;
+  const ask = q.question.slice(0, q.question.indexOf('?'));
+  const last = (re: RegExp): RegExpExecArray => [...ask.matchAll(re)].pop()!;
+  if (q.relation === 'clock') return last(/at (?:your |their |the [^?]+?'s )?(\d+) o'clock/g)[1];
+  const m = last(/in front of|behind|to the ([a-z]+(?:-[a-z]+)?) of|to (?:your|their|the [^?]+?'s) ([a-z]+(?:-[a-z]+)?)$/g);
   return m[0] === 'in front of' ? 'front' : m[0] === 'behind' ? 'back' : (m[1] ?? m[2]);
 };
 const obj = (x: number, y: number, yaw = 0, kind?: sk.scene.Kind): sk.scene.SceneObject => ({ position: [x, y, 0], yaw, kind });
@@ -352,26 +360,27 @@ describe('layout and generate', () => {
 describe('captions, QA and SDG', () => {
   const groups = sk.scene.generate({ groups: 40, seed: 11 });
 
-  it('captions name the relation they describe', () => {
+  it('every caption states its relation in both cardinal and clock terms, and both are right', () => {
     for (const g of groups) {
-      const caps = sk.scene.captions(g);
-      const byImage = new Map(g.images.map((i) => [i.id, i]));
-      for (const c of caps) {
-        const img = byImage.get(c.image)!;
-        const rel = (c.viewpoint === 'relative' ? img.relative : img.absolute).find((r) => r.target === c.target && r.reference === c.reference && (c.viewpoint === 'absolute' || r.viewer === c.viewer))!;
-        expect(rel).toBeDefined();
-        if (c.relation === 'cardinal') expect(c.text).toContain(rel.cardinal === 'front' ? 'in front of' : rel.cardinal === 'back' ? 'behind' : rel.cardinal);
-        else expect(c.text).toContain(` ${rel.clock} o'clock`);
-        expect(c.text).toContain(g.objects[c.target].name);
+      for (const c of sk.scene.captions(g)) {
+        const img = g.images.find((i) => i.id === c.image)!;
+        const objs = g.objects.map((o, i) => ({ ...o, yaw: g.yaws[img.subgroup][i] }));
+        const rel = c.viewpoint === 'relative'
+          ? sk.scene.relative(objs[c.viewer!], objs[c.target], c.objects === 3 ? objs[c.reference] : undefined)
+          : sk.scene.absolute(g.cameras[img.camera], objs[c.target], objs[c.reference]);
+        expect([c.cardinal, c.clock]).toEqual([rel.cardinal, rel.clock]);
+        expect(c.text).toContain(rel.cardinal === 'front' ? 'in front of' : rel.cardinal === 'back' ? 'behind' : ` ${rel.cardinal}`);
+        expect(c.text).toMatch(new RegExp(`(at|in the) ${rel.clock} o'clock`));
+        expect(c.text).toContain(`the ${g.objects[c.target].name} `);
       }
     }
   });
 
-  it('QA records follow the shared schema; consistency and pair keys group what must agree', () => {
+  it.each([['small', 12], ['paper', 40]] as const)('QA records follow the shared schema; consistency and pair keys group what must agree (%s preset: %i per image)', (preset, perImage) => {
     const ID = /^g\d{6}-s[01]-c\d+-q\d{2}$/;
-    for (const g of groups) {
-      const qs = sk.scene.qa(g);
-      expect(qs).toHaveLength(12 * g.images.length);
+    for (const g of groups.slice(0, preset === 'paper' ? 12 : 40)) {
+      const qs = sk.scene.qa(g, { preset });
+      expect(qs).toHaveLength(perImage * g.images.length);
       const byKey = new Map<string, sk.scene.QARecord[]>(), byPair = new Map<string, sk.scene.QARecord[]>();
       for (const q of qs) {
         expect(q.id).toMatch(ID);
@@ -440,9 +449,9 @@ describe('captions, QA and SDG', () => {
     }
   });
 
-  it(`distributions hit their targets on a 2,000-group run (judgement : prediction 2 : 1, yes/no and cardinal/clock 50/50 exactly)`, () => {
+  it(`small preset, 2,000 groups: judgement : prediction 2 : 1, yes/no and cardinal/clock 50/50 exactly; answers spread over all labels`, () => {
     const counts = emptyCounts();
-    for (const g of sk.scene.generate({ groups: 2000, seed: 2024 })) groupLines(g, counts);
+    for (const g of sk.scene.generate({ groups: 2000, seed: 2024, preset: 'small' })) groupLines(g, counts, { text: { preset: 'small' } });
     const q = counts.qa;
     for (const v of ['relative', 'absolute']) {
       const j = q[`${v} judgement cardinal`] + q[`${v} judgement clock`], p = q[`${v} prediction cardinal`] + q[`${v} prediction clock`];
@@ -469,8 +478,191 @@ describe('captions, QA and SDG', () => {
     const threes = counts.objectsPerGroup['3'] * 16 * 6;
     expect(q['relative 3-object']).toBe(threes / 2);
     expect(q['absolute 3-object']).toBe(0);
+    expect(counts.repeats).toEqual({ captions: 0, qa: 0 });
     expect(counts.sdg['same-subgroup cardinal']).toBe(counts.sdg['same-subgroup clock']);
     expect(counts.sdg['same-camera cardinal']).toBe(counts.sdg['same-camera clock']);
+  });
+});
+
+// The ROTATE dataset's structure and statistics (Tables 1, 7–9 of the paper, as issue 12 lists
+// them), typed in here, against a 2,000-group run of the default preset counted from the records
+// themselves. ±2 percentage points, as the issue asks: the figures that depend on the random
+// share of 3-object groups (binomial sd 1.2 points over 1,800 caption groups) move by less than
+// 0.5 point per sd; the others are exact by construction.
+describe('paper preset: the ROTATE figures within ±2 points on 2,000 groups', () => {
+  const PAPER = {
+    qaGroupShare: 0.10, captionRelative: 0.50, caption3: 0.32, captionsPerImage: [12, 13],
+    qaRelative: 0.52, qa2: 0.81, judgement: 2 / 3, cardinal: 0.5, yes: 0.5, questionsPerImage: 40,
+  };
+  const TOL = 0.02;
+  const SEED_PAPER = 12;
+  let gs: sk.scene.Group[], capGroups: sk.scene.Group[], qaGroups: sk.scene.Group[], caps: sk.scene.CaptionRecord[], qs: sk.scene.QARecord[];
+  beforeAll(() => {
+    gs = sk.scene.generate({ groups: 2000, seed: SEED_PAPER });
+    capGroups = gs.filter((g) => g.role === 'captions'); qaGroups = gs.filter((g) => g.role === 'qa');
+    caps = capGroups.flatMap((g) => sk.scene.captions(g));
+    qs = qaGroups.flatMap((g) => sk.scene.qa(g));
+  });
+  const share = (xs: readonly unknown[], f: (x: never) => boolean): number => xs.filter(f as (x: unknown) => boolean).length / xs.length;
+  const near = (got: number, want: number, what: string): void => {
+    expect(Math.abs(got - want), `${what}: ${(100 * got).toFixed(2)} % vs the paper's ${(100 * want).toFixed(1)} %`).toBeLessThanOrEqual(TOL);
+  };
+
+  it('groups: captions from 90 %, QA from the other 10 % (disjoint); a train/val/test split per group fixed by the seed', () => {
+    expect(qaGroups.length).toBe(200);
+    expect(capGroups.length).toBe(1800);
+    expect(new Set(caps.map((c) => c.image.slice(0, 7)))).toEqual(new Set(capGroups.map((g) => sk.scene.groupId(g.group))));
+    const splits = gs.map((g) => g.split);
+    // 0.8/0.1/0.1 drawn per group: binomial sd ≤ 0.9 points at 2,000, so ±3 points is > 3 sd.
+    near(share(splits, (x) => x === 'train'), 0.8, 'train'); near(share(splits, (x) => x === 'val'), 0.1, 'val');
+    expect(Math.abs(share(splits, (x) => x === 'test') - 0.1)).toBeLessThan(0.03);
+    expect(sk.scene.generate({ groups: 2000, seed: SEED_PAPER }).map((g) => g.split)).toEqual(splits);
+    expect(sk.scene.generate({ groups: 2000, seed: SEED_PAPER + 1 }).map((g) => g.split)).not.toEqual(splits);
+  });
+
+  it('captions: relative/absolute 50/50, 32 % about 3 objects, 12–13 per image, each in cardinal and clock terms', () => {
+    near(share(caps, (c: sk.scene.CaptionRecord) => c.viewpoint === 'relative'), PAPER.captionRelative, 'relative captions');
+    near(share(caps, (c: sk.scene.CaptionRecord) => c.objects === 3), PAPER.caption3, '3-object captions');
+    const perImage = caps.length / (capGroups.length * 16);
+    expect(perImage).toBeGreaterThanOrEqual(PAPER.captionsPerImage[0]);
+    expect(perImage).toBeLessThanOrEqual(PAPER.captionsPerImage[1]);
+    expect(caps.every((c) => / o'clock/.test(c.text) && CARDINALS.includes(c.cardinal))).toBe(true);
+    const byImage = new Map<string, string[]>();
+    for (const c of caps) (byImage.get(c.image) ?? byImage.set(c.image, []).get(c.image)!).push(c.text);
+    for (const [img, texts] of byImage) expect(new Set(texts).size, img).toBe(texts.length);
+  });
+
+  it('QA: 52/48 relative/absolute, 81/19 two/three objects, 2:1 judgement/prediction, 50/50 cardinal/clock and yes/no, 40 per image, none repeated', () => {
+    near(share(qs, (q: sk.scene.QARecord) => q.viewpoint === 'relative'), PAPER.qaRelative, 'relative questions');
+    near(share(qs, (q: sk.scene.QARecord) => q.objects === 2), PAPER.qa2, '2-object questions');
+    near(share(qs, (q: sk.scene.QARecord) => q.task === 'judgement'), PAPER.judgement, 'judgements');
+    near(share(qs, (q: sk.scene.QARecord) => q.relation === 'cardinal'), PAPER.cardinal, 'cardinal questions');
+    const judged = qs.filter((q) => q.task === 'judgement');
+    near(share(judged, (q: sk.scene.QARecord) => q.answer === 'yes'), PAPER.yes, 'yes answers');
+    for (const r of ['cardinal', 'clock']) near(share(judged.filter((q) => q.relation === r), (q: sk.scene.QARecord) => q.answer === 'yes'), PAPER.yes, `yes answers, ${r}`);
+    expect(qs.length / (qaGroups.length * 16)).toBe(PAPER.questionsPerImage);
+    const byImage = new Map<string, string[]>();
+    for (const q of qs) (byImage.get(q.image) ?? byImage.set(q.image, []).get(q.image)!).push(q.question);
+    let repeated = 0;
+    for (const texts of byImage.values()) repeated += texts.length - new Set(texts).size;
+    expect(repeated).toBe(0);
+  });
+
+  it(`a "no" never names a neighbouring sector when the true angle is within 7.5° of their shared boundary`, () => {
+    let checked = 0, neighbours = 0;
+    const byGroup = new Map(qaGroups.map((g) => [g.group, g]));
+    for (const q of qs.filter((x) => x.answer === 'no')) {
+      const g = byGroup.get(q.group)!;
+      const objs = g.objects.map((o, i) => ({ ...o, yaw: g.yaws[q.subgroup][i] }));
+      const rel = q.viewpoint === 'relative'
+        ? sk.scene.relative(objs[q.viewer!], objs[q.target], q.objects === 3 ? objs[q.reference] : undefined)
+        : sk.scene.absolute(g.cameras[q.camera], objs[q.target], objs[q.reference]);
+      const asked = askedLabel(q);
+      const [n, truth, idx] = q.relation === 'cardinal'
+        ? [8, CARDINALS.indexOf(rel.cardinal), CARDINALS.indexOf(asked as Cardinal)]
+        : [12, rel.clock % 12, Number(asked) % 12];
+      expect(idx, q.question).toBeGreaterThanOrEqual(0);
+      expect(idx, q.question).not.toBe(truth);
+      const width = 360 / n, step = (idx - truth + n) % n;
+      if (step === 1 || step === n - 1) {
+        neighbours++;
+        // The boundary between the two sectors, and how far the true angle is from it.
+        const boundary = (truth + (step === 1 ? 0.5 : -0.5)) * width;
+        const gap = Math.abs(((rel.angle - boundary + 540) % 360) - 180);
+        expect(gap, q.question).toBeGreaterThanOrEqual(7.5 - 1e-9);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10_000);
+    expect(neighbours).toBeGreaterThan(100);  // neighbours are asked when unambiguous
+  });
+
+  it('summary.md puts every figure beside the paper\'s', () => {
+    const counts = emptyCounts();
+    for (const g of gs.slice(0, 200)) groupLines(g, counts);
+    const md = summary(counts, 'test');
+    for (const row of ['groups with captions / with QA', 'captions per captioned image', 'captions relative / absolute', 'captions about 3 objects',
+      'questions per image with QA', 'QA relative / absolute', 'QA 2-object / 3-object', 'QA judgement / prediction', 'QA cardinal / clock',
+      'judgement yes / no', 'repeated questions within an image']) {
+      expect(md).toMatch(new RegExp(`\\| ${row.replace(/[/]/g, '\\/')} \\| [^|]+ \\| [^|]+ \\|`));
+    }
+    expect(md).toMatch(/\| QA relative \/ absolute \| 52\.5 \/ 47\.5 % \| 52 \/ 48 % \|/);
+  });
+});
+
+describe('text: wording', () => {
+  const gs = sk.scene.generate({ groups: 60, seed: 8 });
+
+  it('as many variants per class as the ROTATE appendices: 17 relative clauses, 10 absolute, 5 main-object clauses', () => {
+    const directed = gs.flatMap((g) => g.objects).find((o) => o.kind === 'directed')!;
+    const used = gs.flatMap((g) => g.objects).find((o) => o.kind === 'used')!;
+    expect(new Set(relativeClauses(directed).map((c) => c.lead)).size).toBe(17);
+    expect(RELATIVE_CLAUSE_COUNT).toBe(17);
+    expect(ABSOLUTE_CLAUSE_COUNT).toBe(10);
+    expect(MAIN_OBJECT).toHaveLength(5);
+    expect(new Set(MAIN_OBJECT.map((m) => m(used.use!))).size).toBe(5);
+    // A used object speaks through its user: every third-person clause names the user with each main-object clause.
+    const leads = relativeClauses(used).map((c) => c.lead);
+    for (const m of MAIN_OBJECT) expect(leads.filter((l) => l.includes(m(used.use!))).length, m(used.use!)).toBeGreaterThanOrEqual(13);
+    expect(new Set(absoluteClauses({ front: 'far', frame: 'camera_axis' }, directed, 'cardinal').map((c) => c.lead)).size).toBe(10);
+  });
+
+  it('absolute sentences say what front means: away from the camera by default, toward it with front: near', () => {
+    const DEF = /(front|12 o'clock)( \(12 o'clock\))? (means|pointing|is) (away from the camera|toward the camera)/;
+    for (const front of ['far', 'near'] as const) {
+      const [g] = sk.scene.generate({ groups: 1, seed: 3, absolute: { front } });
+      const abs = [...sk.scene.captions(g).filter((c) => c.viewpoint === 'absolute').map((c) => c.text),
+        ...sk.scene.qa(g, { preset: 'small' }).filter((q) => q.viewpoint === 'absolute').map((q) => q.question)];
+      expect(abs.length).toBeGreaterThan(50);
+      for (const t of abs) {
+        const m = DEF.exec(t);
+        expect(m, t).not.toBeNull();
+        expect(m![4], t).toBe(front === 'far' ? 'away from the camera' : 'toward the camera');
+      }
+      // 12 o'clock and front are one direction: every caption's two terms are compatible (Table 3).
+      for (const c of sk.scene.captions(g)) expect(sk.scene.compatible(c.cardinal, c.clock)).toBe(true);
+    }
+    const [g] = sk.scene.generate({ groups: 1, seed: 3, absolute: { frame: 'line_of_sight' } });
+    for (const c of sk.scene.captions(g).filter((x) => x.viewpoint === 'absolute')) {
+      expect(c.text).toContain(`along the line from the camera to the ${g.objects[c.reference].name}`);
+    }
+  });
+
+  it('sentence answers: answer_text states the truth in the question\'s frame; one-token answers stay as they are', () => {
+    for (const g of gs.slice(0, 10)) {
+      const tok = sk.scene.qa(g), sen = sk.scene.qa(g, { answers: 'sentence' });
+      expect(sen.map((q) => q.answer)).toEqual(tok.map((q) => q.answer));
+      expect(tok.every((q) => q.answer_text === undefined)).toBe(true);
+      for (const q of sen) {
+        expect(q.question.endsWith('Answer in a full sentence.')).toBe(true);
+        const t = q.answer_text!;
+        if (q.task === 'judgement') expect(t.startsWith(q.answer === 'yes' ? 'Yes, ' : 'No, '), t).toBe(true);
+        else if (q.relation === 'clock') expect(t, q.question).toMatch(new RegExp(` ${q.answer} o'clock`));
+        else expect(t).toContain(q.answer === 'front' ? 'in front of' : q.answer === 'back' ? 'behind' : q.answer);
+      }
+    }
+  });
+
+  it('kept images: text of the kept images only, identical to what they get when all are kept', () => {
+    const g = gs[3];
+    const kept = g.images.map((_, i) => i % 3 !== 0);
+    const ids = new Set(g.images.filter((_, i) => kept[i]).map((im) => im.id));
+    expect(sk.scene.qa(g, { kept })).toEqual(sk.scene.qa(g).filter((q) => ids.has(q.image)));
+    expect(sk.scene.captions(g, { kept })).toEqual(sk.scene.captions(g).filter((c) => ids.has(c.image)));
+    expect(() => sk.scene.qa(g, { kept: [true] })).toThrow(RangeError);
+    expect(() => sk.scene.qa(g, { kept: 'yes' as never })).toThrow(TypeError);
+    expect(() => sk.scene.qa(g, { judgment: 3 } as never)).toThrow(/Unknown option `opts.judgment`/);
+  });
+
+  it('falseLabels: a neighbour only when the angle is at least the margin from the shared boundary', () => {
+    const rel = (angle: number): sk.scene.RelationRecord => ({ target: 0, reference: 1, objects: 2, angle, ...sk.scene.labels(angle) });
+    expect(falseLabels(rel(20), 'cardinal', 7.5)).not.toContain('front-right');   // 2.5° from 22.5°
+    expect(falseLabels(rel(20), 'cardinal', 7.5)).toContain('front-left');        // 42.5° from −22.5°
+    expect(falseLabels(rel(0), 'cardinal', 7.5)).toEqual(CARDINALS.filter((c) => c !== 'front'));
+    expect(falseLabels(rel(344), 'clock', 7.5)).not.toContain('11');              // 1° from 345°
+    expect(falseLabels(rel(344), 'clock', 7.5)).toContain('1');
+    expect(falseLabels(rel(352.5), 'clock', 7.5)).toHaveLength(11);               // exactly 7.5° from both
+    expect(falseLabels(rel(20), 'cardinal', 0)).toHaveLength(7);
   });
 });
 

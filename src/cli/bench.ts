@@ -3,7 +3,7 @@
 // they import the package as users do (`import * as sk from 'spatialkit'`); this command only
 // finds them and hands over the options, without loading the library itself (each suite runs
 // in child processes with their own SPATIALKIT_THREADS).
-import { parseArgs } from 'node:util';
+import { parseArgs } from './suggest.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';

@@ -6,7 +6,7 @@
 // Every malformed line, duplicate id, unknown id and missing prediction is reported with its file
 // and line; the report is still printed, and the exit code is then 1.
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './suggest.js';
 import { checkGold, Evaluation, type EvalReport, type SliceReport } from '../evaluate.js';
 import { OOS_MODES, type OosMode } from '../metrics.js';
 import { escapeControls as esc } from './escape.js';

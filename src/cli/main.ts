@@ -2,6 +2,7 @@
 // spatialkit command line: one module per command, loaded on demand.
 import { version } from '../version.js';
 import { escapeControls } from './escape.js';
+import { didYouMean } from './suggest.js';
 
 type Command = { run: (argv: string[]) => Promise<number> };
 const commands: Record<string, { what: string; load: () => Promise<Command> }> = {
@@ -32,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    console.error(`spatialkit: unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}.`);
+    console.error(`spatialkit: unknown command '${escapeControls(name)}'.${didYouMean(name, Object.keys(commands))} Commands: ${Object.keys(commands).join(', ')}.`);
     return 2;
   }
   return (await command.load()).run(rest);

@@ -1,18 +1,22 @@
 // `spatialkit rotate`: ROTATE-style spatial-relation data on disk — scenes, images (relations and
 // captions), QA, SDG, a manifest and a summary. Outputs depend only on the seed, the options and
 // the version; shards are exact slices; files appear only complete (written as .partial, renamed
-// at the end) and an interrupted run resumes from its last checkpoint.
-import { parseArgs } from 'node:util';
+// at the end, the manifest last); an interrupted run resumes from its last checkpoint, and every
+// state a kill can leave either resumes or is replaced by --overwrite. One run per output (and
+// shard) at a time: a lock file names the owner.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { version } from '../version.js';
 import { settings, makeGroup, groupId, type GenerateOptions, type Settings } from '../scene/generate.js';
 import { groupLines, emptyCounts, addCounts, summary, type Counts } from '../scene/records.js';
+import { PRESETS, textPlan, type PresetName, type TextOptions } from '../scene/preset.js';
 import { svg } from '../scene/svg.js';
 import { checkCatalog, type CatalogEntry } from '../scene/catalog.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
+import { parseArgs, didYouMean } from './suggest.js';
+import { fsyncDir, lock, makeDir, readJson, removeStaleTemps, UsageError, writeAll, writeAtomic } from './outdir.js';
 import * as camera from '../camera.js';
 
 export const describe = 'Generate ROTATE-style spatial-relation data: scenes, relations, captions, QA and SDG pairs';
@@ -22,34 +26,52 @@ const USAGE = `Usage: spatialkit rotate [options]
 Writes a ROTATE-style dataset: every group places 2–3 objects (at least one with a front) without
 overlap, views them from a ring of cameras, and adds a second subgroup with every object turned
 180°. Relative (object's view) and absolute (camera's view) relations as 8 cardinal directions
-and 12 clock positions, captions, QA pairs and spatial-difference pairs.
+and 12 clock positions, captions, QA pairs and spatial-difference pairs. The default preset
+reproduces the ROTATE paper's dataset; see docs/rotate.md.
 
 Options:
-  --groups N          groups to generate (default 100; each has 2 × cameras images)
+  --groups N          groups to generate (default 100; each has 2 × cameras images; 0 = an empty run)
   --seed S            seed, an integer in [0, 2^32) (default 0)
   --out DIR           output directory (default ./rotate-out)
   --shard i/n         write only slice i of n (0-based); the n slices concatenate to the full run
   --merge n           combine the n shard outputs in --out into the unsharded files and manifest
-  --objects LIST      object counts a group draws from (default 2,3)
+  --preset NAME       paper (default: the paper's text, QA and splits) or small (both on every group, 12 questions per image)
+  --qa-groups F|both  share of groups whose images get QA instead of captions (paper 0.1; small: both)
+  --splits A,B,C      train, val, test shares of groups (default 0.8,0.1,0.1)
+  --judgement N       yes/no questions per block of each perspective (overrides the preset)
+  --pairs N           cardinal+clock prediction pairs per block of each perspective (overrides the preset)
+  --answers token|sentence  one-token answers (default), or also a full-sentence answer_text
+  --boundary-margin DEG     a "no" question names a neighbouring sector only this far from the boundary (default 7.5)
+  --objects LIST      object counts a group draws from (default 2,3; each in [2, 8])
   --region X0,Y0,X1,Y1  floor rectangle in metres (default -3,-3,3,3)
   --margin M          clearance between boxes in metres (default 0.1)
   --catalog FILE      JSON array of {category, kind, min, max, name?, use?} (default: ModelNet40)
   --cameras N         cameras on the ring (default 8)   --radius R (default 10)   --height H (default 6)
   --fov DEG           horizontal field of view (default 60)   --image WxH (default 512x512)
-  --front far|near    absolute front: away from (default) or toward the camera
+  --front far|near    absolute front: away from (default) or toward the camera (sentences say which)
   --frame camera_axis|line_of_sight   absolute front axis (default camera_axis)
-  --judgement N       judgement questions per perspective per image (default 4)
-  --pairs N           cardinal/clock prediction pairs per perspective per image (default 1)
-  --rays HxW          also write Plücker ray maps per image: rays/<image>.npy, float32 [H, W, 6]
+  --rays WxH          also write one Plücker ray map per camera: rays/c<k>.npy, float32 [H, W, 6], covering
+                      the whole image (K scaled to the map); width first, as in --image
   --svg               also write a top-down picture per group: svg/<group>.svg
   --chunk N           groups between checkpoints (default 200); an interrupted run resumes from the last
-  --overwrite         discard an unfinished run made with different options
-  --quiet             no progress bar or summary
+  --overwrite         discard an earlier run (finished or not) made with other options, or one that cannot resume
+  --quiet             no progress bar, summary or closing line
   -h, --help          this text
 
-Files: scenes.jsonl (one line per group: objects, both subgroups' yaws, cameras),
+Files: scenes.jsonl (one line per group: role, split, objects, both subgroups' yaws, cameras),
 images.jsonl (one line per image: relations and captions), qa.jsonl, sdg.jsonl, manifest.json,
 summary.md. With --shard i/n the names carry -0000i-of-0000n.`;
+
+const OPTIONS = {
+  groups: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, merge: { type: 'string' },
+  preset: { type: 'string' }, 'qa-groups': { type: 'string' }, splits: { type: 'string' }, judgement: { type: 'string' }, pairs: { type: 'string' },
+  answers: { type: 'string' }, 'boundary-margin': { type: 'string' },
+  objects: { type: 'string' }, region: { type: 'string' }, margin: { type: 'string' }, catalog: { type: 'string' },
+  cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
+  front: { type: 'string' }, frame: { type: 'string' },
+  rays: { type: 'string' }, chunk: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 const OUTPUTS = ['scenes', 'images', 'qa', 'sdg'] as const;
 type Output = (typeof OUTPUTS)[number];
@@ -60,11 +82,12 @@ interface Config {
   groups: number; seed: number; objects: number[]; region: number[]; margin: number;
   catalog: string; ring: { count: number; radius: number; height: number; fov: number; image: number[] };
   absolute: { front: 'far' | 'near'; frame: 'camera_axis' | 'line_of_sight' };
-  qa: { judgement: number; pairs: number };
+  preset: PresetName;
+  plan: { qaGroups: number | 'both' | null; splits: number[] | null };
+  text: { judgement: number | null; pairs: number | null; answers: 'token' | 'sentence'; boundaryMargin: number };
+  /** [width, height] of the ray maps, or null. */
   rays: number[] | null; svg: boolean;
 }
-
-class UsageError extends Error {}
 
 function num(v: string | undefined, name: string, dflt: number, check: (x: number) => boolean, want: string): number {
   if (v === undefined) return dflt;
@@ -80,6 +103,14 @@ function list(v: string | undefined, name: string, dflt: number[], n: number | n
   }
   return parts;
 }
+function oneOf<T extends string>(v: string | undefined, name: string, allowed: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!(allowed as readonly string[]).includes(v)) {
+    const hint = didYouMean(v, allowed);
+    throw new UsageError(`--${name} expects ${allowed.map((a) => `'${a}'`).join(' or ')} but received '${v}'${hint ? `.${hint}` : ''}`);
+  }
+  return v as T;
+}
 const isInt = (x: number): boolean => Number.isInteger(x);
 
 /** Stable text of the config: the key a resumed run must match. */
@@ -89,24 +120,32 @@ function suffix([i, n]: [number, number]): string {
   return n === 1 ? '' : `-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}`;
 }
 
-/** Writes `text` to `file` atomically (temporary file, then rename). */
-function writeAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
-
-/** Plücker ray maps [N, H, W, 6] (m = o × d, d) of the ring's cameras (sk.camera.rayMap, DESIGN §4). */
-function rayMaps(cams: RingCamera[], height: number, width: number): Float32Array {
+/**
+ * Plücker ray maps [N, H, W, 6] (m = o × d, d) of the ring's cameras at a W×H map of their
+ * image: K is scaled by (W/imageW, H/imageH) with sk.camera.resize, so map pixel (u, v) holds
+ * the ray of image point ((u + ½)·imageW/W, (v + ½)·imageH/H) — the whole image, at any size.
+ */
+export function rayMaps(cams: readonly RingCamera[], [width, height]: readonly number[], [imageW, imageH]: readonly number[]): Float32Array {
   const flat = (k: 'K' | 'R' | 't'): Float32Array => {
     const n = cams[0][k].length, a = new Float32Array(n * cams.length);
     cams.forEach((c, i) => a.set(c[k], n * i));
     return a;
   };
-  return camera.rayMap({ K: flat('K'), R: flat('R'), t: flat('t') }, { height, width });
+  const K = camera.resize(flat('K'), { sx: width / imageW, sy: height / imageH });
+  return camera.rayMap({ K, R: flat('R'), t: flat('t') }, { height, width });
 }
 
 interface State { key: string; next: number; offsets: Record<Output, number>; counts: Counts }
+const isState = (v: unknown): boolean => {
+  const s = v as State;
+  return typeof s === 'object' && s !== null && typeof s.key === 'string' && Number.isInteger(s.next) && typeof s.counts === 'object' &&
+    typeof s.offsets === 'object' && s.offsets !== null && OUTPUTS.every((o) => Number.isInteger(s.offsets[o]) && s.offsets[o] >= 0);
+};
+interface Manifest { key?: string; config: Config; version: string; counts: Counts; shard: { first: number; groups: number }; files: Record<string, { records: number; bytes: number }> }
+const isManifest = (v: unknown): boolean => {
+  const m = v as Manifest;
+  return typeof m === 'object' && m !== null && typeof m.config === 'object' && typeof m.counts === 'object' && typeof m.files === 'object' && m.files !== null;
+};
 
 class Progress {
   private last = 0;
@@ -122,7 +161,12 @@ class Progress {
     const eta = f > 0 && f < 1 ? ` eta ${((s / f) * (1 - f)).toFixed(0)} s` : '';
     process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${this.total} groups ${s.toFixed(1)} s${eta}  `);
   }
-  end(): void { if (this.on) process.stderr.write('\n'); }
+  /** Draws the final state (100 % after a complete run: throttling must not leave the last frame out) and ends the line. */
+  end(done: number): void {
+    if (!this.on) return;
+    this.tick(done, true);
+    process.stderr.write('\n');
+  }
 }
 
 /** `--region -3,-3,3,3` → `--region=-3,-3,3,3`: values may start with a minus sign. */
@@ -130,7 +174,7 @@ function joinNegativeValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], next = argv[i + 1];
-    if (/^--[a-z]+$/.test(a) && next !== undefined && /^-[\d.]/.test(next)) { out.push(`${a}=${next}`); i++; } else out.push(a);
+    if (/^--[a-z][a-z-]*$/.test(a) && next !== undefined && /^-[\d.]/.test(next)) { out.push(`${a}=${next}`); i++; } else out.push(a);
   }
   return out;
 }
@@ -138,16 +182,7 @@ function joinNegativeValues(argv: string[]): string[] {
 export async function run(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: joinNegativeValues(argv), allowPositionals: false, strict: true, options: {
-        groups: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, merge: { type: 'string' },
-        objects: { type: 'string' }, region: { type: 'string' }, margin: { type: 'string' }, catalog: { type: 'string' },
-        cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
-        front: { type: 'string' }, frame: { type: 'string' }, judgement: { type: 'string' }, pairs: { type: 'string' },
-        rays: { type: 'string' }, chunk: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseArgs({ args: joinNegativeValues(argv), allowPositionals: false, strict: true, options: OPTIONS }));
   } catch (e) {
     console.error(`spatialkit rotate: ${(e as Error).message}\nRun \`spatialkit rotate --help\` for the options.`);
     return 2;
@@ -161,18 +196,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-async function main(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const str = (k: string): string | undefined => values[k] as string | undefined;
-  const out = path.resolve(str('out') ?? 'rotate-out');
-  const quiet = values.quiet === true;
-  if (str('merge') !== undefined) return merge(out, num(str('merge'), 'merge', 1, (x) => isInt(x) && x >= 1, 'a positive integer'), quiet);
-
-  let shard: [number, number] = [0, 1];
-  if (str('shard') !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(str('shard')!);
-    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard expects i/n with 0 ≤ i < n but received '${str('shard')}'`);
-    shard = [Number(m[1]), Number(m[2])];
-  }
+/** The checked config of a run from its flags. */
+function parseConfig(str: (k: string) => string | undefined, values: Record<string, unknown>): { config: Config; catalog?: readonly CatalogEntry[] } {
   let catalog: readonly CatalogEntry[] | undefined;
   let catalogName = 'modelnet40';
   if (str('catalog') !== undefined) {
@@ -181,154 +206,277 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     try { catalog = checkCatalog(JSON.parse(text), 'catalog'); } catch (e) { throw new UsageError(`--catalog '${str('catalog')}': ${(e as Error).message}`); }
     catalogName = `sha256:${createHash('sha256').update(JSON.stringify(catalog)).digest('hex').slice(0, 16)}`;
   }
-  const image = list(str('image'), 'image', [512, 512], 2, /x/i, 'WxH, e.g. 512x512');
-  const rays = str('rays') === undefined ? null : list(str('rays'), 'rays', [], 2, /x/i, 'HxW, e.g. 64x64');
-  if (rays && !rays.every((x) => isInt(x) && x >= 1 && x <= 4096)) throw new UsageError(`--rays expects HxW with integers in [1, 4096] but received '${str('rays')}'`);
-  const front = str('front') ?? 'far', frame = str('frame') ?? 'camera_axis';
-  if (front !== 'far' && front !== 'near') throw new UsageError(`--front expects 'far' or 'near' but received '${front}'`);
-  if (frame !== 'camera_axis' && frame !== 'line_of_sight') throw new UsageError(`--frame expects 'camera_axis' or 'line_of_sight' but received '${frame}'`);
-  const config: Config = {
-    groups: num(str('groups'), 'groups', 100, (x) => isInt(x) && x >= 0 && x <= 2 ** 31, 'an integer ≥ 0'),
-    seed: num(str('seed'), 'seed', 0, (x) => isInt(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)'),
-    objects: list(str('objects'), 'objects', [2, 3], null, /,/, 'a list of object counts, e.g. 2,3'),
-    region: list(str('region'), 'region', [-3, -3, 3, 3], 4, /,/, 'X0,Y0,X1,Y1'),
-    margin: num(str('margin'), 'margin', 0.1, (x) => x >= 0, 'a number ≥ 0'),
-    catalog: catalogName,
-    ring: {
-      count: num(str('cameras'), 'cameras', 8, (x) => isInt(x) && x >= 1 && x <= 360, 'an integer in [1, 360]'),
-      radius: num(str('radius'), 'radius', 10, (x) => x > 0, 'a positive number'),
-      height: num(str('height'), 'height', 6, () => true, 'a number'),
-      fov: num(str('fov'), 'fov', 60, (x) => x > 0 && x < 180, 'degrees in (0, 180)'),
-      image,
+  const image = list(str('image'), 'image', [512, 512], 2, /x/i, 'WxH (width first), e.g. 512x512');
+  if (!image.every((x) => isInt(x) && x >= 1 && x <= 65536)) throw new UsageError(`--image expects WxH with integers in [1, 65536] but received '${str('image')}'`);
+  let rays: number[] | null = null;
+  if (str('rays') !== undefined) {
+    rays = list(str('rays'), 'rays', [], 2, /x/i, 'WxH (width first, as --image), e.g. 64x64');
+    if (!rays.every((x) => isInt(x) && x >= 1 && x <= 4096)) throw new UsageError(`--rays expects WxH with integers in [1, 4096] but received '${str('rays')}'`);
+    // A map keeps the image's aspect ratio (to a pixel of rounding). This also catches the
+    // height-first order --rays took before 0.2, whenever it would give another map.
+    const [w, h] = rays, [iw, ih] = image;
+    if (Math.round((w * ih) / iw) !== h && Math.round((h * iw) / ih) !== w) {
+      throw new UsageError(`--rays ${w}x${h} is width x height (as --image, which is ${iw}x${ih}) and must keep the image's aspect ratio, ` +
+        `e.g. ${w}x${Math.max(1, Math.round((w * ih) / iw))}`);
+    }
+  }
+  const objects = list(str('objects'), 'objects', [2, 3], null, /,/, 'a list of object counts, e.g. 2,3');
+  if (!objects.every((x) => isInt(x) && x >= 2 && x <= 8)) throw new UsageError(`--objects expects object counts in [2, 8], e.g. 2,3, but received '${str('objects')}'`);
+  let qaGroups: number | 'both' | null = null;
+  if (str('qa-groups') !== undefined) qaGroups = str('qa-groups') === 'both' ? 'both' : num(str('qa-groups'), 'qa-groups', 0, (x) => x >= 0 && x <= 1, "a share in [0, 1] or 'both'");
+  let splits: number[] | null = null;
+  if (str('splits') !== undefined) {
+    splits = list(str('splits'), 'splits', [], 3, /,/, 'train,val,test shares, e.g. 0.8,0.1,0.1');
+    if (splits.some((x) => x < 0) || Math.abs(splits[0] + splits[1] + splits[2] - 1) > 1e-9) throw new UsageError(`--splits expects 3 shares ≥ 0 that sum to 1 but received '${str('splits')}'`);
+  }
+  const preset = oneOf(str('preset'), 'preset', PRESETS, 'paper');
+  const defaults = textPlan({ preset });
+  const intOrNull = (k: string): number | null => (str(k) === undefined ? null : num(str(k), k, 0, (x) => isInt(x) && x >= 0 && x <= 1000, 'an integer in [0, 1000]'));
+  return {
+    catalog,
+    config: {
+      groups: num(str('groups'), 'groups', 100, (x) => isInt(x) && x >= 0 && x <= 2 ** 31, 'an integer ≥ 0'),
+      seed: num(str('seed'), 'seed', 0, (x) => isInt(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)'),
+      objects,
+      region: list(str('region'), 'region', [-3, -3, 3, 3], 4, /,/, 'X0,Y0,X1,Y1'),
+      margin: num(str('margin'), 'margin', 0.1, (x) => x >= 0, 'a number ≥ 0'),
+      catalog: catalogName,
+      ring: {
+        count: num(str('cameras'), 'cameras', 8, (x) => isInt(x) && x >= 1 && x <= 360, 'an integer in [1, 360]'),
+        radius: num(str('radius'), 'radius', 10, (x) => x > 0, 'a positive number'),
+        height: num(str('height'), 'height', 6, () => true, 'a number'),
+        fov: num(str('fov'), 'fov', 60, (x) => x > 0 && x < 180, 'degrees in (0, 180)'),
+        image,
+      },
+      absolute: { front: oneOf(str('front'), 'front', ['far', 'near'] as const, 'far'), frame: oneOf(str('frame'), 'frame', ['camera_axis', 'line_of_sight'] as const, 'camera_axis') },
+      preset, plan: { qaGroups, splits },
+      text: {
+        judgement: intOrNull('judgement'), pairs: intOrNull('pairs'),
+        answers: oneOf(str('answers'), 'answers', ['token', 'sentence'] as const, 'token'),
+        boundaryMargin: num(str('boundary-margin'), 'boundary-margin', defaults.boundaryMargin, (x) => x >= 0 && x <= 15, 'degrees in [0, 15]'),
+      },
+      rays, svg: values.svg === true,
     },
-    absolute: { front, frame },
-    qa: {
-      judgement: num(str('judgement'), 'judgement', 4, (x) => isInt(x) && x >= 0 && x <= 1000, 'an integer in [0, 1000]'),
-      pairs: num(str('pairs'), 'pairs', 1, (x) => isInt(x) && x >= 0 && x <= 1000, 'an integer in [0, 1000]'),
-    },
-    rays, svg: values.svg === true,
   };
+}
+
+async function main(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  const out = path.resolve(str('out') ?? 'rotate-out');
+  const quiet = values.quiet === true;
+  if (str('merge') !== undefined) {
+    const n = num(str('merge'), 'merge', 1, (x) => isInt(x) && x >= 1, 'a positive integer');
+    makeDir(out);
+    const held = lock(path.join(out, '.rotate.lock'), out);
+    try { return merge(out, n, quiet); } finally { held.release(); }
+  }
+  let shard: [number, number] = [0, 1];
+  if (str('shard') !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(str('shard')!);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard expects i/n with 0 ≤ i < n but received '${str('shard')}'`);
+    shard = [Number(m[1]), Number(m[2])];
+  }
+  const { config, catalog } = parseConfig(str, values);
   const opts: GenerateOptions = {
     seed: config.seed, groups: config.groups, objects: config.objects, region: config.region, margin: config.margin, catalog,
     ring: { count: config.ring.count, radius: config.ring.radius, height: config.ring.height, fov: config.ring.fov, image: config.ring.image },
-    absolute: config.absolute,
+    absolute: config.absolute, preset: config.preset,
+    ...(config.plan.qaGroups !== null ? { qaGroups: config.plan.qaGroups } : {}),
+    ...(config.plan.splits !== null ? { splits: config.plan.splits as [number, number, number] } : {}),
+  };
+  const text: TextOptions = {
+    preset: config.preset, answers: config.text.answers, boundaryMargin: config.text.boundaryMargin,
+    ...(config.text.judgement !== null ? { judgement: config.text.judgement } : {}),
+    ...(config.text.pairs !== null ? { pairs: config.text.pairs } : {}),
   };
   const chunk = num(str('chunk'), 'chunk', CHUNK, (x) => isInt(x) && x >= 1, 'a positive integer');
   let s: Settings;
-  try { s = settings(opts); } catch (e) { throw new UsageError((e as Error).message); }
+  try { s = settings(opts); textPlan(text); } catch (e) { throw new UsageError((e as Error).message); }
+  makeDir(out);
+  const sfx = suffix(shard);
+  const held = lock(path.join(out, `.rotate${sfx}.lock`), shard[1] > 1 ? `${out} (shard ${shard[0]} of ${shard[1]})` : out);
+  try {
+    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet);
+  } finally {
+    held.release();
+  }
+}
+
+async function generateRun(out: string, config: Config, s: Settings, text: TextOptions, shard: [number, number], chunk: number,
+  overwrite: boolean, quiet: boolean): Promise<number> {
   // Shard i covers groups [⌊i·G/n⌋, ⌊(i+1)·G/n⌋): contiguous, so the slices concatenate in order.
   const lo = Math.floor((shard[0] * config.groups) / shard[1]), hi = Math.floor(((shard[0] + 1) * config.groups) / shard[1]);
   const sfx = suffix(shard);
   const file = (o: Output): string => path.join(out, `${o}${sfx}.jsonl`);
+  const partial = (o: Output): string => `${file(o)}.partial`;
   const manifestFile = path.join(out, `manifest${sfx}.json`), summaryFile = path.join(out, `summary${sfx}.md`);
   const stateFile = path.join(out, `.rotate-state${sfx}.json`);
   const key = configKey(config, shard);
-  fs.mkdirSync(out, { recursive: true });
-  const title = `spatialkit rotate ${version} — seed ${config.seed}, groups ${lo}..${hi - 1}${shard[1] > 1 ? ` (shard ${shard[0]} of ${shard[1]})` : ''}`;
+  const range = hi > lo ? `groups ${lo}..${hi - 1}` : 'no groups';
+  const title = `spatialkit rotate ${version} — seed ${config.seed}, ${range}${shard[1] > 1 ? ` (shard ${shard[0]} of ${shard[1]})` : ''}`;
+  const ours = new Set([path.basename(manifestFile), path.basename(summaryFile), path.basename(stateFile), `.rotate${sfx}.lock`]);
+  // We hold the lock: temporary files of our names were left by killed runs.
+  removeStaleTemps(out, (n) => ours.has(n));
+  const exists = (f: string): boolean => fs.existsSync(f);
+  const size = (f: string): number => fs.statSync(f).size;
 
-  // A finished run with the same options is left as it is.
-  if (fs.existsSync(manifestFile) && OUTPUTS.every((o) => fs.existsSync(file(o)))) {
-    const m = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { key?: string; counts: Counts };
-    if (m.key === key) {
-      if (!quiet) console.log(`${path.relative(process.cwd(), out) || '.'}: already complete (${m.counts.groups} groups); nothing to do.`);
-      return 0;
+  // A finished run with the same options is left as it is (after clearing what a kill between
+  // the manifest and the end may have left: the checkpoint).
+  const manifest = readJson<Manifest>(manifestFile, overwrite, isManifest);
+  if (manifest && manifest.key === key && OUTPUTS.every((o) => exists(file(o)) && size(file(o)) === manifest.files[path.basename(file(o))]?.bytes)) {
+    fs.rmSync(stateFile, { force: true });
+    for (const o of OUTPUTS) fs.rmSync(partial(o), { force: true });
+    if (!quiet) console.log(`${path.relative(process.cwd(), out) || '.'}: already complete (${manifest.counts.groups} groups); nothing to do.`);
+    return 0;
+  }
+  if (manifest && manifest.key !== key && !overwrite) throw new UsageError(`${out} holds a finished run made with different options; pass --overwrite to replace it or choose another --out`);
+
+  // An unfinished run resumes when its files agree with its checkpoint; after the last group, an
+  // output may already have been renamed to its final name.
+  let state = readJson<State>(stateFile, overwrite, isState);
+  if (state && state.key !== key) {
+    if (!overwrite) throw new UsageError(`${out} holds an unfinished run made with different options; pass --overwrite to discard it or choose another --out`);
+    state = null;
+  }
+  if (state) {
+    const st = state;
+    const problem = st.next < lo || st.next > hi ? `${stateFile} names group ${st.next}, outside ${lo}..${hi}` : OUTPUTS.map((o) => {
+      if (exists(partial(o))) return size(partial(o)) < st.offsets[o] ? `${partial(o)} is shorter than its checkpoint` : '';
+      if (st.next === hi && exists(file(o)) && size(file(o)) === st.offsets[o]) return '';
+      return `${partial(o)} is missing`;
+    }).find((p) => p !== '');
+    if (problem) {
+      if (!overwrite) throw new UsageError(`cannot resume: ${problem}; pass --overwrite to start again`);
+      state = null;
     }
-    if (!values.overwrite) throw new UsageError(`${out} holds a finished run made with different options; pass --overwrite to replace it or choose another --out`);
   }
-
-  let state: State = { key, next: lo, offsets: { scenes: 0, images: 0, qa: 0, sdg: 0 }, counts: emptyCounts() };
-  if (fs.existsSync(stateFile)) {
-    const old = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as State;
-    if (old.key === key) state = old;
-    else if (!values.overwrite) throw new UsageError(`${out} holds an unfinished run made with different options; pass --overwrite to discard it or choose another --out`);
+  if (!state) {
+    // A fresh start: first remove the manifest of an earlier run (a folder without one is never
+    // taken for finished), then its files.
+    for (const f of [manifestFile, summaryFile, stateFile, ...OUTPUTS.map(file)]) fs.rmSync(f, { force: true });
+    state = { key, next: lo, offsets: { scenes: 0, images: 0, qa: 0, sdg: 0 }, counts: emptyCounts() };
   }
-  const resumed = state.next > lo;
+  const st = state;
+  const resumed = st.next > lo;
   // Reopen the partial files at the checkpoint: anything after it is from an interrupted chunk.
   const fds = {} as Record<Output, number>;
-  for (const o of OUTPUTS) {
-    const p = `${file(o)}.partial`;
-    if (!resumed) fs.writeFileSync(p, '');
-    else if (!fs.existsSync(p) || fs.statSync(p).size < state.offsets[o]) throw new UsageError(`cannot resume: ${p} is missing or shorter than its checkpoint; pass --overwrite to start again`);
-    fs.truncateSync(p, state.offsets[o]);
-    fds[o] = fs.openSync(p, 'a');
+  try {
+    for (const o of OUTPUTS) {
+      if (!exists(partial(o)) && resumed) continue;  // published before the interruption
+      if (!resumed) fs.writeFileSync(partial(o), '');
+      fs.truncateSync(partial(o), st.offsets[o]);
+      fds[o] = fs.openSync(partial(o), 'a');
+    }
+  } catch (e) {
+    for (const fd of Object.values(fds)) fs.closeSync(fd);
+    throw new UsageError(`cannot write in ${out}: ${(e as Error).message}`);
   }
-  if (config.svg) fs.mkdirSync(path.join(out, 'svg'), { recursive: true });
-  let rayBytes: Buffer[] | null = null;
+  const svgDir = path.join(out, 'svg'), raysDir = path.join(out, 'rays');
+  if (config.svg) { makeDir(svgDir, '--svg'); removeStaleTemps(svgDir, () => true); }
+  let raysFiles: string[] | undefined;
   if (config.rays) {
-    fs.mkdirSync(path.join(out, 'rays'), { recursive: true });
-    const [H, W] = config.rays;
-    const maps = rayMaps(s.cameras, H, W);
-    rayBytes = s.cameras.map((_, k) => npy(maps.subarray(k * H * W * 6, (k + 1) * H * W * 6), [H, W, 6]));
+    // One map per camera: the ring is the same in every group (images.jsonl names the file).
+    makeDir(raysDir, '--rays');
+    removeStaleTemps(raysDir, () => true);
+    const [W, H] = config.rays, n = H * W * 6;
+    const maps = rayMaps(s.cameras, config.rays, config.ring.image);
+    raysFiles = s.cameras.map((_, k) => {
+      writeAtomic(path.join(raysDir, `c${k}.npy`), npy(maps.subarray(k * n, (k + 1) * n), [H, W, 6]));
+      return `rays/c${k}.npy`;
+    });
   }
 
   const progress = new Progress(hi - lo, !quiet && process.stderr.isTTY === true && hi - lo >= 200);
-  if (resumed && !quiet) console.error(`resuming at group ${state.next} (${state.next - lo} of ${hi - lo} done)`);
+  if (resumed && !quiet) console.error(`resuming at group ${st.next} (${st.next - lo} of ${hi - lo} done)`);
   let interrupted = false;
   const onSignal = (): void => { interrupted = true; };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    while (state.next < hi && !interrupted) {
-      const end = Math.min(hi, state.next + chunk);
+    while (st.next < hi && !interrupted) {
+      const end = Math.min(hi, st.next + chunk);
       const bufs: Record<Output, string[]> = { scenes: [], images: [], qa: [], sdg: [] };
-      for (let g = state.next; g < end; g++) {
+      for (let g = st.next; g < end; g++) {
         const grp = makeGroup(s, g);
-        const lines = groupLines(grp, state.counts, config.qa);
+        const lines = groupLines(grp, st.counts, { text, rays: raysFiles });
         for (const o of OUTPUTS) bufs[o].push(lines[o]);
-        if (config.svg) writeAtomic(path.join(out, 'svg', `${groupId(g)}.svg`), svg(grp));
-        if (rayBytes) for (const img of grp.images) writeAtomic(path.join(out, 'rays', `${img.id}.npy`), rayBytes[img.camera]);
+        if (config.svg) writeAtomic(path.join(svgDir, `${groupId(g)}.svg`), svg(grp), false);
         progress.tick(g + 1 - lo);
         // Let a pending signal be seen between groups of a long chunk.
         if ((g & 63) === 63) await new Promise((r) => setImmediate(r));
       }
       for (const o of OUTPUTS) {
         const data = Buffer.from(bufs[o].join(''), 'utf8');
-        // A write can be short (a file-size limit, a nearly full disk): loop, so the checkpoint
-        // only ever claims bytes that are in the file; a failure names the file and leaves the
-        // last checkpoint intact for the re-run.
+        // A failure names the file and leaves the last checkpoint intact for the re-run; the
+        // checkpoint only ever claims bytes that are synced to the file.
         try {
-          for (let done = 0; done < data.length;) done += fs.writeSync(fds[o], data, done);
+          writeAll(fds[o], data);
           fs.fdatasyncSync(fds[o]);
         } catch (e) {
-          throw new Error(`cannot write ${file(o)}.partial: ${(e as Error).message}`);
+          throw new Error(`cannot write ${partial(o)}: ${(e as Error).message}`);
         }
-        state.offsets[o] += data.length;
+        st.offsets[o] += data.length;
       }
-      state.next = end;
-      writeAtomic(stateFile, JSON.stringify(state));
+      if (config.svg) fsyncDir(svgDir);
+      st.next = end;
+      writeAtomic(stateFile, JSON.stringify(st));
       await new Promise((r) => setImmediate(r));
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    for (const o of OUTPUTS) fs.closeSync(fds[o]);
-    progress.end();
+    for (const fd of Object.values(fds)) fs.closeSync(fd);
+    progress.end(st.next - lo);
   }
   if (interrupted) {
-    console.error(`interrupted at group ${state.next}; run the same command again to resume`);
+    console.error(`interrupted at group ${st.next}; run the same command again to resume`);
     return 130;
   }
-  for (const o of OUTPUTS) fs.renameSync(`${file(o)}.partial`, file(o));
-  const manifest = {
+  // Publish: the outputs, then the summary, then the manifest (which marks the run finished),
+  // then drop the checkpoint. A kill anywhere in here leaves a state the next run completes.
+  for (const o of OUTPUTS) if (exists(partial(o))) fs.renameSync(partial(o), file(o));
+  fsyncDir(out);
+  const manifestText = JSON.stringify({
     tool: 'spatialkit rotate', version, seed: config.seed, config, key,
     shard: { index: shard[0], count: shard[1], first: lo, groups: hi - lo },
-    files: Object.fromEntries(OUTPUTS.map((o) => [path.basename(file(o)), { records: state.counts.records[o] ?? 0, bytes: state.offsets[o] }])),
-    counts: state.counts,
-  };
-  const text = summary(state.counts, title);
-  writeAtomic(summaryFile, text + '\n');
-  writeAtomic(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+    files: Object.fromEntries(OUTPUTS.map((o) => [path.basename(file(o)), { records: st.counts.records[o] ?? 0, bytes: st.offsets[o] }])),
+    counts: st.counts,
+  }, null, 2) + '\n';
+  const md = summary(st.counts, title);
+  writeAtomic(summaryFile, md + '\n');
+  writeAtomic(manifestFile, manifestText);
   fs.rmSync(stateFile, { force: true });
-  if (!quiet) console.log(text);
+  fsyncDir(out);
+  if (!quiet) {
+    console.log(md);
+    console.log(wroteLine(out, st.counts, sfx, { rays: raysFiles?.length ?? 0, svg: config.svg ? hi - lo : 0 }));
+  }
   return 0;
 }
 
+/** The closing line: what was written where. */
+function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; svg: number }): string {
+  const fmt = (n: number): string => n.toLocaleString('en-US');
+  const captions = Object.values(c.captions).reduce((a, b) => a + b, 0);
+  const files = [
+    `scenes${sfx}.jsonl (${fmt(c.records.scenes ?? 0)} groups)`,
+    `images${sfx}.jsonl (${fmt(c.records.images ?? 0)} images, ${fmt(captions)} captions)`,
+    `qa${sfx}.jsonl (${fmt(c.records.qa ?? 0)} questions)`,
+    `sdg${sfx}.jsonl (${fmt(c.records.sdg ?? 0)} pairs)`,
+    `summary${sfx}.md`, `manifest${sfx}.json`,
+    ...(extra.rays ? [`rays/ (${extra.rays} ray maps)`] : []),
+    ...(extra.svg ? [`svg/ (${fmt(extra.svg)} pictures)`] : []),
+  ];
+  return `Wrote ${files.join(', ')} to ${path.relative(process.cwd(), out) || '.'}${path.sep}`;
+}
+
 /** --merge n: concatenates the n shard files into the unsharded names and sums the manifests. */
-async function merge(out: string, n: number, quiet: boolean): Promise<number> {
+function merge(out: string, n: number, quiet: boolean): number {
   const manifests = Array.from({ length: n }, (_, i) => {
     const f = path.join(out, `manifest${suffix([i, n])}.json`);
-    if (!fs.existsSync(f)) throw new UsageError(`--merge ${n}: ${f} is missing (shard ${i} has not finished)`);
-    return JSON.parse(fs.readFileSync(f, 'utf8')) as { config: Config; version: string; counts: Counts; shard: { first: number; groups: number } };
+    const m = readJson<Manifest>(f, false, isManifest);
+    if (!m) throw new UsageError(`--merge ${n}: ${f} is missing (shard ${i} has not finished)`);
+    return m;
   });
   const c0 = JSON.stringify(manifests[0].config);
   manifests.forEach((m, i) => {
@@ -336,6 +484,7 @@ async function merge(out: string, n: number, quiet: boolean): Promise<number> {
   });
   const counts = manifests.reduce((acc, m) => addCounts(acc, m.counts), emptyCounts());
   const offsets = {} as Record<Output, number>;
+  fs.rmSync(path.join(out, 'manifest.json'), { force: true });
   for (const o of OUTPUTS) {
     const target = path.join(out, `${o}.jsonl`), tmp = `${target}.partial`;
     const fd = fs.openSync(tmp, 'w');
@@ -343,7 +492,7 @@ async function merge(out: string, n: number, quiet: boolean): Promise<number> {
     try {
       for (let i = 0; i < n; i++) {
         const data = fs.readFileSync(path.join(out, `${o}${suffix([i, n])}.jsonl`));
-        fs.writeSync(fd, data);
+        writeAll(fd, data);
         bytes += data.length;
       }
       fs.fdatasyncSync(fd);
@@ -351,6 +500,7 @@ async function merge(out: string, n: number, quiet: boolean): Promise<number> {
     fs.renameSync(tmp, target);
     offsets[o] = bytes;
   }
+  fsyncDir(out);
   const config = manifests[0].config;
   const key = configKey(config, [0, 1]);
   const manifest = {
@@ -359,9 +509,13 @@ async function merge(out: string, n: number, quiet: boolean): Promise<number> {
     files: Object.fromEntries(OUTPUTS.map((o) => [`${o}.jsonl`, { records: counts.records[o] ?? 0, bytes: offsets[o] }])),
     counts,
   };
-  const text = summary(counts, `spatialkit rotate ${manifests[0].version} — seed ${config.seed}, groups 0..${config.groups - 1}`);
+  const range = config.groups > 0 ? `groups 0..${config.groups - 1}` : 'no groups';
+  const text = summary(counts, `spatialkit rotate ${manifests[0].version} — seed ${config.seed}, ${range}`);
   writeAtomic(path.join(out, 'summary.md'), text + '\n');
   writeAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  if (!quiet) console.log(text);
+  if (!quiet) {
+    console.log(text);
+    console.log(wroteLine(out, counts, '', { rays: 0, svg: 0 }));
+  }
   return 0;
 }

@@ -5,6 +5,7 @@ import { ring, type RingCamera, type RingOptions } from './ring.js';
 import { absoluteRelation, cameraHeading, relativeRelation, type AbsoluteOptions, type Cardinal } from './relations.js';
 import { groupRng, STREAM } from './random.js';
 import { choice, describe as describeValue, integer, uint32, options } from '../validate.js';
+import { groupPlan, groupRole, groupSplit, type GroupPlan, type PresetName, type Role, type Split } from './preset.js';
 
 /** A relation in an image. Relative: `viewer` is an object; absolute: the image's camera. */
 export interface RelationRecord {
@@ -52,6 +53,10 @@ export interface Group {
   images: ImageRecord[];
   /** The absolute convention the relations use. */
   convention: Required<AbsoluteOptions>;
+  /** Which text `spatialkit rotate` writes for this group's images (`captions()` and `qa()` work for any group). */
+  role: Role;
+  /** The group's split, drawn from (seed, group): all its records share it, so no scene is in two splits. */
+  split: Split;
 }
 
 export interface GenerateOptions extends Omit<LayoutOptions, 'seed' | 'objects'> {
@@ -67,6 +72,12 @@ export interface GenerateOptions extends Omit<LayoutOptions, 'seed' | 'objects'>
   ring?: RingOptions;
   /** Absolute-relation convention (default front 'far', frame 'camera_axis'). */
   absolute?: AbsoluteOptions;
+  /** Dataset preset for the group plan (default 'paper': 10 % QA groups, splits 0.8/0.1/0.1). */
+  preset?: PresetName;
+  /** Share of groups that get QA instead of captions, or 'both' (default from the preset). */
+  qaGroups?: number | 'both';
+  /** [train, val, test] shares of groups (default from the preset). */
+  splits?: readonly [number, number, number];
 }
 
 /** "g000012": group ids sort as text up to a million groups. */
@@ -137,6 +148,7 @@ export interface Settings {
   layout: ReturnType<typeof layoutSettings>;
   cameras: RingCamera[];
   absolute: Required<AbsoluteOptions>;
+  plan: GroupPlan;
 }
 
 export function settings(opts: GenerateOptions = {}): Settings {
@@ -158,6 +170,7 @@ export function settings(opts: GenerateOptions = {}): Settings {
       front: choice(abs.front ?? 'far', 'absolute.front', ['far', 'near'] as const),
       frame: choice(abs.frame ?? 'camera_axis', 'absolute.frame', ['camera_axis', 'line_of_sight'] as const),
     },
+    plan: groupPlan(opts.preset, opts.qaGroups, opts.splits),
   };
 }
 
@@ -183,7 +196,10 @@ export function makeGroup(s: Settings, g: number): Group {
       images.push({ id: imageId(g, sg, c), group: g, subgroup: sg, camera: c, relative: relative[sg], absolute: absolute[c] });
     }
   }
-  return { group: g, seed: s.seed, objects, yaws, cameras: s.cameras, relative, absolute, images, convention: s.absolute };
+  return {
+    group: g, seed: s.seed, objects, yaws, cameras: s.cameras, relative, absolute, images, convention: s.absolute,
+    role: groupRole(s.plan, g), split: groupSplit(s.plan, s.seed, g),
+  };
 }
 
 const MAX_GROUPS_IN_MEMORY = 2 ** 20;

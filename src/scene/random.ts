@@ -19,7 +19,7 @@ export function key(...parts: number[]): number {
 }
 
 /** The streams a group draws from. */
-export const STREAM = { layout: 1, text: 2, qa: 3, sdg: 4 } as const;
+export const STREAM = { layout: 1, text: 2, qa: 3, sdg: 4, split: 5 } as const;
 
 /** A small seeded generator: sfc32 (Chris Doty-Humphrey's Small Fast Counter, PractRand-clean). */
 export class Rng {

@@ -3,7 +3,8 @@
 // the seed, the options and the version.
 import type { Group, RelationRecord } from './generate.js';
 import { groupId } from './generate.js';
-import { captions, qa, sdg, type CaptionRecord, type QAOptions, type QARecord, type SDGRecord } from './text.js';
+import { captions, qa, sdg, type CaptionRecord, type QARecord, type SDGRecord } from './text.js';
+import type { TextOptions } from './preset.js';
 import { CARDINALS } from './relations.js';
 
 /** Camera numbers are float32: six decimals keep them exact to their precision and short. */
@@ -26,6 +27,8 @@ export function sceneLine(g: Group): string {
   return JSON.stringify({
     group: g.group,
     id: groupId(g.group),
+    role: g.role,
+    split: g.split,
     objects: g.objects.map((o) => ({ id: o.id, category: o.category, kind: o.kind, name: o.name, position: o.position, yaw: o.yaw, size: o.size })),
     subgroups: g.yaws.map((yaw, s) => ({ subgroup: s, yaw })),
     cameras: g.cameras.map((c, k) => ({
@@ -41,9 +44,17 @@ export interface Counts {
   images: number;
   objectsPerGroup: Record<string, number>;
   kinds: Record<string, number>;
+  /** Groups by role and by split. */
+  roles: Record<string, number>;
+  splits: Record<string, number>;
   relations: Record<string, number>;
+  /** Images that got captions / QA. */
+  textImages: { captions: number; qa: number };
+  /** Captions by viewpoint and object count (each states cardinal and clock: counted once, as the paper counts). */
   captions: Record<string, number>;
   qa: Record<string, number>;
+  /** Captions / questions whose text repeats an earlier one of the same image (0 unless a plan asks for more than there are wordings). */
+  repeats: { captions: number; qa: number };
   sdg: Record<string, number>;
   answers: Record<string, Record<string, number>>;
   records: Record<string, number>;
@@ -59,49 +70,71 @@ export function emptyCounts(): Counts {
   }
   // Every key up front, in a fixed order, so JSON of the counts does not depend on which record
   // happened to come first (a merged shard manifest equals the unsharded one).
-  const VP = ['relative', 'absolute'], RT = ['cardinal', 'clock'];
-  const qa: Record<string, number> = {}, captions: Record<string, number> = {};
-  for (const v of VP) {
-    for (const t of ['judgement', 'prediction']) for (const r of RT) qa[`${v} ${t} ${r}`] = 0;
+  const qa: Record<string, number> = {};
+  for (const v of ['relative', 'absolute']) {
+    for (const t of ['judgement', 'prediction']) for (const r of ['cardinal', 'clock']) qa[`${v} ${t} ${r}`] = 0;
     qa[`${v} 2-object`] = 0; qa[`${v} 3-object`] = 0;
-    for (const r of RT) captions[`${v} ${r}`] = 0;
   }
   return {
     groups: 0, images: 0, objectsPerGroup: {}, kinds: { directed: 0, used: 0, none: 0 },
-    relations: { 'relative 2-object': 0, 'relative 3-object': 0, absolute: 0 }, captions, qa,
+    roles: { captions: 0, qa: 0, both: 0 }, splits: { train: 0, val: 0, test: 0 },
+    relations: { 'relative 2-object': 0, 'relative 3-object': 0, absolute: 0 },
+    textImages: { captions: 0, qa: 0 },
+    captions: { 'relative 2-object': 0, 'relative 3-object': 0, absolute: 0 }, qa, repeats: { captions: 0, qa: 0 },
     sdg: { 'same-subgroup cardinal': 0, 'same-subgroup clock': 0, 'same-camera cardinal': 0, 'same-camera clock': 0 },
     answers, records: { scenes: 0, images: 0, qa: 0, sdg: 0 },
   };
 }
 
-const inc = (o: Record<string, number>, k: string, n = 1): void => { o[k] = (o[k] ?? 0) + n; };
-
-/** Adds b into a (shard merge). */
+type Tally = { [k: string]: number | Tally };
+/** Adds b into a, key by key at every depth (shard merge). */
 export function addCounts(a: Counts, b: Counts): Counts {
-  a.groups += b.groups; a.images += b.images;
-  for (const k of ['objectsPerGroup', 'kinds', 'relations', 'captions', 'qa', 'sdg', 'records'] as const) {
-    for (const [key, n] of Object.entries(b[k])) inc(a[k], key, n);
-  }
-  for (const [key, h] of Object.entries(b.answers)) {
-    a.answers[key] ??= {};
-    for (const [label, n] of Object.entries(h)) inc(a.answers[key], label, n);
-  }
+  const add = (x: Tally, y: Tally): void => {
+    for (const [k, v] of Object.entries(y)) {
+      if (typeof v === 'number') x[k] = ((x[k] as number | undefined) ?? 0) + v;
+      else add((x[k] ??= {}) as Tally, v);
+    }
+  };
+  add(a as unknown as Tally, b as unknown as Tally);
   return a;
 }
 
-/** The JSONL lines of one group, per file, and its counts added to `counts`. */
-export function groupLines(g: Group, counts: Counts, qaOpts: QAOptions = {}): { scenes: string; images: string; qa: string; sdg: string } {
+const inc = (o: Record<string, number>, k: string, n = 1): void => { o[k] = (o[k] ?? 0) + n; };
+
+/** What a group's records carry beyond the group itself. */
+export interface LineOptions {
+  /** Options of the caption and QA text (preset, overrides, kept images). */
+  text?: TextOptions;
+  /** Per camera, the ray map file an image line names (`spatialkit rotate --rays`). */
+  rays?: readonly string[];
+}
+
+/** How many texts of a list repeat an earlier one. */
+function repeats(texts: readonly string[]): number {
+  return texts.length - new Set(texts).size;
+}
+
+/**
+ * The JSONL lines of one group, per file, and its counts added to `counts`. The group's role
+ * decides which text its images get: captions, QA, or both.
+ */
+export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { scenes: string; images: string; qa: string; sdg: string } {
   counts.groups++;
   inc(counts.objectsPerGroup, String(g.objects.length));
   for (const o of g.objects) inc(counts.kinds, o.kind);
-  const caps = captions(g);
+  inc(counts.roles, g.role);
+  inc(counts.splits, g.split);
+  const withCaptions = g.role !== 'qa', withQA = g.role !== 'captions';
+  const caps = withCaptions ? captions(g, opts.text) : [];
   const byImage = new Map<string, CaptionRecord[]>();
   for (const c of caps) {
     let list = byImage.get(c.image);
     if (!list) byImage.set(c.image, (list = []));
     list.push(c);
-    inc(counts.captions, `${c.viewpoint} ${c.relation}`);
+    inc(counts.captions, c.viewpoint === 'absolute' ? 'absolute' : `relative ${c.objects}-object`);
   }
+  for (const list of byImage.values()) counts.repeats.captions += repeats(list.map((c) => c.text));
+  counts.textImages.captions += byImage.size;
   // Relation JSON is shared: relative per subgroup, absolute per camera.
   const relJson = g.relative.map((rs) => rs.map(relationJson));
   const absJson = g.absolute.map((rs) => rs.map(relationJson));
@@ -110,23 +143,29 @@ export function groupLines(g: Group, counts: Counts, qaOpts: QAOptions = {}): { 
     counts.images++;
     for (const r of img.relative) inc(counts.relations, `relative ${r.objects}-object`);
     inc(counts.relations, 'absolute', img.absolute.length);
-    images.push(JSON.stringify({
-      image: img.id, group: img.group, subgroup: img.subgroup, camera: img.camera, yaw: g.yaws[img.subgroup],
-      relations: { relative: relJson[img.subgroup], absolute: absJson[img.camera] },
-      captions: (byImage.get(img.id) ?? []).map((c) => {
-        const o: Record<string, unknown> = { viewpoint: c.viewpoint, relation: c.relation, objects: c.objects };
-        if (c.viewer !== undefined) o.viewer = c.viewer;
-        o.target = c.target; o.reference = c.reference; o.text = c.text;
-        return o;
-      }),
-    }));
+    const line: Record<string, unknown> = { image: img.id, group: img.group, subgroup: img.subgroup, camera: img.camera, split: g.split, yaw: g.yaws[img.subgroup] };
+    if (opts.rays) line.rays = opts.rays[img.camera];
+    line.relations = { relative: relJson[img.subgroup], absolute: absJson[img.camera] };
+    line.captions = (byImage.get(img.id) ?? []).map((c) => {
+      const o: Record<string, unknown> = { viewpoint: c.viewpoint, objects: c.objects };
+      if (c.viewer !== undefined) o.viewer = c.viewer;
+      o.target = c.target; o.reference = c.reference; o.cardinal = c.cardinal; o.clock = c.clock; o.text = c.text;
+      return o;
+    });
+    images.push(JSON.stringify(line));
   }
-  const qs: QARecord[] = qa(g, qaOpts);
+  const qs: QARecord[] = withQA ? qa(g, opts.text) : [];
+  const qaByImage = new Map<string, string[]>();
   for (const q of qs) {
     inc(counts.qa, `${q.viewpoint} ${q.task} ${q.relation}`);
     inc(counts.qa, `${q.viewpoint} ${q.objects}-object`);
     inc(counts.answers[`${q.viewpoint} ${q.task} ${q.relation}`], q.answer);
+    let list = qaByImage.get(q.image);
+    if (!list) qaByImage.set(q.image, (list = []));
+    list.push(q.question);
   }
+  for (const list of qaByImage.values()) counts.repeats.qa += repeats(list);
+  counts.textImages.qa += qaByImage.size;
   const ds: SDGRecord[] = sdg(g);
   for (const d of ds) inc(counts.sdg, `${d.kind} ${d.relation}`);
   inc(counts.records, 'scenes');
@@ -136,29 +175,80 @@ export function groupLines(g: Group, counts: Counts, qaOpts: QAOptions = {}): { 
   return {
     scenes: sceneLine(g) + '\n',
     images: images.join('\n') + '\n',
-    qa: qs.length ? qs.map((q) => JSON.stringify(q)).join('\n') + '\n' : '',
-    sdg: ds.length ? ds.map((d) => JSON.stringify(d)).join('\n') + '\n' : '',
+    qa: qs.length ? qs.map((q) => JSON.stringify({ ...q, split: g.split })).join('\n') + '\n' : '',
+    sdg: ds.length ? ds.map((d) => JSON.stringify({ ...d, split: g.split })).join('\n') + '\n' : '',
   };
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : '—');
+const pair = (a: number, b: number): string => (a + b ? `${((100 * a) / (a + b)).toFixed(1)} / ${((100 * b) / (a + b)).toFixed(1)} %` : '—');
+const per = (n: number, d: number): string => (d ? (n / d).toFixed(1) : '—');
 
-/** The run summary as Markdown: a Table-1-style overview and the answer distributions (ROTATE Tables 7–9). */
+/**
+ * The ROTATE paper's figures (Tables 1, 7–9, as issue 12 lists them), in the units of the
+ * comparison table: shares in percent as "a / b", counts per image.
+ */
+export const PAPER_FIGURES = {
+  groups: '90 / 10 % (9,000 / 1,000)',
+  captionsPerImage: '12–13',
+  captionViewpoints: '50 / 50 %',
+  captionTerms: '100 %',
+  captions3: '32 %',
+  questionsPerImage: '≈ 40',
+  qaViewpoints: '52 / 48 %',
+  qaObjects: '81 / 19 %',
+  qaTasks: '66.7 / 33.3 % (2 : 1)',
+  qaRelations: '50 / 50 %',
+  yesNo: '50 / 50 %',
+  repeats: '0',
+} as const;
+
+/**
+ * The run summary as Markdown: our figures beside the paper's (captions counted as the paper
+ * counts them: one per sentence, which states both the cardinal and the clock term), a
+ * Table-1-style overview and the answer distributions (ROTATE Tables 7–9).
+ */
 export function summary(c: Counts, title: string): string {
   const q = (v: string, t: string, r: string): number => c.qa[`${v} ${t} ${r}`] ?? 0;
   const row = (label: string, rel: number, abs: number): string => `| ${label} | ${fmt(rel)} | ${fmt(abs)} | ${fmt(rel + abs)} |`;
-  const capR = (v: string, r: string): number => c.captions[`${v} ${r}`] ?? 0;
   const sdg = (k: string): number => (c.sdg[`${k} cardinal`] ?? 0) + (c.sdg[`${k} clock`] ?? 0);
+  const capRel = (c.captions['relative 2-object'] ?? 0) + (c.captions['relative 3-object'] ?? 0), capAbs = c.captions.absolute ?? 0;
+  const capAll = capRel + capAbs;
+  const qv = (v: string): number => q(v, 'judgement', 'cardinal') + q(v, 'judgement', 'clock') + q(v, 'prediction', 'cardinal') + q(v, 'prediction', 'clock');
+  const qRel = qv('relative'), qAbs = qv('absolute');
+  const sum = (f: (v: string) => number): number => f('relative') + f('absolute');
+  const judge = sum((v) => q(v, 'judgement', 'cardinal') + q(v, 'judgement', 'clock')), predict = sum((v) => q(v, 'prediction', 'cardinal') + q(v, 'prediction', 'clock'));
+  const cardinal = sum((v) => q(v, 'judgement', 'cardinal') + q(v, 'prediction', 'cardinal')), clock = sum((v) => q(v, 'judgement', 'clock') + q(v, 'prediction', 'clock'));
+  const yn = (a: 'yes' | 'no'): number => sum((v) => (c.answers[`${v} judgement cardinal`]?.[a] ?? 0) + (c.answers[`${v} judgement clock`]?.[a] ?? 0));
+  const q3 = (c.qa['relative 3-object'] ?? 0) + (c.qa['absolute 3-object'] ?? 0);
+  const capGroups = (c.roles.captions ?? 0) + (c.roles.both ?? 0), qaGroups = (c.roles.qa ?? 0) + (c.roles.both ?? 0);
+  const P = PAPER_FIGURES;
   const lines = [
     `# ${title}`, '',
     `Groups: ${fmt(c.groups)} (${Object.entries(c.objectsPerGroup).sort().map(([n, k]) => `${fmt(k)} with ${n} objects`).join(', ') || 'none'}); ` +
-      `images: ${fmt(c.images)}; objects by kind: ${Object.entries(c.kinds).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}.`, '',
+      `images: ${fmt(c.images)}; objects by kind: ${Object.entries(c.kinds).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; ` +
+      `splits: ${Object.entries(c.splits).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')} groups.`, '',
+    '## Against the ROTATE paper', '',
+    '| figure | this run | paper |', '|---|---:|---:|',
+    `| groups with captions / with QA | ${pair(capGroups, qaGroups)} (${fmt(capGroups)} / ${fmt(qaGroups)}) | ${P.groups} |`,
+    `| captions per captioned image | ${per(capAll, c.textImages.captions)} | ${P.captionsPerImage} |`,
+    `| captions relative / absolute | ${pair(capRel, capAbs)} | ${P.captionViewpoints} |`,
+    `| captions stating cardinal and clock | ${capAll ? '100 %' : '—'} | ${P.captionTerms} |`,
+    `| captions about 3 objects | ${pct(c.captions['relative 3-object'] ?? 0, capAll)} | ${P.captions3} |`,
+    `| questions per image with QA | ${per(qRel + qAbs, c.textImages.qa)} | ${P.questionsPerImage} |`,
+    `| QA relative / absolute | ${pair(qRel, qAbs)} | ${P.qaViewpoints} |`,
+    `| QA 2-object / 3-object | ${pair(qRel + qAbs - q3, q3)} | ${P.qaObjects} |`,
+    `| QA judgement / prediction | ${pair(judge, predict)} | ${P.qaTasks} |`,
+    `| QA cardinal / clock | ${pair(cardinal, clock)} | ${P.qaRelations} |`,
+    `| judgement yes / no | ${pair(yn('yes'), yn('no'))} | ${P.yesNo} |`,
+    `| repeated questions within an image | ${fmt(c.repeats.qa)} | ${P.repeats} |`,
+    '',
     '## Table 1 — data by perspective', '',
     '| | relative | absolute | total |', '|---|---:|---:|---:|',
     row('relations (per image, summed)', (c.relations['relative 2-object'] ?? 0) + (c.relations['relative 3-object'] ?? 0), c.relations.absolute ?? 0),
-    row('captions, cardinal', capR('relative', 'cardinal'), capR('absolute', 'cardinal')),
-    row('captions, clock', capR('relative', 'clock'), capR('absolute', 'clock')),
+    row('captions with 2 objects', c.captions['relative 2-object'] ?? 0, capAbs),
+    row('captions with 3 objects', c.captions['relative 3-object'] ?? 0, 0),
     row('QA judgement, cardinal', q('relative', 'judgement', 'cardinal'), q('absolute', 'judgement', 'cardinal')),
     row('QA judgement, clock', q('relative', 'judgement', 'clock'), q('absolute', 'judgement', 'clock')),
     row('QA prediction, cardinal', q('relative', 'prediction', 'cardinal'), q('absolute', 'prediction', 'cardinal')),

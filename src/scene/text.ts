@@ -1,26 +1,36 @@
-// Captions, QA and Spatial-Difference-Generation pairs from templates. A sentence is a
-// perspective clause (whose frame), for 'used' objects a main-object clause (how someone uses it),
-// and a relation phrase (cardinal or clock), recombined for variety. All choices draw from the
-// group's own seeded streams, so text depends only on (seed, group).
+// Captions, QA and Spatial-Difference-Generation pairs from templates (words in templates.ts,
+// counts in preset.ts). A sentence is a perspective clause (whose frame; for a 'used' object
+// with a main-object clause naming its user) and a relation phrase. Every choice draws from the
+// group's own seeded streams, so text depends only on (seed, group, options); every image is
+// drawn whether or not it is kept, so dropping an image never changes another image's text.
 import type { Group, ImageRecord, RelationRecord } from './generate.js';
 import { checkGroup, groupId } from './generate.js';
-import type { PlacedObject } from './layout.js';
-import { CARDINALS, type Cardinal } from './relations.js';
+import { CARDINALS, cardinalIndex, clockHour, type Cardinal } from './relations.js';
 import { groupRng, STREAM, type Rng } from './random.js';
-import { integer, options } from '../validate.js';
+import { portion, textPlan, type CaptionCounts, type BlockCounts, type TextOptions, type TextPlan } from './preset.js';
+import {
+  absoluteClauses, cap, cardinalPhrase, clockPhrase, clockTail, relativeClauses, the, CARDINAL_CHOICES, CLOCK_CHOICES, SENTENCE, YES_NO,
+  THEM, YOU, type Anchor, type Clause,
+} from './templates.js';
+import { describe as describeValue } from '../validate.js';
 
 export type Viewpoint = 'relative' | 'absolute';
 export type RelationType = 'cardinal' | 'clock';
+export type { TextOptions } from './preset.js';
+/** @deprecated the options of `qa` are {@link TextOptions}. */
+export type QAOptions = TextOptions;
 
-/** One caption of one image. */
+/** One caption of one image: the relation in cardinal and clock terms, as ROTATE's captions state it. */
 export interface CaptionRecord {
   image: string;
   viewpoint: Viewpoint;
-  relation: RelationType;
   objects: 2 | 3;
   viewer?: number;
   target: number;
   reference: number;
+  cardinal: Cardinal;
+  /** Hour 1..12. */
+  clock: number;
   text: string;
 }
 
@@ -45,7 +55,10 @@ export interface QARecord {
   viewer?: number;
   target: number;
   reference: number;
+  /** With `answers: 'sentence'`: the answer as a full sentence ("No, the lamp is behind the tent."). */
+  answer_text?: string;
 }
+
 
 /** An object-level difference between the two images of an SDG pair. */
 export interface Difference {
@@ -72,124 +85,107 @@ export interface SDGRecord {
   differences: Difference[];
 }
 
-export interface QAOptions {
-  /** Judgement questions per perspective per image (default 4: cardinal/clock × yes/no). */
-  judgement?: number;
-  /** Cardinal/clock prediction pairs per perspective per image (default 1, so judgement : prediction = 4 : 2). */
-  pairs?: number;
+// ---------- shared ----------
+
+/** The kept flags of a group's images (default: all kept). */
+function keptImages(group: Group, kept: unknown): readonly boolean[] {
+  if (kept === undefined) return group.images.map(() => true);
+  if (!Array.isArray(kept) || !kept.every((k) => typeof k === 'boolean')) throw new TypeError(`Expected an array of booleans for \`kept\` but received ${describeValue(kept)}`);
+  if (kept.length !== group.images.length) throw new RangeError(`Expected one flag per image (${group.images.length}) for \`kept\` but received ${kept.length}`);
+  return kept;
 }
 
-// ---------- words ----------
-
-/** How a relation phrase names its anchor: the object ("the chair"/"the chair's"), "you"/"your", "them"/"their". */
-// `own`: the anchor is the viewer whose frame is used, so "to your left", "at the chair's 3
-// o'clock" read right; any other anchor only gets "of"/"from" forms ("to the left of the chair"),
-// since "the chair's left" would suggest the chair's own frame.
-interface Anchor { obj: string; poss: string; own: boolean }
-const the = (o: PlacedObject, own = false): Anchor => ({ obj: `the ${o.name}`, poss: `the ${o.name}'s`, own });
-const YOU: Anchor = { obj: 'you', poss: 'your', own: true };
-const THEM: Anchor = { obj: 'them', poss: 'their', own: true };
-
-/** "in front of the chair", "behind you", "to the left of the chair" / "to the chair's left". */
-function cardinalPhrase(c: Cardinal, a: Anchor, form: number): string {
-  if (c === 'front') return `in front of ${a.obj}`;
-  if (c === 'back') return `behind ${a.obj}`;
-  return form % 2 === 0 || !a.own ? `to the ${c} of ${a.obj}` : `to ${a.poss} ${c}`;
+/** Uniformly one of the candidates used least so far (`used` counts by key): repeats only once every candidate has had its turn. */
+function leastUsed<T>(cands: readonly T[], keyOf: (c: T) => unknown, used: Map<unknown, number>, rng: Rng): T {
+  const keys = cands.map(keyOf);
+  let min = Infinity, n = 0;
+  for (const k of keys) {
+    const u = used.get(k) ?? 0;
+    if (u < min) { min = u; n = 1; } else if (u === min) n++;
+  }
+  // The r-th candidate (in order) among those used least.
+  let r = rng.int(n), i = 0;
+  for (; i < keys.length; i++) if ((used.get(keys[i]) ?? 0) === min && r-- === 0) break;
+  used.set(keys[i], min + 1);
+  return cands[i];
 }
-/** "at the chair's 3 o'clock" / "at 3 o'clock from the chair". */
-function clockPhrase(h: number, a: Anchor, form: number): string {
-  return form % 2 === 0 && a.own ? `at ${a.poss} ${h} o'clock` : `at ${h} o'clock from ${a.obj}`;
-}
-const CARDINAL_CHOICES = `Answer with one of: ${CARDINALS.join(', ')}.`;
-const CLOCK_CHOICES = 'Answer with a clock position from 1 to 12.';
-const YES_NO = 'Answer yes or no.';
-const cap = (s: string): string => s[0].toUpperCase() + s.slice(1);
 
 /**
- * A perspective: an opening clause and the anchor that means "the viewer" in it. Relative views
- * come from the viewer object (a 'used' object speaks through its user); absolute from the camera.
+ * A wording not yet in `used`: variant k of `count` starting from a random one. Only when every
+ * wording is taken (far beyond what a preset asks) does a text repeat; the run summary counts it.
  */
-interface Perspective { lead: string; self: Anchor; twelve: string; would: boolean }
-const perspectiveCache = new WeakMap<PlacedObject, Perspective[]>();
-function relativePerspectives(v: PlacedObject): Perspective[] {
-  let list = perspectiveCache.get(v);
-  if (list) return list;
-  if (v.kind === 'used' && v.use) {
-    // A 'used' object's front is the way its user faces, so it speaks only through its user:
-    // perspective clause + main-object clause ("for someone" + "sitting on the chair").
-    const U = `someone ${v.use}`;
-    list = [
-      { lead: `for ${U}`, self: THEM, twelve: `for ${U}, facing 12 o'clock`, would: false },
-      { lead: `from the perspective of ${U}`, self: THEM, twelve: `taking the direction ${U} faces as 12 o'clock`, would: false },
-      { lead: `if you were ${v.use}`, self: YOU, twelve: `if you were ${v.use}, facing 12 o'clock`, would: true },
-    ];
-  } else {
-    const V = `the ${v.name}`;
-    list = [
-      { lead: `from ${V}'s point of view`, self: the(v, true), twelve: `taking the direction ${V} faces as 12 o'clock`, would: false },
-      { lead: `seen from ${V}'s perspective`, self: the(v, true), twelve: `with ${V} facing 12 o'clock`, would: false },
-      { lead: `if you were ${V}`, self: YOU, twelve: `if you were ${V}, facing 12 o'clock`, would: true },
-    ];
+function uniqueText(count: number, make: (k: number) => string, used: Set<string>, rng: Rng): string {
+  const start = rng.int(count);
+  for (let d = 0; d < count; d++) {
+    const text = make((start + d) % count);
+    if (!used.has(text)) { used.add(text); return text; }
   }
-  perspectiveCache.set(v, list);
-  return list;
+  return make(start);
 }
-function absolutePerspectives({ front, frame }: Group['convention'], r: PlacedObject): Perspective[] {
-  const dir = frame === 'camera_axis'
-    ? (front === 'far' ? "the camera's viewing direction" : 'the direction toward the camera')
-    : (front === 'far' ? `the direction from the camera to the ${r.name}` : `the direction from the ${r.name} to the camera`);
-  const twelve = `taking ${dir} as 12 o'clock`;
-  return [
-    { lead: "from the camera's viewpoint", self: the(r), twelve, would: false },
-    { lead: 'in the image', self: the(r), twelve, would: false },
-    { lead: 'as the camera sees it', self: the(r), twelve, would: false },
-  ];
+
+const labelOf = (rel: RelationRecord, type: RelationType): string => (type === 'cardinal' ? rel.cardinal : String(rel.clock));
+
+/** The perspective clauses a relation can be stated with. */
+function clausesFor(group: Group, viewpoint: Viewpoint, rel: RelationRecord, term: 'cardinal' | 'clock' | 'both'): Clause[] {
+  return viewpoint === 'relative' ? relativeClauses(group.objects[rel.viewer!]) : absoluteClauses(group.convention, group.objects[rel.reference], term);
 }
+/** The anchor of a relation phrase: the viewer itself in a 2-object relative relation, else the reference object. */
+const anchorOf = (group: Group, viewpoint: Viewpoint, rel: RelationRecord, c: Clause): Anchor =>
+  (viewpoint === 'relative' && rel.objects === 2 ? c.self : the(group.objects[rel.reference]));
 
 // ---------- captions ----------
 
-function captionText(p: Perspective, type: RelationType, rel: RelationRecord, t: PlacedObject, anchor: Anchor, form: number): string {
-  const be = p.would ? 'would be' : 'is';
-  if (type === 'cardinal') return `${cap(p.lead)}, the ${t.name} ${be} ${cardinalPhrase(rel.cardinal, anchor, form)}.`;
-  return `${cap(p.twelve)}, the ${t.name} ${be} ${clockPhrase(rel.clock, anchor, form)}.`;
-}
-
 /**
- * Captions of every image of a group: for each 2-object relative relation (viewer → target) and
- * each pair of objects seen through the camera, one cardinal and one clock sentence, templates
- * drawn per image.
- * @returns CaptionRecord[] in image order (the group's `images`).
+ * Captions of a group's kept images. Each states one relation in cardinal and clock terms
+ * ("From the point of view of the tent, the lamp is to the tent's front-left, at 11 o'clock.");
+ * the counts per image come from the preset (paper: 7 in a 2-object group, 18 in a 3-object
+ * one — 12.5 on average, 32 % about 3 objects, half relative). Relations are taken in turn, so
+ * one is repeated (in other words) only after every relation of its kind has a caption; no two
+ * captions of an image have the same text.
+ * @param group from `generate`.
+ * @param opts {@link TextOptions}: `preset`, `kept`.
+ * @returns CaptionRecord[] in image order.
  */
-export function captions(group: Group): CaptionRecord[] {
+export function captions(group: Group, opts: TextOptions = {}): CaptionRecord[] {
   checkGroup(group);
+  const plan = textPlan(opts);
+  const kept = keptImages(group, opts.kept);
   const rng = groupRng(group.seed, group.group, STREAM.text);
+  const counts = group.objects.length > 2 ? plan.captions.three : plan.captions.two;
   const out: CaptionRecord[] = [];
-  for (const img of group.images) imageCaptions(group, img, rng, out);
+  group.images.forEach((img, i) => {
+    const list = imageCaptions(group, img, i, counts, rng);
+    if (kept[i]) out.push(...list);
+  });
   return out;
 }
 
-function imageCaptions(group: Group, img: ImageRecord, rng: Rng, out: CaptionRecord[]): void {
-  const objs = group.objects;
-  for (const rel of img.relative) {
-    if (rel.objects !== 2) continue;
-    const v = objs[rel.viewer!], t = objs[rel.target];
-    const ps = relativePerspectives(v);
-    for (const type of ['cardinal', 'clock'] as const) {
-      const p = rng.pick(ps);
-      out.push({ image: img.id, viewpoint: 'relative', relation: type, objects: 2, viewer: rel.viewer, target: rel.target, reference: rel.reference,
-        text: captionText(p, type, rel, t, p.self, rng.int(2)) });
+function imageCaptions(group: Group, img: ImageRecord, i: number, counts: CaptionCounts, rng: Rng): CaptionRecord[] {
+  const rel2 = img.relative.filter((r) => r.objects === 2), rel3 = img.relative.filter((r) => r.objects === 3);
+  const nRel = portion(counts.relative, i);
+  const nRel3 = rel3.length ? Math.min(nRel, portion(counts.relative3, i)) : 0;
+  // Absolute counts run one image ahead, so a half-integer plan gives every image the same total (3 + 4, 4 + 3).
+  const nAbs = portion(counts.absolute, i + 1);
+  const used = new Map<unknown, number>(), texts = new Set<string>();
+  const out: CaptionRecord[] = [];
+  const add = (viewpoint: Viewpoint, pool: readonly RelationRecord[], n: number): void => {
+    for (let k = 0; k < n && pool.length; k++) {
+      const rel = leastUsed(pool, (r) => r, used, rng);
+      const cl = clausesFor(group, viewpoint, rel, 'both');
+      const text = uniqueText(cl.length * 4, (v) => {
+        const c = cl[v >> 2], a = anchorOf(group, viewpoint, rel, c);
+        return `${cap(c.lead)}, the ${group.objects[rel.target].name} ${c.would ? 'would be' : 'is'} ${cardinalPhrase(rel.cardinal, a, v & 1)}, ${clockTail(rel.clock, (v >> 1) & 1)}.`;
+      }, texts, rng);
+      const rec: CaptionRecord = { image: img.id, viewpoint, objects: rel.objects } as CaptionRecord;
+      if (rel.viewer !== undefined) rec.viewer = rel.viewer;
+      rec.target = rel.target; rec.reference = rel.reference; rec.cardinal = rel.cardinal; rec.clock = rel.clock; rec.text = text;
+      out.push(rec);
     }
-  }
-  for (const rel of img.absolute) {
-    if (rel.target > rel.reference) continue; // one sentence per pair: the reverse says the same
-    const t = objs[rel.target], r = objs[rel.reference];
-    const ps = absolutePerspectives(group.convention, r);
-    for (const type of ['cardinal', 'clock'] as const) {
-      const p = rng.pick(ps);
-      out.push({ image: img.id, viewpoint: 'absolute', relation: type, objects: 2, target: rel.target, reference: rel.reference,
-        text: captionText(p, type, rel, t, p.self, rng.int(2)) });
-    }
-  }
+  };
+  add('relative', rel3, nRel3);
+  add('relative', rel2, nRel - nRel3);
+  add('absolute', img.absolute, nAbs);
+  return out;
 }
 
 // ---------- QA ----------
@@ -202,93 +198,132 @@ interface Spec {
   rel: RelationRecord;
   question: string;
   answer: string;
+  answerText?: string;
   consistency: string;
   /** Index of the prediction pair within its block (pair key suffix). */
   pairIndex?: number;
 }
 
-function questionText(group: Group, viewpoint: Viewpoint, task: 'judgement' | 'prediction', type: RelationType,
-  rel: RelationRecord, asked: Cardinal | number | null, rng: Rng): string {
-  const objs = group.objects, t = objs[rel.target], r = objs[rel.reference];
-  const ps = viewpoint === 'relative' ? relativePerspectives(objs[rel.viewer!]) : absolutePerspectives(group.convention, r);
-  const p = rng.pick(ps);
-  // The anchor: the viewer itself (2-object relative), else the reference object.
-  const anchor = viewpoint === 'relative' && rel.objects === 2 ? p.self : the(r);
-  const form = rng.int(2);
-  const verb = p.would ? 'would' : 'is';
-  const be = p.would ? ' be' : '';
-  if (task === 'judgement') {
-    const phrase = type === 'cardinal' ? cardinalPhrase(asked as Cardinal, anchor, form) : clockPhrase(asked as number, anchor, form);
-    const lead = type === 'cardinal' ? p.lead : p.twelve;
-    return `${cap(lead)}, ${verb} the ${t.name}${be} ${phrase}? ${YES_NO}`;
+/** Half a sector: cardinal sectors are 45° wide, clock sectors 30°. */
+const HALF = { cardinal: 22.5, clock: 15 } as const;
+
+/**
+ * The labels a "no" question may ask about: every label but the true one, except a neighbour
+ * whose shared boundary lies within `margin` degrees of the true angle — a direction that close
+ * to a boundary could fairly be called either, so "no" would be a trap, not a test.
+ */
+export function falseLabels(rel: RelationRecord, type: RelationType, margin: number): string[] {
+  const n = type === 'cardinal' ? 8 : 12, half = HALF[type];
+  const i = type === 'cardinal' ? cardinalIndex(rel.angle) : clockHour(rel.angle) % 12;
+  // Offset from the sector's centre, in [−half, half).
+  const off = ((rel.angle - 2 * half * i + 540) % 360) - 180;
+  const out: string[] = [];
+  for (let d = 1; d < n; d++) {
+    if (d === 1 && half - off < margin) continue;        // clockwise neighbour, boundary at +half
+    if (d === n - 1 && off + half < margin) continue;   // counter-clockwise neighbour, boundary at −half
+    const j = (i + d) % n;
+    out.push(type === 'cardinal' ? CARDINALS[j] : String(j || 12));
   }
-  const from = anchor === YOU || anchor === THEM ? '' : ` from ${anchor.obj}`;
-  if (type === 'cardinal') {
-    const dir = anchor === YOU ? ' from you' : anchor === THEM ? ' from them' : from;
-    return `${cap(p.lead)}, in which direction ${verb} the ${t.name}${be}${dir}? ${CARDINAL_CHOICES}`;
-  }
-  return `${cap(p.twelve)}, at what clock position ${verb} the ${t.name}${be}${from}? ${CLOCK_CHOICES}`;
+  return out;
 }
 
-/** A false label for a "no" question: uniform over the other labels. */
-function otherLabel(type: RelationType, rel: RelationRecord, rng: Rng): Cardinal | number {
-  if (type === 'cardinal') return CARDINALS[(CARDINALS.indexOf(rel.cardinal) + 1 + rng.int(7)) % 8];
-  return ((rel.clock - 1 + 1 + rng.int(11)) % 12) + 1;
+/** The question (and its sentence answer) in wording variant v. */
+function questionText(group: Group, viewpoint: Viewpoint, task: Spec['task'], type: RelationType, rel: RelationRecord,
+  asked: string, cl: Clause[], v: number, answers: TextPlan['answers']): { question: string; answerText: string } {
+  const c = cl[v >> 2], form = v & 1, alt = (v >> 1) & 1;
+  const a = anchorOf(group, viewpoint, rel, c), t = `the ${group.objects[rel.target].name}`;
+  const verb = c.would ? 'would' : 'is', be = c.would ? ' be' : '', is = c.would ? 'would be' : 'is';
+  const phrase = (label: string): string => (type === 'cardinal' ? cardinalPhrase(label as Cardinal, a, form) : clockPhrase(Number(label), a, form));
+  const truth = phrase(labelOf(rel, type));
+  let q: string, choices: string;
+  if (task === 'judgement') {
+    q = `${cap(c.lead)}, ${verb} ${t}${be} ${phrase(asked)}?`;
+    choices = YES_NO;
+  } else {
+    const from = a === YOU ? 'you' : a === THEM ? 'them' : a.obj;
+    const rest = type === 'cardinal'
+      ? (alt ? `where ${verb} ${t}${be} relative to ${from}?` : `in which direction ${verb} ${t}${be} from ${from}?`)
+      : (alt ? `at which o'clock direction ${verb} ${t}${be} relative to ${from}?` : `at what clock position ${verb} ${t}${be} from ${from}?`);
+    q = `${cap(c.lead)}, ${rest}`;
+    choices = type === 'cardinal' ? CARDINAL_CHOICES : CLOCK_CHOICES;
+  }
+  const yes = asked === labelOf(rel, type);
+  const answerText = task === 'judgement' ? `${yes ? 'Yes' : 'No'}, ${t} ${is} ${truth}.` : `${cap(t)} ${is} ${truth}.`;
+  return { question: `${q} ${answers === 'sentence' ? SENTENCE : choices}`, answerText };
 }
 
 /**
- * The questions of one block: `judgement` items (item i: cardinal for i mod 4 < 2, else clock;
- * yes for even i) and `pairs` cardinal/clock prediction pairs. `three(i)` says whether item i
- * (or pair −1−i) asks about a 3-object relation.
+ * The questions of block b of one perspective (a subgroup's relative questions, or a camera's
+ * absolute ones). Judgement item k (counted over the whole group, so the pattern runs on across
+ * blocks) asks cardinal-yes, cardinal-no, clock-yes, clock-no for k mod 4; items and pairs about
+ * 3-object relations are a share `three` of them. Each draws the least-asked relation (and
+ * label), so a fact is asked twice only after every other fact of its kind has been asked, and
+ * always in new words: no two questions of a block have the same text.
  */
-function block(group: Group, viewpoint: Viewpoint, rels: readonly RelationRecord[], key: string,
-  three: (i: number) => boolean, o: Required<QAOptions>, rng: Rng): Spec[] {
-  const by = [rels.filter((r) => r.objects === 2), rels.filter((r) => r.objects === 3)];
-  const pickRel = (want3: boolean): RelationRecord => rng.pick(want3 && by[1].length > 0 ? by[1] : by[0]);
+function block(group: Group, viewpoint: Viewpoint, rels: readonly RelationRecord[], key: string, b: number,
+  counts: BlockCounts, three: number, plan: TextPlan, rng: Rng): Spec[] {
+  const pools = [rels.filter((r) => r.objects === 2), rels.filter((r) => r.objects === 3)];
+  const pool = (want3: boolean): readonly RelationRecord[] => (want3 && pools[1].length > 0 ? pools[1] : pools[0]);
+  const index = new Map(rels.map((r, i) => [r, i]));
+  // Keys of facts: a judgement (type, relation, label) or a prediction pair (relation), as numbers.
+  const used = new Map<unknown, number>(), texts = new Set<string>();
+  const labelIndex = (type: RelationType, label: string): number => (type === 'cardinal' ? CARDINALS.indexOf(label as Cardinal) : Number(label));
   const specs: Spec[] = [];
-  for (let i = 0; i < o.judgement; i++) {
-    const type: RelationType = i % 4 < 2 ? 'cardinal' : 'clock';
-    const yes = i % 2 === 0;
-    const rel = pickRel(three(i));
-    const asked = yes ? (type === 'cardinal' ? rel.cardinal : rel.clock) : otherLabel(type, rel, rng);
-    specs.push({ task: 'judgement', viewpoint, relation: type, rel, answer: yes ? 'yes' : 'no', consistency: `${key}${i}`,
-      question: questionText(group, viewpoint, 'judgement', type, rel, asked, rng) });
+  const ask = (task: Spec['task'], type: RelationType, rel: RelationRecord, asked: string): { question: string; answerText: string } => {
+    const cl = clausesFor(group, viewpoint, rel, type);
+    let answerText = '';
+    const question = uniqueText(cl.length * 4, (v) => {
+      const r = questionText(group, viewpoint, task, type, rel, asked, cl, v, plan.answers);
+      answerText = r.answerText;
+      return r.question;
+    }, texts, rng);
+    return { question, answerText };
+  };
+  const J = portion(counts.judgement, b), P = portion(counts.pairs, b);
+  const k0 = Math.floor(counts.judgement * b + 1e-9), p0 = Math.floor(counts.pairs * b + 1e-9);
+  for (let i = 0; i < J; i++) {
+    const k = k0 + i;
+    const type: RelationType = k % 4 < 2 ? 'cardinal' : 'clock', yes = k % 2 === 0;
+    const cands = pool(portion(three, k) > 0).flatMap((rel) =>
+      (yes ? [labelOf(rel, type)] : falseLabels(rel, type, plan.boundaryMargin)).map((label) => ({ rel, label })));
+    const { rel, label } = leastUsed(cands, (c) => ((type === 'cardinal' ? 0 : 1) * 4096 + index.get(c.rel)!) * 16 + labelIndex(type, c.label), used, rng);
+    const { question, answerText } = ask('judgement', type, rel, label);
+    specs.push({ task: 'judgement', viewpoint, relation: type, rel, answer: yes ? 'yes' : 'no', consistency: `${key}${i}`, question, answerText });
   }
-  for (let j = 0; j < o.pairs; j++) {
-    const rel = pickRel(three(-1 - j));
+  for (let j = 0; j < P; j++) {
+    const rel = leastUsed(pool(portion(three, p0 + j) > 0), (r) => -1 - index.get(r)!, used, rng);
     for (const type of ['cardinal', 'clock'] as const) {
-      specs.push({ task: 'prediction', viewpoint, relation: type, rel, answer: type === 'cardinal' ? rel.cardinal : String(rel.clock),
-        consistency: `${key}${o.judgement + 2 * j + (type === 'clock' ? 1 : 0)}`, pairIndex: j,
-        question: questionText(group, viewpoint, 'prediction', type, rel, null, rng) });
+      const { question, answerText } = ask('prediction', type, rel, labelOf(rel, type));
+      specs.push({ task: 'prediction', viewpoint, relation: type, rel, answer: labelOf(rel, type),
+        consistency: `${key}${J + 2 * j + (type === 'clock' ? 1 : 0)}`, pairIndex: j, question, answerText });
     }
   }
   return specs;
 }
 
 /**
- * QA pairs of every image of a group. Relative questions are drawn once per subgroup and asked in
+ * QA pairs of a group's kept images. Relative questions are drawn once per subgroup and asked in
  * all its images (consistency key `…-s0-r3`); absolute ones once per camera and asked in both
- * subgroups (`…-c5-a3`). Per perspective and image: `judgement` yes/no questions (half yes, half
- * cardinal) and `pairs` prediction pairs (a cardinal and a clock question about the same relation,
- * sharing `pair`). In 3-object groups half the relative questions have a separate viewer.
+ * subgroups (`…-c5-a3`). Per image (paper preset): 21 relative questions (14 yes/no judgements,
+ * 3.5 cardinal+clock prediction pairs) and 19 absolute ones (13 + 3 pairs) — 40, judgement :
+ * prediction 2 : 1, yes/no and cardinal/clock 50/50; in 3-object groups 5/7 of the relative
+ * ones are about 3 objects. No two questions of an image have the same text.
  * @param group from `generate`.
- * @param opts `{judgement = 4, pairs = 1}`.
+ * @param opts {@link TextOptions}: `preset`, `judgement`, `pairs` (per block, both perspectives), `answers`, `boundaryMargin`, `kept`.
  * @returns QARecord[] in image order; ids `<image>-q00`, relative block first.
  */
-export function qa(group: Group, opts: QAOptions = {}): QARecord[] {
+export function qa(group: Group, opts: TextOptions = {}): QARecord[] {
   checkGroup(group);
-  options(opts);
-  const o: Required<QAOptions> = { judgement: integer(opts.judgement ?? 4, 'judgement', 0, 1000), pairs: integer(opts.pairs ?? 1, 'pairs', 0, 1000) };
+  const plan = textPlan(opts);
+  const kept = keptImages(group, opts.kept);
   const rng = groupRng(group.seed, group.group, STREAM.qa);
   const gid = groupId(group.group);
-  const has3 = group.objects.length > 2;
-  // Items alternate between 2- and 3-object relations, and the two subgroups start on opposite
-  // ones, so each group asks both kinds equally often.
-  const rel = [0, 1].map((s) => block(group, 'relative', group.relative[s], `${gid}-s${s}-r`,
-    (i) => has3 && ((i >= 0 ? (i ^ (i >> 1)) : -1 - i) + s) % 2 === 1, o, rng));
-  const abs = group.absolute.map((rels, c) => block(group, 'absolute', rels, `${gid}-c${c}-a`, () => false, o, rng));
+  const three = group.objects.length > 2 ? plan.qa.three : 0;
+  const rel = [0, 1].map((s) => block(group, 'relative', group.relative[s], `${gid}-s${s}-r`, s, plan.qa.relative, three, plan, rng));
+  const abs = group.absolute.map((rels, c) => block(group, 'absolute', rels, `${gid}-c${c}-a`, c, plan.qa.absolute, 0, plan, rng));
   const out: QARecord[] = [];
-  for (const img of group.images) {
+  group.images.forEach((img, i) => {
+    if (!kept[i]) return;
     let q = 0;
     for (const s of [...rel[img.subgroup], ...abs[img.camera]]) {
       const rec: QARecord = {
@@ -300,15 +335,15 @@ export function qa(group: Group, opts: QAOptions = {}): QARecord[] {
       if (s.rel.viewer !== undefined) rec.viewer = s.rel.viewer;
       rec.target = s.rel.target;
       rec.reference = s.rel.reference;
+      if (plan.answers === 'sentence') rec.answer_text = s.answerText;
       out.push(rec);
     }
-  }
+  });
   return out;
 }
 
 // ---------- SDG ----------
 
-const labelOf = (rel: RelationRecord, type: RelationType): string => (type === 'cardinal' ? rel.cardinal : String(rel.clock));
 function describeLabel(type: RelationType, label: string, anchor: Anchor): string {
   return type === 'cardinal' ? cardinalPhrase(label as Cardinal, anchor, 0) : clockPhrase(Number(label), anchor, 1);
 }

@@ -55,17 +55,48 @@ describe.skipIf(!built)(`spatialkit rotate under faults (TEST_SEED=${SEED})${bui
     let kills = 0;
     for (let k = 0; k < 3; k++) {
       const child = spawn(process.execPath, [cli, ...ARGS, '--out', out], { stdio: 'ignore' });
-      const delay = 150 + r() * 1500;
-      const timer = setTimeout(() => { if (child.exitCode === null) { child.kill('SIGKILL'); kills++; } }, delay);
-      await new Promise((res) => child.on('exit', res));
-      clearTimeout(timer);
+      const exited = new Promise((res) => child.on('exit', res));
+      // Kill at a random moment after the run has started writing (its first .partial file), so
+      // that every round kills a working process rather than one still loading or already done.
+      const t0 = Date.now();
+      while (child.exitCode === null && !fs.existsSync(path.join(out, 'scenes.jsonl.partial')) && Date.now() - t0 < 20_000) await new Promise((res) => setTimeout(res, 5));
+      await new Promise((res) => setTimeout(res, r() * 300));
+      if (child.exitCode === null && child.kill('SIGKILL')) kills++;
+      await exited;
     }
+    expect(kills).toBeGreaterThanOrEqual(1);
     const fin = run([...ARGS, '--out', out]);
     expect(fin.status, fin.stderr).toBe(0);
-    expect(digest(out)).toEqual(reference);  // same names (no partial or temporary files) and bytes
+    expect(digest(out)).toEqual(reference);  // same names (no partial, temporary or lock files) and bytes
     console.log(`rotate: ${kills} SIGKILLs, resumed to ${Object.keys(reference).length} byte-identical files`);
     fs.rmSync(out, { recursive: true });
   }, 180_000);
+
+  it('two runs on one --out at once: the second stops with a clear message, the first finishes the reference bytes', async () => {
+    const out = tmp('two');
+    const first = spawn(process.execPath, [cli, ...ARGS, '--out', out], { stdio: 'ignore' });
+    const firstDone = new Promise<number | null>((res) => first.on('exit', (code) => res(code)));
+    const t0 = Date.now();
+    while (!fs.existsSync(path.join(out, '.rotate.lock')) && first.exitCode === null && Date.now() - t0 < 20_000) await new Promise((res) => setTimeout(res, 5));
+    const second = run([...ARGS, '--seed', '8', '--out', out]);
+    const code = await firstDone;
+    expect(second.status).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`spatialkit rotate: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by another spatialkit rotate \\(pid ${first.pid} on `));
+    expect(code).toBe(0);
+    expect(digest(out)).toEqual(reference);
+    fs.rmSync(out, { recursive: true });
+  }, 120_000);
+
+  it('the progress bar on a terminal ends at 100 %', () => {
+    const out = tmp('tty');
+    // script(1) gives the child a terminal, so the bar is drawn as a user sees it.
+    const r = spawnSync('script', ['-qec', `"${process.execPath}" "${cli}" rotate --groups 300 --out "${out}/d"`, '/dev/null'], { encoding: 'utf8' });
+    expect(r.status, r.stdout).toBe(0);
+    const frames = r.stdout.split('\r').filter((f) => /\] +\d+% /.test(f));
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames[frames.length - 1]).toMatch(/\[#{30}\] 100% 300\/300 groups/);
+    fs.rmSync(out, { recursive: true });
+  }, 120_000);
 
   it('an output path that cannot be created or written gives a clear error and a non-zero exit', () => {
     const base = tmp('bad');
