@@ -69,6 +69,7 @@ export function metricsKernels(rt: WasmRuntime): MetricsKernels {
       const c = rt.call(args);
       const L = c.array(0, 'labels', 1, false, 'Int32Array'), F = c.array(1, 'offsets', 1, false, 'Uint32Array');
       if (F.count < 1) c.rangeError('Expected Uint32Array of length G + 1 ≥ 1 for `offsets` but received Uint32Array(0)');
+      c.snapshot(F);  // the scratch below is sized from these offsets: the driver must see the same
       const G = F.count - 1;
       const V = c.array(2, 'out', 1, true, 'Float64Array'), S = c.array(3, 'stats', 1, true, 'Float64Array');
       c.expectCount(V, G, 'values');

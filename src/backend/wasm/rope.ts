@@ -60,14 +60,6 @@ function expectValues(o: Arr, n: number): void {
   if (o.length !== n) throw new RangeError(`Expected \`out\` to hold ${n} values but received ${o.length}`);
 }
 
-function noPartialOverlap(x: Arr, o: Arr, allowSame: boolean): void {
-  if (x.buffer !== o.buffer) return;
-  if (allowSame && x.offset === o.offset && x.bytes === o.bytes) return;
-  if (x.bytes && o.bytes && x.offset < o.offset + o.bytes && o.offset < x.offset + x.bytes) {
-    throw new RangeError(allowSame ? 'Expected `out` to be `x` itself or not to overlap it' : 'Expected `out` not to overlap `x`');
-  }
-}
-
 /** The first row an unmasked token uses whose A coordinates are not all finite (drivers assume none). */
 function checkPositions(p: Arr, A: number, mask: Arr | undefined): void {
   const v = p.array as Float32Array, m = mask?.array as Uint8Array | undefined;
@@ -84,7 +76,7 @@ const align16 = (n: number) => (n + 15) & ~15;
  * mask) are placed once; x and out (xPer / outPer elements per token) are used in place when they
  * live in wasm memory and otherwise copied through the arena's baseline chunk by chunk, so the
  * copies stay in cache and memory does not grow with the batch. out may be exactly x (in place:
- * they share the chunk); other overlaps were refused by the checks.
+ * they share the chunk); inputs overlapping out otherwise were copied first (Call.separateOverlaps).
  */
 function streamTokens(rt: WasmRuntime, fixed: (Arr | undefined)[], x: Arr, o: Arr, tokens: number, xPer: number, oPer: number,
   invoke: (xp: number, op: number, first: number, count: number) => number): void {
@@ -154,7 +146,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       finiteValues(TH, 'theta');
       const n = tokensOf(X, P.count, H, D);
       expectValues(O, X.length);
-      noPartialOverlap(X, O, true);
+      c.separateOverlaps();
       checkPositions(P, 3, M);
       if (n === 0) return;
       streamTokens(rt, [P, TH, M], X, O, n, H * D, H * D,
@@ -181,7 +173,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       if (!(bn > 0 && Number.isFinite(bn))) c.rangeError('Expected a finite non-zero vector for `baseVector`');
       const n = tokensOf(X, P.count, H, D), S = TH.count;
       expectValues(O, n * H * (D + 3 * S));
-      noPartialOverlap(X, O, false);
+      c.separateOverlaps();
       checkPositions(P, 3, M);
       if (n === 0) return;
       streamTokens(rt, [P, TH, B, M], X, O, n, H * D, H * (D + 3 * S),
@@ -207,7 +199,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       finiteValues(W, 'frequencies');
       const n = tokensOf(X, P.count, H, D);
       expectValues(O, X.length);
-      noPartialOverlap(X, O, true);
+      c.separateOverlaps();
       checkPositions(P, A, M);
       if (n === 0) return;
       streamTokens(rt, [P, W, M], X, O, n, H * D, H * D,
