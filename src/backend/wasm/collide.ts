@@ -4,7 +4,7 @@
 // the capacity they are given, and the adapter calls again with the exact size when a first
 // guess (4 pairs per box) was short.
 import type { BatchedPairs, CollideKernels } from '../../collide.js';
-import { describe, type Arr, type WasmRuntime } from './index.js';
+import { align16, describe, type Arr, type WasmRuntime } from './index.js';
 
 interface CollideExports {
   collide_overlap_batch(a: number, ab: boolean, b: number, bb: boolean, margin: number, out: number, n: number): number;
@@ -16,7 +16,6 @@ interface CollideExports {
     scratch: number, cap: number, tmp: number, out: number, sceneOut: number): number;
 }
 
-const align16 = (n: number): number => (n + 15) & ~15;
 /** The largest `maxPairs` (kCollideMaxPairs). */
 const MAX_PAIRS_LIMIT = 0x7fffffff;
 

@@ -74,7 +74,8 @@ export interface WasmMemoryInfo {
   arenaBaseline: number;
 }
 
-const align16 = (n: number) => (n + 15) & ~15;
+/** n rounded up to a multiple of 16. Arithmetic, not `& ~15`: bitwise operators wrap sizes ≥ 2^31 to negative numbers. */
+export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 export class WasmRuntime {

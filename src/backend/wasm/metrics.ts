@@ -83,9 +83,13 @@ export function metricsKernels(rt: WasmRuntime): MetricsKernels {
         if (b < a || b > n) break;
         if (b - a > longest) longest = b - a;
       }
-      args.push(new Int32Array(longest > SMALL_GROUP ? longest : 0));
+      // Labels copied into wasm memory are sorted in place (scratch 0), which halves the memory of
+      // a huge group; labels that live there already are the caller's and get a scratch copy.
+      c.separateOverlaps();
+      const inPlace = !L.resident;
+      args.push(new Int32Array(longest > SMALL_GROUP && !inPlace ? longest : 0));
       const X = c.array(4, 'scratch', 1, false, 'Int32Array');
-      c.run(() => w.metrics_ne_grouped_batch(L.ptr, n, F.ptr, G, V.ptr, S.ptr, X.ptr), (i) => badOffset(n, off, i));
+      c.run(() => w.metrics_ne_grouped_batch(L.ptr, n, F.ptr, G, V.ptr, S.ptr, inPlace ? 0 : X.ptr), (i) => badOffset(n, off, i));
     },
   };
 }

@@ -4,7 +4,7 @@
 // through the arena a few tokens at a time (streamTokens) while positions, tables and mask are
 // placed once; arrays already in wasm memory are used in place.
 import type { RopeKernels } from '../../rope.js';
-import { describe, type Arr, type Call, type WasmRuntime } from './index.js';
+import { align16, describe, type Arr, type Call, type WasmRuntime } from './index.js';
 
 interface RopeExports {
   rope_quatrope_batch(x: number, dt: number, pos: number, th: number, mask: number, first: number, count: number,
@@ -69,7 +69,6 @@ function checkPositions(p: Arr, A: number, mask: Arr | undefined): void {
   }
 }
 
-const align16 = (n: number) => (n + 15) & ~15;
 
 /**
  * Runs invoke(xPtr, outPtr, first, count) over token chunks. `fixed` arrays (positions, tables,
