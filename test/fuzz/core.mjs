@@ -163,7 +163,8 @@ export const MODELS = {
   },
   'camera.rays': (r) => {
     const n = r.pick([1, 2]), P = r.pick([0, 1, 3]);
-    return { args: [cameras(r, n), f32(r, 2 * P * n, 0, 6)], shape: anything };
+    const opts = r.chance(0.3) ? { out: new Float32Array(6 * P * n) } : {};
+    return { args: [cameras(r, n), f32(r, 2 * P * n, 0, 6), opts], out: '2.out', shape: isArr(Float32Array, 6 * P * n) };
   },
   'camera.fromRays': (r) => ({ args: [new Float32Array(0), { height: 4, width: 4 }], shape: (v) => (Array.isArray(v) ? null : `expected an array, got ${show(v)}`) }),
   'camera.crop': (r) => { const n = batchN(r); return { args: [intrinsics(r, n), { x: r() * 3, y: r() * 3 }], shape: isArr(Float32Array, 9 * n) }; },
@@ -178,7 +179,10 @@ export const MODELS = {
     if (r.chance(0.3)) opts.out = new Uint8Array(N);
     return { args: [boxes(r, na), boxes(r, nb), opts], out: '2.out', shape: isArr(Uint8Array, N) };
   },
-  'collide.fits': (r) => { const m = batchN(r); return { args: [boxes(r, m), boxes(r, batchN(r))], shape: isArr(Uint8Array, m) }; },
+  'collide.fits': (r) => {
+    const m = batchN(r), args = [boxes(r, m), boxes(r, batchN(r)), r.chance(0.3) ? { out: new Uint8Array(m) } : {}];
+    return { args, out: '2.out', shape: isArr(Uint8Array, m) };
+  },
   'collide.pairs': (r) => { const n = batchN(r); return { args: [boxes(r, n)], shape: (v) => (v instanceof Uint32Array && v.length % 2 === 0 ? null : `expected Uint32Array [P, 2], got ${show(v)}`) }; },
   'collide.pairsBatched': (r) => {
     const S = r.pick([0, 1, 2, 3]), offs = [0];
@@ -188,7 +192,8 @@ export const MODELS = {
   'metrics.normalizedEntropyGrouped': (r) => {
     const G = r.pick([0, 1, 3]), offs = [0];
     for (let g = 0; g < G; g++) offs.push(offs[g] + r.int(5));
-    return { args: [i32(r, offs[G], 4), Uint32Array.from(offs)], shape: isObj({ values: isArr(Float64Array, G), mean: isNumOrNull }) };
+    const opts = r.chance(0.3) ? { out: new Float64Array(G) } : {};
+    return { args: [i32(r, offs[G], 4), Uint32Array.from(offs), opts], out: '2.out', shape: isObj({ values: isArr(Float64Array, G), mean: isNumOrNull }) };
   },
   'metrics.codebookUsage': (r) => { const K = 1 + r.int(8); return { args: [i32(r, batchN(r), K), K], shape: isObj({ used: isType('number'), counts: isArr(Float64Array, K) }) }; },
   'metrics.entropy': (r) => ({ args: [i32(r, batchN(r), 5)], shape: isNumOrNull }),
@@ -249,7 +254,7 @@ function fillWith(a, r, value) {
 }
 
 /** Paths to every argument and option value: [i] or [i, key]. */
-function paths(args) {
+export function paths(args) {
   const ps = [];
   args.forEach((a, i) => {
     ps.push([i]);
@@ -257,10 +262,45 @@ function paths(args) {
   });
   return ps;
 }
-const getAt = (args, p) => (p.length === 1 ? args[p[0]] : args[p[0]][p[1]]);
-function setAt(args, p, v) {
+export const getAt = (args, p) => (p.length === 1 ? args[p[0]] : args[p[0]][p[1]]);
+export function setAt(args, p, v) {
   if (p.length === 1) args[p[0]] = v;
   else args[p[0]] = { ...args[p[0]], [p[1]]: v };
+}
+
+/** A model's out path ('2.out' or 2) as a path of paths(). */
+export const outPathOf = (outPath) => (typeof outPath === 'number' ? [outPath] : [Number(outPath.split('.')[0]), outPath.split('.')[1]]);
+
+/**
+ * Puts `out` inside the bytes of the input at `inPath` (issue 16: overlapping memory is handled by
+ * every function, whatever the types). `like` is an array of out's type and length. Kinds:
+ *  - 'cross': one ArrayBuffer holds the input's bytes, and out is a view of its own type starting
+ *    `frac` of the way into them (0: at the same address);
+ *  - 'twin': the input lives in a SharedArrayBuffer and out is a view of a second SharedArrayBuffer
+ *    object over the same memory (as a worker gets when the buffer is posted to it twice),
+ *    shifted by one element — only an address comparison can see the overlap.
+ * Values are kept, so the call must give the plain call's result. Returns false when the input or
+ * out is empty.
+ */
+export function overlapOut(args, outPath, inPath, like, kind, frac = 0.5) {
+  const input = getAt(args, inPath);
+  if (!input.byteLength || !like.length) return false;
+  const shift = kind === 'twin' ? like.BYTES_PER_ELEMENT : Math.floor((input.byteLength * frac) / 8) * 8;
+  const bytes = Math.ceil(Math.max(input.byteLength, shift + like.byteLength) / 8) * 8;
+  const buffer = kind === 'twin' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const inView = new input.constructor(buffer, 0, input.length);
+  inView.set(input);
+  setAt(args, inPath, inView);
+  const op = outPathOf(outPath);
+  if (op.length === 2 && (args[op[0]] === undefined || typeof args[op[0]] !== 'object')) args[op[0]] = {};
+  setAt(args, op, new like.constructor(kind === 'twin' ? structuredClone(buffer) : buffer, shift, like.length));
+  return true;
+}
+
+/** Paths of the typed-array inputs of `args` (not the out at `outPath`). */
+export function inputPaths(args, outPath) {
+  const op = outPath === undefined ? undefined : outPathOf(outPath).join('.');
+  return paths(args).filter((p) => ArrayBuffer.isView(getAt(args, p)) && p.join('.') !== op);
 }
 
 /**
@@ -281,8 +321,13 @@ export function mutate(r, args, outPath) {
     if (objs.length) { const p = r.pick(objs); const o = { ...args[p[0]] }; delete o[p[1]]; args[p[0]] = o; return { kind: `missing option ${p[1]}`, benign: false }; }
   }
   if (roll < 0.3 && outPath !== undefined) {  // out aliasing an input
-    const op = typeof outPath === 'number' ? [outPath] : [Number(outPath.split('.')[0]), outPath.split('.')[1]];
+    const op = outPathOf(outPath);
     const out = getAt(args, op);
+    const inputs0 = inputPaths(args, outPath);
+    if (out && ArrayBuffer.isView(out) && inputs0.length && r.chance(0.4)) {
+      const kind = r.pick(['cross', 'twin']), frac = r.pick([0, 0.5]), p = r.pick(inputs0);
+      if (overlapOut(args, outPath, p, out, kind, frac)) return { kind: `out inside arg ${p.join('.')}'s bytes (${kind}${kind === 'cross' ? `, at ${frac}` : ''})`, benign: true };
+    }
     const inputs = ps.filter((p) => ArrayBuffer.isView(getAt(args, p)) && getAt(args, p) !== out && !(p.length === 2 && p[1] === 'out'));
     if (out && ArrayBuffer.isView(out) && inputs.length) {
       const src = getAt(args, r.pick(inputs));
