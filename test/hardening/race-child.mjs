@@ -37,10 +37,14 @@ function boxes(n, spread, seed = 1) {
   for (let i = 0; i < n; i++) b.set([r() * spread, r() * spread, r() * spread, 0.3, 0.2, 0.4, r() - 0.5, r() - 0.5, r() - 0.5, 1], 10 * i);
   return b;
 }
-/** Every 29th box grown to a huge extent (valid, but far beyond the grid level it was sorted into). */
-function grown(b) {
+/**
+ * Every 58th box (from `first`) grown to a huge extent: valid, but far beyond the grid level the
+ * box may have been sorted into. Two such sets flipped: whatever the moment, some boxes are huge
+ * (the grid is fine and wide), and boxes bounded small may be huge when the grid is built.
+ */
+function grown(b, first) {
   const g = b.slice();
-  for (let i = 0; i < g.length / 10; i += 29) g.set([1e5, 1e5, 1e5], 10 * i + 3);
+  for (let i = first; i < g.length / 10; i += 58) g.set([1e5, 1e5, 1e5], 10 * i + 3);
   return g;
 }
 const offsetsOf = (sizes) => { const o = new Uint32Array(sizes.length + 1); sizes.forEach((k, s) => { o[s + 1] = o[s] + k; }); return o; };
@@ -63,13 +67,13 @@ const SCENARIOS = {
   },
   // Boxes bounded once, then read again by the grid build (issue 16: native pairs never returned).
   'collide.pairs boxes': () => {
-    const b = shared(boxes(3000, 40));
-    return { flips: [[b, grown(b)]], call: { fn: 'collide.pairs', raw: 'collide.pairs', args: [b, { maxPairs: 2 ** 28 }], rawArgs: [b, 0, 2 ** 28] } };
+    const plain = boxes(3000, 40), b = shared(grown(plain, 0));
+    return { flips: [[b, grown(plain, 29)]], call: { fn: 'collide.pairs', raw: 'collide.pairs', args: [b, { maxPairs: 2 ** 28 }], rawArgs: [b, 0, 2 ** 28] } };
   },
   'collide.pairsBatched boxes': () => {
-    const b = shared(boxes(3000, 30));
+    const plain = boxes(3000, 30), b = shared(grown(plain, 0));
     const off = offsetsOf([20, 2980]);
-    return { flips: [[b, grown(b)]], call: { fn: 'collide.pairsBatched', raw: 'collide.pairsBatched', args: [b, off], rawArgs: [b, off, 0, 2 ** 28] } };
+    return { flips: [[b, grown(plain, 29)]], call: { fn: 'collide.pairsBatched', raw: 'collide.pairsBatched', args: [b, off], rawArgs: [b, off, 0, 2 ** 28] } };
   },
   // Boxes valid ↔ invalid: the check and the error message read different values.
   'collide.overlap and fits boxes': () => {
@@ -78,12 +82,14 @@ const SCENARIOS = {
     return { flips: [[a, bad]], call: { fn: 'collide.fits', raw: 'collide.fits', args: [a, boxes(50, 5, 7)], rawArgs: [a, boxes(50, 5, 7), 0, new Uint8Array(4000)] } };
   },
   // Offsets sizing a scratch buffer (wasm) from one read, the driver reading another.
+  // (wasm: a sort scratch sized for groups of 1024, then 2^16 labels sorted into it — past the
+  // end of wasm memory.)
   'metrics.normalizedEntropyGrouped offsets': () => {
-    const n = 4096, labels = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 13);
-    const off = shared(offsetsOf(Array(n / 2).fill(2)));
-    const big = offsetsOf([n, ...Array(n / 2 - 1).fill(0)]);
+    const n = 1 << 16, G = 64, labels = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 13);
+    const off = shared(offsetsOf(Array(G).fill(n / G)));
+    const big = offsetsOf([n, ...Array(G - 1).fill(0)]);
     return { flips: [[off, big]], call: { fn: 'metrics.normalizedEntropyGrouped', raw: 'metrics.neGrouped', args: [labels, off],
-      rawArgs: [labels, off, new Float64Array(n / 2), new Float64Array(2)] } };
+      rawArgs: [labels, off, new Float64Array(G), new Float64Array(2)] } };
   },
   // Plain data rewritten: garbage values, never a crash.
   'quat.multiply and rope.quatrope data': () => {
