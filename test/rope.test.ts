@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as sk from 'spatialkit';
-import { eachBackend, rng, SEED, uniform, worst } from './helpers.js';
+import { eachBackend, expectedIsa, rng, SEED, uniform, worst } from './helpers.js';
 
 // ---------- float64 oracles ----------
 type M3 = number[][];
@@ -557,8 +557,10 @@ describe.skipIf(!sk.backends().find((b) => b.backend === 'native')?.available)('
     const runWith = (isa: string): Record<string, string> =>
       JSON.parse(execFileSync(process.execPath, ['-e', isaScript], { env: { ...process.env, SPATIALKIT_ISA: isa }, encoding: 'utf8' }));
     const best = runWith('');
-    for (const isa of ['baseline', 'avx2']) {
+    expect(best.isa).toBe(expectedIsa(''));
+    for (const isa of ['baseline', 'avx2'] as const) {
       const got = runWith(isa);
+      expect(got.isa, `the child started with SPATIALKIT_ISA=${isa} ran on`).toBe(expectedIsa(isa));
       const differ = Object.keys(best).filter((op) => op !== 'isa' && got[op] !== best[op]);
       console.log(`rope: ${best.isa} vs ${got.isa}: ops that differ: ${differ.join(', ') || 'none'}`);
       expect(differ).toEqual([]);
