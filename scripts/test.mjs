@@ -37,7 +37,11 @@ for (const extra of existsSync('scripts/test-native.sh') && !process.env.SKIP_NA
   nativeOut.push(nat.stdout);
   if (nat.status !== 0 && !/^FAIL\b/m.test(nat.stdout)) nativeOut.push('== test-native.sh\nFAIL build: test-native.sh exited ' + nat.status);
 }
-if (nativeOut.length) add(countNative(nativeOut));
+if (nativeOut.length) {
+  const c = countNative(nativeOut);
+  for (const p of c.problems) console.error(`test:native: ${p}`);
+  add(c);
+}
 
 // Packaging: the tarball loads its prebuild with install scripts off, and falls back to wasm.
 if (!process.env.SKIP_PACK_CHECK) {

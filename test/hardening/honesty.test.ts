@@ -56,17 +56,28 @@ describe('npm test counts each test once', () => {
   it('native: a check once over lines, binary summaries, ISA runs and sanitizer builds; a dead run is a failure', () => {
     const run = (isa: string, err: string, fail = false) => [
       `== quat_driver_test [host${isa}]`,
+      `sk::cpu ISA: ${isa ? 'x86-64 baseline (SSE2)' : 'x86-64-v3 (AVX2, FMA)'}`,
       `PASS sk::cpu     multiply    12 calls,   1000 values, max err ${err} (0.5 ulp) of tol 1e-06`,
       `${fail ? 'FAIL' : 'PASS'} sk::cuda    normalize   12 calls,   1000 values, max err ${err} (0.5 ulp) of tol 1e-06`,
       `${fail ? 'FAIL quat_driver_test: 1' : 'PASS quat_driver_test: 0'} failing line(s)`,
       `${fail ? 'FAIL' : 'PASS'} quat_driver_test [host${isa}]${fail ? ' (exit 1)' : ''}`,
     ].join('\n');
     const plain = [run(', SPATIALKIT_ISA=baseline', '1.2e-07'), run('', '2.4e-07'), 'SKIP cuda: no CUDA device', 'PASS test:native'].join('\n');
-    expect(countNative([plain])).toEqual({ passed: 2, failed: 0, skipped: 1 });
-    expect(countNative([plain, plain])).toEqual({ passed: 2, failed: 0, skipped: 1 });  // + the sanitizer build
-    expect(countNative([plain, run('', '1e-07', true)])).toEqual({ passed: 1, failed: 1, skipped: 1 });
+    expect(countNative([plain])).toMatchObject({ passed: 2, failed: 0, skipped: 1 });
+    expect(countNative([plain, plain])).toMatchObject({ passed: 2, failed: 0, skipped: 1 });  // + the sanitizer build
+    expect(countNative([plain, run('', '1e-07', true)])).toMatchObject({ passed: 1, failed: 1, skipped: 1 });
     const died = '== rope_driver_test [host]\nPASS sk::cpu rope1d\nFAIL rope_driver_test [host] (exit 134)\nFAIL test:native';
-    expect(countNative([died])).toEqual({ passed: 1, failed: 1, skipped: 0 });
+    expect(countNative([died])).toMatchObject({ passed: 1, failed: 1, skipped: 0 });
+    // Checks that differ only by a number are two checks.
+    expect(countNative(['== c_test [host]\nPASS pairs: margin 0.000000: 8 pairs\nPASS pairs: margin 0.050000: 9 pairs'])).toMatchObject({ passed: 2 });
+  });
+
+  it('native: a run started with SPATIALKIT_ISA=baseline must report that it ran at the baseline', () => {
+    const run = (isa: string) => `== quat_driver_test [host, SPATIALKIT_ISA=baseline]\nsk::cpu ISA: ${isa}; bit-identity required\nPASS sk::cpu multiply`;
+    expect(countNative([run('x86-64 baseline (SSE2)')])).toMatchObject({ passed: 1, failed: 0 });
+    const wrong = countNative([run('x86-64-v3 (AVX2, FMA)')]);
+    expect(wrong).toMatchObject({ passed: 1, failed: 1 });
+    expect(wrong.problems[0]).toMatch(/SPATIALKIT_ISA=baseline ran on x86-64-v3/);
   });
 
   it('pack: each line; a failing script without a FAIL line is a failure', () => {
