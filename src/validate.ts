@@ -64,10 +64,10 @@ export function isDetached(v: ArrayBufferView): boolean {
  */
 export function array<T extends Typed>(ctor: TypedCtor<T>, v: unknown, name: string, item = 1): number {
   const want = item > 1 ? `${ctor.name} of length ${item}·N` : ctor.name;
-  if (typedArrayName(v) !== ctor.name || isDetached(v as Typed)) {
+  const facts = typedArrayName(v) === ctor.name ? typedFacts(v as Typed) : undefined;
+  if (!facts || (facts.length === 0 && isDetached(v as Typed))) {  // a detached array has length 0
     throw new TypeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
   }
-  const facts = typedFacts(v as Typed);
   let honest = false;
   try {
     const t = v as Typed;

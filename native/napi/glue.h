@@ -51,7 +51,7 @@ struct Slot {
   bool owned = false;                     // data points into `own` (a snapshot or the async copy)
   const char* name = nullptr;             // the argument's name, for errors after an async call
   Napi::Reference<Napi::TypedArray> ref;  // keeps the array alive for async calls
-  std::vector<uint8_t> own;               // the async copy
+  std::vector<uint8_t> own;               // the private copy (snapshot, overlap or async)
 };
 
 // A typed-array argument, by slot index; `count` = items (length / item size).

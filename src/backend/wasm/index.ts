@@ -249,8 +249,9 @@ export class Call {
    */
   array(i: number, name: string, item: number, output = false, kind: Kind = 'Float32Array'): Arr {
     const v = this.arg(i);
-    if (typedArrayName(v) !== kind || isDetached(v as Typed)) throw new TypeError(wrongArray(kind, item, name, v));
+    if (typedArrayName(v) !== kind) throw new TypeError(wrongArray(kind, item, name, v));
     const { length, buffer, byteOffset } = typedFacts(v as Typed);
+    if (length === 0 && isDetached(v as Typed)) throw new TypeError(wrongArray(kind, item, name, v));  // detached: length 0
     if (item > 1 && length % item !== 0) throw new RangeError(wrongArray(kind, item, name, v));
     const array = new CTORS[kind](buffer as ArrayBuffer, byteOffset, length) as Typed;
     const a = new Arr(name, array, kind, item, length, item ? length / item : length, output, buffer, byteOffset,
