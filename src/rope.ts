@@ -27,7 +27,7 @@
  */
 import { active } from './backend/index.js';
 import type { AsyncTwins } from './backend/types.js';
-import { array, choice, describe, f32, finite, integer, isDetached, withCallerStack, options } from './validate.js';
+import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, withCallerStack, options } from './validate.js';
 
 export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -101,10 +101,14 @@ export interface Mixed3dOptions<T extends Storage = Storage> extends PairOptions
 
 // ---------------- validation shared by every function ----------------
 
-/** The storage type of x from its class and `dtype`. */
+/** The storage type of x from its element type (src/validate.ts typedArrayName) and `dtype`. */
 function dtypeOf(x: unknown, dtype: unknown): Dtype {
-  if (x instanceof Float32Array && !isDetached(x)) return dtype === undefined ? 'float32' : choice(dtype, 'dtype', ['float32'] as const);
-  if (x instanceof Uint16Array && !isDetached(x)) return choice(dtype, 'dtype', ['float16', 'bfloat16'] as const);
+  const kind = typedArrayName(x);
+  if ((kind === 'Float32Array' || kind === 'Uint16Array') && !isDetached(x as Storage)) {
+    array(kind === 'Float32Array' ? Float32Array : (Uint16Array as unknown as typeof Float32Array), x, 'x');  // its properties must tell its memory
+    return kind === 'Float32Array' ? (dtype === undefined ? 'float32' : choice(dtype, 'dtype', ['float32'] as const))
+      : choice(dtype, 'dtype', ['float16', 'bfloat16'] as const);
+  }
   throw new TypeError(`Expected Float32Array or Uint16Array (float16/bfloat16 bits) for \`x\` but received ${describe(x)}`);
 }
 

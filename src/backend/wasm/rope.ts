@@ -5,6 +5,7 @@
 // placed once; arrays already in wasm memory are used in place.
 import type { RopeKernels } from '../../rope.js';
 import { align16, describe, type Arr, type Call, type WasmRuntime } from './index.js';
+import { typedArrayName, typedFacts } from '../../validate.js';
 
 interface RopeExports {
   rope_quatrope_batch(x: number, dt: number, pos: number, th: number, mask: number, first: number, count: number,
@@ -155,7 +156,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
     // (x, dtype, positions [T, 3], theta [S, 3] f64, baseVector [3], mask?, heads, headDim, out)
     igre(...args: Parameters<RopeKernels['igre']>) {
       const th = args[3] as unknown;
-      const scratch = scratchFor(args[7], th instanceof Float64Array ? Math.floor(th.length / 3) : 0);
+      const scratch = scratchFor(args[7], typedArrayName(th) === 'Float64Array' ? Math.floor(typedFacts(th as Float64Array).length / 3) : 0);
       const c = rt.call(args);
       const dt = c.choice(1, 'dtype', DTYPES);
       const X = storage(c, 0, 'x', dt);
