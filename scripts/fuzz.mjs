@@ -37,10 +37,10 @@ if (code !== 0 || signal || hung) {
 const r = JSON.parse(out.trim().split('\n').pop());
 const fresh = r.findings.filter((f) => !isKnown(f)), known = r.findings.filter(isKnown);
 console.log(`fuzz: ${r.calls} public calls (${r.cases} cases) on ${r.backends.join(', ')} and ${r.rawCalls} raw-kernel calls over ${r.rawKernels.length} kernels in ${r.seconds.toFixed(1)} s; child exited cleanly (RSS ${r.rssMB.toFixed(0)} MB)`);
+console.log(`fuzz: ${r.racing} calls with an argument rewritten by a worker thread during the call; ${r.terminations} worker threads terminated with …Async calls in flight`);
 const fns = Object.entries(r.byFunction);
 console.log(`fuzz: ${fns.length} functions called; ${fns.reduce((a, [, v]) => a + v.threw, 0)} calls threw TypeError/RangeError as required`);
-console.log(`fuzz: ${fresh.length} new findings, ${known.length} matching known open reports, ${r.notes.length} cross-backend value notes`);
+console.log(`fuzz: ${fresh.length} new findings, ${known.length} matching known open reports`);
 for (const f of fresh) console.log(`FINDING ${f.fn} [${f.backend}] ${f.kind}: ${f.problem}\n  ${f.repro}`);
 for (const f of known.slice(0, 200)) console.log(`known: ${f.fn} [${f.backend}] ${f.kind}: ${f.problem.slice(0, 160)}`);
-for (const n of r.notes.slice(0, 20)) console.log(`note: ${n}`);
 process.exit(fresh.length ? 1 : 0);

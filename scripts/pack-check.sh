@@ -6,7 +6,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-check() { if eval "$2"; then echo "PASS pack: $1"; else echo "FAIL pack: $1"; fi; }
+# check NAME CONDITION: prints PASS/FAIL and returns the condition's status (so `|| exit 1` works);
+# the script exits non-zero if any check failed.
+status=0
+check() { if eval "$2"; then echo "PASS pack: $1"; else echo "FAIL pack: $1"; status=1; return 1; fi; }
 
 tgz=$(npm pack --silent --pack-destination "$tmp" 2>/dev/null | tail -n 1)
 check "npm pack produced a tarball" '[ -f "$tmp/$tgz" ]' || exit 1
@@ -29,3 +32,4 @@ got=$(node --input-type=module -e "$probe" 2>&1)
 check "with the prebuild deleted, runs on wasm (got: $got)" '[ "$got" = "wasm ok" ]'
 got=$(node node_modules/spatialkit/dist/cli/main.js info 2>&1 | head -n 1)
 check "the installed CLI runs (got: $got)" '[[ "$got" == spatialkit* ]]'
+exit $status

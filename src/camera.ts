@@ -11,7 +11,7 @@
  */
 import { active } from './backend/index.js';
 import type { CameraModule, Layout, Order } from './backend/camera-types.js';
-import { batch, choice, describe, f32, finite, integer, output, unalias, withCallerStack } from './validate.js';
+import { batch, choice, describe, f32, finite, integer, output, withCallerStack } from './validate.js';
 
 export type { Layout, Order } from './backend/camera-types.js';
 /** Extrinsics `{R: [N, 9], t: [N, 3]}`, world-to-camera (x_cam = R·x_world + t). */
@@ -277,9 +277,8 @@ function prepRays(cameras: Cameras, points: Float32Array, opts?: RaysOptions): {
     throw new RangeError(`Expected \`points\` to hold P points for each of the ${n} cameras but received ${q} points`);
   }
   const out = output(Float32Array, o.out, count, channelsOf(order), 'rays');
-  // A point is read before its ray is written, but a ray (C floats) is wider than a point (2):
-  // an `out` overlapping `points` would overwrite points not yet read.
-  return { args: [consts, unalias(points, out), shared, order, out], out };
+  // An `out` overlapping `points` is separated by the backend (a ray is wider than a point).
+  return { args: [consts, points, shared, order, out], out };
 }
 
 /**

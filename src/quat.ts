@@ -15,7 +15,7 @@
  */
 import { active } from './backend/index.js';
 import type { QuatKernels, AsyncTwins } from './backend/types.js';
-import { batch, choice, f32, output, scalarOrF32, uint32, integer, unalias, withCallerStack } from './validate.js';
+import { batch, choice, f32, output, scalarOrF32, uint32, integer, withCallerStack } from './validate.js';
 
 type Kernels = QuatKernels & AsyncTwins<QuatKernels>;
 type Op = keyof QuatKernels;
@@ -43,14 +43,14 @@ function binary(a: Float32Array, an: string, ai: number, b: Float32Array, bn: st
   const na = f32(a, an, ai), nb = f32(b, bn, bi);
   const n = na === 0 || nb === 0 ? 0 : batch([na, an], [nb, bn]);
   const o = output(Float32Array, out, n, outItem, unit);
-  return { n, out: o, a: unalias(a, o), b: unalias(b, o) };
+  return { n, out: o, a, b };
 }
 
 function unary(q: Float32Array, name: string, inItem: number, outItem: number, unit: string,
   out: Float32Array | undefined): { q: Float32Array; out: Float32Array } {
   const n = f32(q, name, inItem);
   const o = output(Float32Array, out, n, outItem, unit);
-  return { q: unalias(q, o), out: o };
+  return { q, out: o };
 }
 
 const prepMultiply = (a: Float32Array, b: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
@@ -183,7 +183,7 @@ const prepSlerp = (a: Float32Array, b: Float32Array, t: Float32Array | number, o
   const na = f32(a, 'a', 4), nb = f32(b, 'b', 4), nt = tt.length;
   const n = na === 0 || nb === 0 || nt === 0 ? 0 : batch([na, 'a'], [nb, 'b'], [nt, 't']);
   const o = output(Float32Array, out, n, 4, 'quaternions');
-  return { args: [unalias(a, o), unalias(b, o), unalias(tt, o), o], out: o };
+  return { args: [a, b, tt, o], out: o };
 };
 /**
  * Spherical linear interpolation on the shorter arc between a/|a| and b/|b| (b is flipped only

@@ -27,7 +27,7 @@
  */
 import { active } from './backend/index.js';
 import type { AsyncTwins } from './backend/types.js';
-import { array, choice, describe, f32, finite, integer, isDetached, withCallerStack, options } from './validate.js';
+import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, withCallerStack, options } from './validate.js';
 
 export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -101,10 +101,14 @@ export interface Mixed3dOptions<T extends Storage = Storage> extends PairOptions
 
 // ---------------- validation shared by every function ----------------
 
-/** The storage type of x from its class and `dtype`. */
+/** The storage type of x from its element type (src/validate.ts typedArrayName) and `dtype`. */
 function dtypeOf(x: unknown, dtype: unknown): Dtype {
-  if (x instanceof Float32Array && !isDetached(x)) return dtype === undefined ? 'float32' : choice(dtype, 'dtype', ['float32'] as const);
-  if (x instanceof Uint16Array && !isDetached(x)) return choice(dtype, 'dtype', ['float16', 'bfloat16'] as const);
+  const kind = typedArrayName(x);
+  if ((kind === 'Float32Array' || kind === 'Uint16Array') && !isDetached(x as Storage)) {
+    array(kind === 'Float32Array' ? Float32Array : (Uint16Array as unknown as typeof Float32Array), x, 'x');  // its properties must tell its memory
+    return kind === 'Float32Array' ? (dtype === undefined ? 'float32' : choice(dtype, 'dtype', ['float32'] as const))
+      : choice(dtype, 'dtype', ['float16', 'bfloat16'] as const);
+  }
   throw new TypeError(`Expected Float32Array or Uint16Array (float16/bfloat16 bits) for \`x\` but received ${describe(x)}`);
 }
 
@@ -185,17 +189,6 @@ async function runAsync(p: Prepared): Promise<Storage> {
   return p.out;
 }
 
-/**
- * x, or a copy of it when `out` overlaps it other than exactly (in place). Positions and masks
- * go through here too: a kernel reads them after it has written earlier tokens of `out`.
- */
-function unaliased<A extends Storage | Uint8Array | undefined>(x: A, out: Storage, allowSame: boolean): A {
-  if (x === undefined || x.buffer !== out.buffer) return x;
-  const a0 = x.byteOffset, a1 = a0 + x.byteLength, b0 = out.byteOffset, b1 = b0 + out.byteLength;
-  if (allowSame && a0 === b0 && a1 === b1) return x;
-  return a0 < b1 && b0 < a1 ? (x.slice() as A) : x;
-}
-
 interface Shape { dtype: Dtype; H: number; D: number; T: number; n: number }
 function shape(x: unknown, positions: unknown, axes: number, o: CommonOptions, minD: number): Shape {
   const dtype = dtypeOf(x, o.dtype);
@@ -212,7 +205,7 @@ function prepQuat(x: Storage, positions: Float32Array, opts: QuatRopeOptions): P
   const mask = maskOf(o.mask, s.T);
   const theta = thetaTable(o.theta, Math.floor(s.D / 3), o.axisScale);
   const out = storageOut(s.dtype, o.out, x.length);
-  return { op: 'quatrope', args: [unaliased(x, out, true), s.dtype, unaliased(positions, out, false), theta, unaliased(mask, out, false), s.H, s.D, out], out };
+  return { op: 'quatrope', args: [x, s.dtype, positions, theta, mask, s.H, s.D, out], out };
 }
 /**
  * QuatRoPE: rotates every consecutive 3-dim segment s of every head by
@@ -267,7 +260,7 @@ function prepIgre(x: Storage, positions: Float32Array, mask: Uint8Array, opts: I
   if (!(nb > 0) || !Number.isFinite(nb)) throw new RangeError('Expected a finite non-zero vector for `baseVector`');
   const base = Float32Array.from(b, (v) => v / nb);
   const out = storageOut(s.dtype, o.out, s.n * s.H * (s.D + 3 * S));
-  return { op: 'igre', args: [unaliased(x, out, false), s.dtype, unaliased(positions, out, false), theta, base, unaliased(m, out, false), s.H, s.D, out], out };
+  return { op: 'igre', args: [x, s.dtype, positions, theta, base, m, s.H, s.D, out], out };
 }
 /**
  * IGRE: appends to every head of each object token the rotated base vector R_s(p)·b of each
@@ -313,7 +306,7 @@ function prepPairs(x: Storage, positions: Float32Array, opts: PairOptions, axes:
   const mask = maskOf(o.mask, s.T);
   const w = freqs(s.D, o);
   const out = storageOut(s.dtype, o.out, x.length);
-  return { op: 'rotatePairs', args: [unaliased(x, out, true), s.dtype, unaliased(positions, out, false), axes, w, layout, unaliased(mask, out, false), s.H, s.D, out], out };
+  return { op: 'rotatePairs', args: [x, s.dtype, positions, axes, w, layout, mask, s.H, s.D, out], out };
 }
 
 const ropeFreqs = (D: number, o: PairOptions): Float64Array => inverseFrequencies(D, baseOf(o.base));

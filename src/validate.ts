@@ -5,12 +5,32 @@
 type Typed = Float32Array | Float64Array | Uint8Array | Uint16Array | Int32Array | Uint32Array;
 type TypedCtor<T extends Typed> = { new (n: number): T; readonly name: string };
 
+// A typed array's facts as native code sees them, read through the intrinsic accessors of
+// %TypedArray%.prototype: a subclass or a swapped prototype cannot change them, a Proxy has none,
+// and arrays from another realm (vm, a test runner's sandbox) have them like any other.
+const TYPED_PROTO = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = (key: PropertyKey) => Object.getOwnPropertyDescriptor(TYPED_PROTO, key)!.get! as (this: unknown) => never;
+const TA_NAME: (this: unknown) => string | undefined = intrinsic(Symbol.toStringTag);
+const TA_LENGTH: (this: unknown) => number = intrinsic('length');
+const TA_BUFFER: (this: unknown) => ArrayBufferLike = intrinsic('buffer');
+const TA_OFFSET: (this: unknown) => number = intrinsic('byteOffset');
+
+/** The element type of a typed array ('Float32Array', …) from its internal slot; undefined for anything else. */
+export function typedArrayName(v: unknown): string | undefined {
+  return TA_NAME.call(v);
+}
+
+/** Length, buffer and byte offset of a typed array (typedArrayName(v) defined) from its internal slots. */
+export function typedFacts(v: ArrayBufferView): { length: number; buffer: ArrayBufferLike; byteOffset: number } {
+  return { length: TA_LENGTH.call(v), buffer: TA_BUFFER.call(v), byteOffset: TA_OFFSET.call(v) };
+}
+
 /** How error messages name what they received: "Float64Array(7)", "Array(3)", "the number NaN", … */
 export function describe(v: unknown): string {
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-    const name = (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
-    if (isDetached(v)) return `a detached ${name}`;
-    return `${name}(${(v as unknown as { length: number }).length})`;
+  const name = typedArrayName(v);
+  if (name !== undefined) {
+    if (isDetached(v as ArrayBufferView)) return `a detached ${name}`;
+    return `${name}(${TA_LENGTH.call(v)})`;
   }
   if (Array.isArray(v)) return `Array(${v.length})`;
   if (v === undefined) return 'undefined';
@@ -23,9 +43,9 @@ export function describe(v: unknown): string {
   return 'an object';
 }
 
-/** True when the view's buffer was detached (transferred); constructing a view on it throws. */
+/** True when the typed array's buffer was detached (transferred); constructing a view on it throws. */
 export function isDetached(v: ArrayBufferView): boolean {
-  const buf = v.buffer as ArrayBuffer & { detached?: boolean };
+  const buf = TA_BUFFER.call(v) as ArrayBuffer & { detached?: boolean };
   if (typeof buf.detached === 'boolean') return buf.detached;
   try {
     new Uint8Array(buf, 0, 0);
@@ -35,15 +55,29 @@ export function isDetached(v: ArrayBufferView): boolean {
   }
 }
 
-/** A typed array of type `ctor` whose length is a multiple of `item`; returns its item count. */
+/**
+ * A typed array of type `ctor` whose length is a multiple of `item`; returns its item count.
+ * The type is the array's own (its internal slot), so an array from another realm is accepted and
+ * a Float64Array given Float32Array's prototype is not. An array whose `length`, `byteOffset` or
+ * `buffer` properties say something else than its memory (a subclass redefining them) is refused:
+ * the layers above and below would disagree about it.
+ */
 export function array<T extends Typed>(ctor: TypedCtor<T>, v: unknown, name: string, item = 1): number {
   const want = item > 1 ? `${ctor.name} of length ${item}·N` : ctor.name;
-  if (!(v instanceof (ctor as unknown as Function)) || isDetached(v as Typed)) {
+  const facts = typedArrayName(v) === ctor.name ? typedFacts(v as Typed) : undefined;
+  if (!facts || (facts.length === 0 && isDetached(v as Typed))) {  // a detached array has length 0
     throw new TypeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
   }
-  const len = (v as Typed).length;
-  if (len % item !== 0) throw new RangeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
-  return len / item;
+  let honest = false;
+  try {
+    const t = v as Typed;
+    honest = t.length === facts.length && t.byteOffset === facts.byteOffset && t.buffer === facts.buffer;
+  } catch { /* a throwing accessor: not honest either */ }
+  if (!honest) {
+    throw new TypeError(`Expected ${want} for \`${name}\` but received a ${ctor.name} whose \`length\`, \`byteOffset\` or \`buffer\` property disagrees with its memory`);
+  }
+  if (facts.length % item !== 0) throw new RangeError(`Expected ${want} for \`${name}\` but received ${describe(v)}`);
+  return facts.length / item;
 }
 
 export const f32 = (v: unknown, name: string, item = 1): number => array(Float32Array, v, name, item);
@@ -69,17 +103,6 @@ export function output<T extends Typed>(ctor: TypedCtor<T>, out: unknown, n: num
   const count = array(ctor, out, 'out', item);
   if (count !== n) throw new RangeError(`Expected \`out\` to hold ${n} ${unit} but received ${count}`);
   return out as T;
-}
-
-/**
- * `input`, or a copy of it when it overlaps `out` without being the same range: bodies read an
- * item before writing it, so exact in-place is safe, but a shifted overlap would read
- * already-written values.
- */
-export function unalias<T extends Typed>(input: T, out: Typed): T {
-  if (input.buffer !== out.buffer || (input.byteOffset === out.byteOffset && input.byteLength === out.byteLength)) return input;
-  const a0 = input.byteOffset, a1 = a0 + input.byteLength, b0 = out.byteOffset, b1 = b0 + out.byteLength;
-  return a0 < b1 && b0 < a1 ? (input.slice() as T) : input;
 }
 
 /**

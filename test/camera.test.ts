@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import * as sk from 'spatialkit';
-import { eachBackend, rng, SEED, uniform, worst } from './helpers.js';
+import { eachBackend, expectedIsa, rng, SEED, uniform, worst } from './helpers.js';
 
 // ---------- float64 oracle ----------
 type V = [number, number, number];
@@ -668,7 +668,7 @@ describe.skipIf(!sk.backends().find((b) => b.backend === 'native')?.available)('
   // Each level is fixed at load (SPATIALKIT_ISA), so each runs in a child process; with no
   // contraction and IEEE sqrt/division every level must give the same bits.
   const script = `
-const k = require('node-gyp-build')(process.cwd()).camera, h = require('crypto');
+const addon = require('node-gyp-build')(process.cwd()), k = addon.camera, h = require('crypto');
 const c = Float32Array.from({ length: 36 }, (_, i) => [0.002, 1e-5, -0.6, 0.0003, 0.0021, -0.4, 0.1, 0.05, 1, 1, -2, 3][i % 12] * (1 + i / 100));
 const hash = (a) => h.createHash('sha1').update(Buffer.from(a.buffer)).digest('hex');
 const out = {};
@@ -679,12 +679,18 @@ const pts = Float32Array.from({ length: 2 * 3 * 999 }, (_, i) => (i * 7919) % 10
 const r = new Float32Array(3 * 999 * 6); k.rays(c, pts, false, 'md', r); out.rays = hash(r);
 const map = new Float32Array(3 * 61 * 127 * 6); k.rayMap(c, 61, 127, 0.5, 'hwc', 'md', map);
 const m = new Float64Array(90); k.moments(map, 3, 61, 127, 0.5, 'hwc', 'md', m); out.moments = hash(m);
+out.isa = addon.info().isa;
 console.log(JSON.stringify(out));`;
   const runWith = (isa: string): Record<string, string> =>
     JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, SPATIALKIT_ISA: isa }, encoding: 'utf8' }));
   it('baseline, AVX2 and AVX-512 builds of rayMap, rays and the fromRays sums give bit-identical results', () => {
-    const best = runWith('');
-    for (const isa of ['baseline', 'avx2']) expect(runWith(isa)).toEqual(best);
+    const { isa: bestIsa, ...bestOut } = runWith('');
+    expect(bestIsa).toBe(expectedIsa(''));
+    for (const isa of ['baseline', 'avx2'] as const) {
+      const { isa: used, ...got } = runWith(isa);
+      expect(used, `the child started with SPATIALKIT_ISA=${isa} ran on`).toBe(expectedIsa(isa));
+      expect(got).toEqual(bestOut);
+    }
   });
 });
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import * as sk from 'spatialkit';
+import { expectedIsa } from './helpers.js';
 
 const native = sk.backends().find((b) => b.backend === 'native')!;
 
@@ -31,8 +32,10 @@ const runWith = (isa?: string): Record<string, string> =>
 describe.skipIf(!native.available)('native ISA levels', () => {
   it('baseline, AVX2 and AVX-512 builds of every quat loop give bit-identical results', () => {
     const best = runWith();
-    for (const isa of ['baseline', 'avx2']) {
+    expect(best.isa).toBe(expectedIsa(''));
+    for (const isa of ['baseline', 'avx2'] as const) {
       const got = runWith(isa);
+      expect(got.isa, `the child started with SPATIALKIT_ISA=${isa} ran on`).toBe(expectedIsa(isa));
       const differ = [];
       for (const op of Object.keys(best).filter((k) => k !== 'isa')) {
         if (got[op] !== best[op]) differ.push(op);

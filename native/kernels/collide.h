@@ -408,11 +408,16 @@ SK_HD void grid_query(const collide_grid& g, size_t p, Emit& emit, size_t* hints
     const size_t lo = g.seg[l], hi = g.seg[l + 1];
     if (lo == hi) continue;
     const int64_t* dim = g.dim[l];
-    int64_t c0[3], c1[3];  // B.lo's cell range at level l (x in sub-cells: back by one whole cell)
+    // B.lo's cell range at level l (x in sub-cells: back by one whole cell). A's extent fits a
+    // cell of its level la ≤ l, so M >> l ≤ (m >> l) + one cell; the range is clamped to that
+    // too, because boxes rewritten by another thread while the grid was built (a shared buffer)
+    // can leave A's AABB far larger than its level: garbage in, but never a sweep of the grid.
+    int64_t c0[3], c1[3];
     for (int d = 0; d < 3; ++d) {
-      const int64_t back = d == 0 ? (1 << kGridSub) : 1;
-      c0[d] = (m[d] >> l) >= back ? (m[d] >> l) - back : 0;
+      const int64_t cell = d == 0 ? (1 << kGridSub) : 1;
+      c0[d] = (m[d] >> l) >= cell ? (m[d] >> l) - cell : 0;
       c1[d] = (M[d] >> l) < dim[d] ? (M[d] >> l) : dim[d] - 1;
+      if (c1[d] > (m[d] >> l) + cell) c1[d] = (m[d] >> l) + cell;
     }
     const int64_t cy = m[1] >> l, cz = m[2] >> l;  // A's own row at level l
     for (int64_t z = c0[2]; z <= c1[2]; ++z)

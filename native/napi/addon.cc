@@ -2,6 +2,12 @@
 // SK_CUDA) register the same glue; only `info()` differs.
 #include "napi/glue.h"
 
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <dlfcn.h>
+#endif
+
 #ifdef SK_CUDA
 #include "cuda/status.h"
 #else
@@ -11,8 +17,7 @@
 
 namespace {
 
-Napi::Value info(const Napi::CallbackInfo& cb) {
-  Napi::Env env = cb.Env();
+Napi::Value info_object(Napi::Env env) {
   Napi::Object o = Napi::Object::New(env);
 #ifdef SK_CUDA
   std::string reason;
@@ -32,7 +37,28 @@ Napi::Value info(const Napi::CallbackInfo& cb) {
   return o;
 }
 
+Napi::Value info(const Napi::CallbackInfo& cb) {
+  return sk::napi::guard(cb, [&] { return info_object(cb.Env()); });
+}
+
+// Keeps this library loaded for the life of the process. When the last worker thread that loaded
+// it exits, Node unloads the addon — while the thread pool's persistent threads (and libuv
+// threads finishing an …Async call) still run its code: SIGSEGV in unmapped code. Worker pools
+// start and terminate workers all the time.
+void pin_library() {
+#ifdef _WIN32
+  HMODULE self;
+  GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                     reinterpret_cast<LPCWSTR>(&pin_library), &self);
+#else
+  Dl_info self;
+  if (dladdr(reinterpret_cast<void*>(&pin_library), &self) && self.dli_fname)
+    dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);  // a reference never closed
+#endif
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  pin_library();
   exports.Set("info", Napi::Function::New(env, info, "info"));
   sk::napi::init_quat(env, exports);
   sk::napi::init_rope(env, exports);

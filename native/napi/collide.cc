@@ -84,12 +84,21 @@ void fits(Call& c) {
   };
 }
 
-// A Uint32Array over the pair words of `v` ([P, 2]). The vector's memory becomes the
-// ArrayBuffer's (no copy) where the runtime allows external buffers; otherwise it is copied.
-Napi::Value pair_array(Napi::Env env, std::vector<uint64_t>& v) {
+// A Uint32Array over the pair words of `v` ([P, 2]).
+// Sync calls copy them into an ArrayBuffer that V8 owns and free the vector at once: an external
+// buffer's finalizer runs only when the event loop turns, so a tight synchronous loop of small
+// calls (rejection sampling) would hold every result's memory, and N-API's bookkeeping for it,
+// until then (~300 B per call). Async calls settle on a loop turn anyway: there the vector's memory
+// becomes the ArrayBuffer's (no copy) where the runtime allows external buffers.
+Napi::Value pair_array(Napi::Env env, std::vector<uint64_t>& v, bool sync) {
   const size_t bytes = v.size() * sizeof(uint64_t);
   napi_value ab = nullptr;
-  if (bytes) {
+  if (bytes && sync) {
+    Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, bytes);
+    memcpy(copy.Data(), v.data(), bytes);
+    std::vector<uint64_t>().swap(v);
+    ab = copy;
+  } else if (bytes) {
     auto* owned = new std::vector<uint64_t>(std::move(v));
     const napi_status st = napi_create_external_arraybuffer(
         env, owned->data(), bytes, [](napi_env, void*, void* hint) { delete static_cast<std::vector<uint64_t>*>(hint); },
@@ -131,7 +140,7 @@ void pairs(Call& c) {
     const std::string code = code_error(i, max_pairs);
     return code.empty() ? box_error("boxes", i, c.ptr<float>(b) + 10 * i) : code;
   };
-  c.result = [st](Napi::Env env) { return pair_array(env, st->pairs); };
+  c.result = [&c, st](Napi::Env env) { return pair_array(env, st->pairs, c.sync()); };
 }
 
 // (boxes [N, 10], offsets Uint32Array [S + 1], margin, maxPairs) → {pairs: Uint32Array [P, 2], offsets: Uint32Array [S + 1]}
@@ -139,6 +148,7 @@ void pairs_batched(Call& c) {
   Arr b = c.array<float>(0, "boxes", 10);
   const size_t n = boxes_count(c, b);
   Arr o = c.array<uint32_t>(1, "offsets", 1);
+  c.snapshot(o);  // the driver trusts checked offsets: check and use the same values
   const std::string why = offsets_error(c.ptr<uint32_t>(o), o.count, n);
   if (!why.empty()) c.range_error(why);
   const double margin = margin_arg(c, 2);
@@ -152,9 +162,9 @@ void pairs_batched(Call& c) {
     const std::string code = code_error(i, max_pairs);
     return code.empty() ? box_error("boxes", i, c.ptr<float>(b) + 10 * i) : code;
   };
-  c.result = [st](Napi::Env env) {
+  c.result = [&c, st](Napi::Env env) {
     Napi::Object r = Napi::Object::New(env);
-    r.Set("pairs", pair_array(env, st->pairs));
+    r.Set("pairs", pair_array(env, st->pairs, c.sync()));
     Napi::Uint32Array off = Napi::Uint32Array::New(env, st->offsets.size());
     if (!st->offsets.empty()) memcpy(off.Data(), st->offsets.data(), st->offsets.size() * sizeof(uint32_t));
     r.Set("offsets", off);

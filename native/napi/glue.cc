@@ -72,6 +72,8 @@ Arr Call::array_impl(size_t i, const char* name, size_t item, bool output, napi_
   s.data = info.data;
   s.length = len;
   s.bytes = len * elem;
+  s.items = item ? len / item : len;
+  s.type = type;
   s.output = output;
   s.name = name;
   s.ref = Napi::Reference<Napi::TypedArray>::New(t, 1);
@@ -165,12 +167,35 @@ int Call::choice(size_t i, const char* name, std::initializer_list<const char*> 
   type_error(std::string("Expected one of ") + list + " for `" + name + "` but received " + describe(v));
 }
 
-void Call::own_copies() {
-  for (Slot& s : slots_) {
-    s.own.resize(s.bytes ? s.bytes : 8);
-    memcpy(s.own.data(), s.data, s.bytes);  // outputs too: an in-place op reads its output
-    s.data = s.own.data();
+namespace {
+void own_copy(Slot& s) {
+  s.own.resize(s.bytes ? s.bytes : 8);
+  memcpy(s.own.data(), s.data, s.bytes);
+  s.data = s.own.data();
+  s.owned = true;
+}
+}  // namespace
+
+void Call::snapshot(const Arr& a) { own_copy(slots_[a.slot]); }
+
+void Call::separate_overlaps() {
+  for (Slot& in : slots_) {
+    if (in.output || in.owned || !in.bytes) continue;
+    const uintptr_t a0 = (uintptr_t)in.data, a1 = a0 + in.bytes;
+    for (const Slot& out : slots_) {
+      if (!out.output || !out.bytes) continue;
+      const uintptr_t b0 = (uintptr_t)out.data, b1 = b0 + out.bytes;
+      if (!(a0 < b1 && b0 < a1)) continue;
+      if (a0 == b0 && a1 == b1 && in.type == out.type && in.items == out.items) continue;  // exactly in place
+      own_copy(in);
+      break;
+    }
   }
+}
+
+void Call::own_copies() {
+  for (Slot& s : slots_)
+    if (!s.owned) own_copy(s);  // outputs too: an in-place op reads its output
 }
 
 bool Call::copy_outputs_back(std::string* why) {
@@ -187,9 +212,18 @@ bool Call::copy_outputs_back(std::string* why) {
   return true;
 }
 
+void throw_into_js(napi_env env, const Napi::Error& e) noexcept {
+  try {
+    napi_throw(env, e.Value());
+  } catch (const Napi::Error&) {
+    // The env is shutting down.
+  }
+}
+
 Napi::Value run_sync(const Napi::CallbackInfo& info, const char* fn, Parser p) {
   Call call(info, fn);
   p(call);
+  call.separate_overlaps();
   size_t bad;
   try {
     bad = call.run ? call.run() : SIZE_MAX;
@@ -214,30 +248,52 @@ class Worker : public Napi::AsyncWorker {
     try {
       bad_ = call_->run ? call_->run() : SIZE_MAX;
     } catch (const std::exception& e) {
-      SetError(e.what());
+      failed_ = true;
+      error_ = e.what();
     }
   }
-  void OnOK() override {
-    Napi::Env env = Env();
+  // Replaces AsyncWorker's completion, which settles inside node-addon-api's rethrowing wrapper:
+  // while a worker thread is terminated, settling fails, the rethrow fails, and the exception
+  // escapes into libuv (std::terminate, SIGABRT; guard() in glue.h). Here a settlement that
+  // fails is dropped — nothing is left that could observe the promise.
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    if (status != napi_cancelled) {
+      napi_handle_scope scope;
+      if (napi_open_handle_scope(env, &scope) == napi_ok) {
+        try {
+          settle(env);
+        } catch (const Napi::Error& e) {
+          try {
+            deferred_.Reject(e.Value());  // an error building the result, in a live env
+          } catch (const Napi::Error&) {
+            // The env is shutting down (see guard() in glue.h).
+          }
+        }
+        napi_close_handle_scope(env, scope);
+      }
+    }
+    Destroy();
+  }
+
+ private:
+  void settle(Napi::Env env) {
     std::string why;
-    if (bad_ != SIZE_MAX) {
+    if (failed_) {
+      deferred_.Reject(Napi::Error::New(env, error_).Value());
+    } else if (bad_ != SIZE_MAX) {
       deferred_.Reject(Napi::RangeError::New(env, call_->bad ? call_->bad(bad_) : "invalid input").Value());
     } else if (!call_->copy_outputs_back(&why)) {
       deferred_.Reject(Napi::TypeError::New(env, why).Value());
     } else {
-      try {
-        deferred_.Resolve(call_->result ? call_->result(env) : env.Undefined());
-      } catch (const Napi::Error& e) {
-        deferred_.Reject(e.Value());
-      }
+      deferred_.Resolve(call_->result ? call_->result(env) : env.Undefined());
     }
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
- private:
   Napi::Promise::Deferred deferred_;
   std::unique_ptr<Call> call_;
   size_t bad_ = SIZE_MAX;
+  bool failed_ = false;  // the run threw a C++ exception (std::bad_alloc, a CUDA launcher's error)
+  std::string error_;
 };
 }  // namespace
 

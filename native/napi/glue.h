@@ -7,6 +7,18 @@
 // Sync calls run it at once on the caller's memory (zero copy). Async calls copy the slots first
 // (an ArrayBuffer can be detached and freed by a transfer while a worker runs) and copy outputs
 // back when the worker finishes, rejecting if an output was detached meanwhile.
+//
+// Memory another thread may write while we read (a SharedArrayBuffer) is garbage in, but never a
+// crash or a hang out. Two rules keep it so:
+//  - an array whose values native code trusts (offsets, indices) is snapshot() into private
+//    memory *before* the parser checks it, so the values checked are the values used;
+//  - every other array is read as data whose every value is safe (kernels check items where they
+//    use them, and bound every loop without trusting the data).
+// Overlap is decided by address, for every operation, here: an input whose bytes overlap an
+// output's is copied before a sync call runs, unless it is exactly that output item for item
+// (same address, type and item count: bodies read an item before writing it). Two typed arrays
+// over one memory through different buffer objects (a SharedArrayBuffer received twice) are
+// caught too — the TypeScript layer cannot see that.
 #pragma once
 #include <napi.h>
 #include <stdint.h>
@@ -37,10 +49,13 @@ struct Slot {
   void* data = nullptr;
   size_t bytes = 0;
   size_t length = 0;  // elements
+  size_t items = 0;
+  napi_typedarray_type type = napi_uint8_array;
   bool output = false;
+  bool owned = false;                     // data points into `own` (a snapshot or the async copy)
   const char* name = nullptr;             // the argument's name, for errors after an async call
   Napi::Reference<Napi::TypedArray> ref;  // keeps the array alive for async calls
-  std::vector<uint8_t> own;               // the async copy
+  std::vector<uint8_t> own;               // the private copy (snapshot, overlap or async)
 };
 
 // A typed-array argument, by slot index; `count` = items (length / item size).
@@ -79,6 +94,12 @@ class Call {
   template <class T>
   T* ptr(const Arr& a) const { return static_cast<T*>(slots_[a.slot].data); }
 
+  // Copies the array into private memory now; later reads (checks, the run, async) see the copy.
+  // For arrays whose values native code trusts once checked: offsets, indices.
+  void snapshot(const Arr& a);
+  // Copies every input that overlaps an output other than exactly in place (see the file comment).
+  void separate_overlaps();
+
   [[noreturn]] void type_error(const std::string& msg) const;
   [[noreturn]] void range_error(const std::string& msg) const;
 
@@ -91,6 +112,7 @@ class Call {
   void own_copies();
   bool copy_outputs_back(std::string* why);
   void release() { info_ = nullptr; }
+  bool sync() const { return info_ != nullptr; }  // false once released to an async worker
   const char* fn() const { return fn_; }
 
  private:
@@ -107,10 +129,30 @@ using Parser = void (*)(Call&);
 Napi::Value run_sync(const Napi::CallbackInfo& info, const char* fn, Parser p);
 Napi::Value run_async(const Napi::CallbackInfo& info, const char* fn, Parser p);
 
+// Throws `e` into JS through the C API; drops it when that fails (see guard).
+void throw_into_js(napi_env env, const Napi::Error& e) noexcept;
+
+// Every exported function runs inside guard(): its errors become JS exceptions here.
+// node-addon-api's own wrapper rethrows a Napi::Error into JS and, when that rethrow fails,
+// throws again — out of the callback, into V8: std::terminate, SIGABRT. That happens whenever a
+// worker thread is terminated in the middle of a call: JS can no longer run, every N-API call
+// that needs it fails. Here an error that cannot be thrown is dropped; nothing is left to catch it.
+template <class F>
+Napi::Value guard(const Napi::CallbackInfo& info, F&& f) {
+  try {
+    return f();
+  } catch (const Napi::Error& e) {
+    throw_into_js(info.Env(), e);
+  } catch (const std::exception& e) {
+    napi_throw_error(info.Env(), nullptr, e.what());
+  }
+  return Napi::Value();
+}
+
 template <Parser P>
-Napi::Value sync_entry(const Napi::CallbackInfo& info) { return run_sync(info, "", P); }
+Napi::Value sync_entry(const Napi::CallbackInfo& info) { return guard(info, [&] { return run_sync(info, "", P); }); }
 template <Parser P>
-Napi::Value async_entry(const Napi::CallbackInfo& info) { return run_async(info, "", P); }
+Napi::Value async_entry(const Napi::CallbackInfo& info) { return guard(info, [&] { return run_async(info, "", P); }); }
 
 // Registers `name` and `nameAsync` on `obj`.
 template <Parser P>

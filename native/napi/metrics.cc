@@ -36,6 +36,9 @@ void histogram(Call& c) {
 void ne_grouped(Call& c) {
   Arr labels = c.array<int32_t>(0, "labels", 1), offsets = c.array<uint32_t>(1, "offsets", 1);
   if (offsets.count < 1) c.range_error("Expected Uint32Array of length G + 1 ≥ 1 for `offsets` but received Uint32Array(0)");
+  // The driver checks each offset where it uses it; the snapshot keeps the RangeError naming the
+  // values that were used.
+  c.snapshot(offsets);
   const size_t G = offsets.count - 1;
   Arr values = c.array<double>(2, "out", 1, true), stats = c.array<double>(3, "stats", 1, true);
   c.expect_count(values, "out", G, "values");

@@ -44,6 +44,8 @@ Scenes inputs(Call& c) {
   c.expect_count(s.scene, "scene", s.n, "cameras");
   s.boxes = c.array<float>(2, "boxes", 10);
   s.offsets = c.array<uint32_t>(3, "offsets", 1);
+  c.snapshot(s.scene);  // trusted after the checks: check and use the same values
+  c.snapshot(s.offsets);
   const uint32_t* off = c.ptr<uint32_t>(s.offsets);
   const std::string why = offsets_error(off, s.offsets.count, s.boxes.count);
   if (!why.empty()) c.range_error(why);

@@ -26,6 +26,7 @@
 #include "drivers/collide.h"
 #undef SK_DRIVER_NS
 
+#include "cpu/dispatch.h"
 #include "cuda/status.h"
 
 namespace {
@@ -276,6 +277,7 @@ int test_unavailable(const std::string& reason) {
 
 int main() {
   std::vector<Driver> drivers = {SK_DRIVER_TABLE(sk::cpu)};
+  printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));  // scripts/test-counts.mjs checks it against SPATIALKIT_ISA
   std::string reason;
   if (sk::cuda::available(&reason)) {
     drivers.push_back(SK_DRIVER_TABLE(sk::cuda));

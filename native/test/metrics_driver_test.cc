@@ -26,6 +26,7 @@
 #include "drivers/metrics.h"
 #undef SK_DRIVER_NS
 
+#include "cpu/dispatch.h"
 #include "cuda/status.h"
 
 namespace {
@@ -124,6 +125,7 @@ void test_ne(const Driver& d, std::mt19937& rng) {
 
 int main() {
   std::vector<Driver> drivers{{"sk::cpu", sk::cpu::metrics_histogram, sk::cpu::metrics_ne_grouped}};
+  printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));  // scripts/test-counts.mjs checks it against SPATIALKIT_ISA
   std::string reason;
   if (sk::cuda::available(&reason)) {
     drivers.push_back({"sk::cuda", sk::cuda::metrics_histogram, sk::cuda::metrics_ne_grouped});

@@ -272,9 +272,13 @@ function grid_query(p: u32): void {
     const x0: i64 = (m0 >> l) >= back ? (m0 >> l) - back : 0;
     const y0: i64 = (m1 >> l) >= 1 ? (m1 >> l) - 1 : 0;
     const z0: i64 = (m2 >> l) >= 1 ? (m2 >> l) - 1 : 0;
-    const x1: i64 = (M0 >> l) < dx ? (M0 >> l) : dx - 1;
-    const y1: i64 = (M1 >> l) < dy ? (M1 >> l) : dy - 1;
-    const z1: i64 = (M2 >> l) < dz ? (M2 >> l) : dz - 1;
+    // Clamped to one cell past A.lo's as well (native/kernels/collide.h grid_query says why).
+    let x1: i64 = (M0 >> l) < dx ? (M0 >> l) : dx - 1;
+    let y1: i64 = (M1 >> l) < dy ? (M1 >> l) : dy - 1;
+    let z1: i64 = (M2 >> l) < dz ? (M2 >> l) : dz - 1;
+    if (x1 > (m0 >> l) + back) x1 = (m0 >> l) + back;
+    if (y1 > (m1 >> l) + 1) y1 = (m1 >> l) + 1;
+    if (z1 > (m2 >> l) + 1) z1 = (m2 >> l) + 1;
     const cy = m1 >> l, cz = m2 >> l;
     for (let z = z0; z <= z1; ++z)
       for (let y = y0; y <= y1; ++y) {

@@ -100,7 +100,7 @@ function sift(s: usize, i: u32, end: u32): void {
 /**
  * values[g] = NE of labels[offsets[g] .. offsets[g+1]) (f64, NaN for fewer than 2 labels);
  * stats = [sum of the defined values, their count]. `scratch` holds at least the longest group
- * when that is over 32 labels. Returns the first index of `offsets` that does not rise from 0
+ * when that is over 32 labels, or is 0 to sort groups in place (labels are a copy). Returns the first index of `offsets` that does not rise from 0
  * to n, or -1.
  */
 export function metrics_ne_grouped_batch(labels: usize, n: u32, off: usize, G: u32, values: usize, stats: usize,
@@ -118,9 +118,11 @@ export function metrics_ne_grouped_batch(labels: usize, n: u32, off: usize, G: u
       if (len <= SMALL_GROUP) {
         v = metrics_ne_small(labels + (<usize>a << 2), len);
       } else {
-        memory.copy(scratch, labels + (<usize>a << 2), <usize>len << 2);
-        sort_i32(scratch, len);
-        v = metrics_ne_sorted(scratch, len);
+        // Sorted in `scratch`, or in place when scratch is 0 (labels are then the adapter's copy).
+        const s = scratch ? scratch : labels + (<usize>a << 2);
+        if (scratch) memory.copy(scratch, labels + (<usize>a << 2), <usize>len << 2);
+        sort_i32(s, len);
+        v = metrics_ne_sorted(s, len);
       }
       store<f64>(values + (<usize>g << 3), v);
       if (len >= 2) { s += v; c += 1.0; }

@@ -5,7 +5,7 @@
 // guess (4 pairs per box) was short.
 import type { BatchedPairs, CollideKernels } from '../../collide.js';
 import { offsetsError } from '../../validate.js';
-import { describe, type Arr, type WasmRuntime } from './index.js';
+import { align16, describe, type Arr, type WasmRuntime } from './index.js';
 
 interface CollideExports {
   collide_overlap_batch(a: number, ab: boolean, b: number, bb: boolean, margin: number, out: number, n: number): number;
@@ -17,7 +17,6 @@ interface CollideExports {
     scratch: number, cap: number, tmp: number, out: number, sceneOut: number): number;
 }
 
-const align16 = (n: number): number => (n + 15) & ~15;
 /** The largest `maxPairs` (kCollideMaxPairs). */
 const MAX_PAIRS_LIMIT = 0x7fffffff;
 
@@ -132,6 +131,7 @@ export function collideKernels(rt: WasmRuntime): CollideKernels {
       const n = boxesCount(B);
       const F = c.array(1, 'offsets', 1, false, 'Uint32Array');
       if (F.count === 0) c.rangeError('Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)');
+      c.snapshot(F);  // the driver trusts checked offsets: check and use the same values
       const off = F.array as Uint32Array;
       const why = offsetsError(off, n);
       if (why) c.rangeError(why);

@@ -13,7 +13,7 @@
 // `memory.buffer` after anything that may grow it (wasmAlloc, an arena overflow), and user
 // arrays are addressed by the byte offsets recorded before a call grew anything. Element-wise
 // calls never grow memory: they stream non-resident arrays through the arena's fixed baseline.
-import { describe, isDetached } from '../../validate.js';
+import { describe, isDetached, typedArrayName, typedFacts } from '../../validate.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,11 +46,6 @@ export type Kind = keyof Views;
 type ViewOf<K extends Kind> = Views[K];
 export type Typed = Views[Kind];
 
-function typedName(v: unknown): string | undefined {
-  if (!ArrayBuffer.isView(v) || v instanceof DataView) return undefined;
-  return (v as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
-}
-
 export { describe };
 
 // ---- Runtime: one instance, its memory, heap and arena ---------------------------------------------
@@ -81,7 +76,8 @@ export interface WasmMemoryInfo {
   arenaBaseline: number;
 }
 
-const align16 = (n: number) => (n + 15) & ~15;
+/** n rounded up to a multiple of 16. Arithmetic, not `& ~15`: bitwise operators wrap sizes ≥ 2^31 to negative numbers. */
+export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 export class WasmRuntime {
@@ -187,7 +183,8 @@ export class Arr {
 
   constructor(
     readonly name: string,
-    readonly array: Typed,
+    /** The caller's array, or the private copy that replaced it (Call.snapshot, separateOverlaps). */
+    public array: Typed,
     readonly kind: Kind,
     /** Elements per item. */
     readonly item: number,
@@ -196,23 +193,40 @@ export class Arr {
     readonly count: number,
     readonly output: boolean,
     /** Buffer, byte offset and length, recorded at the check (growth detaches arrays later). */
-    readonly buffer: ArrayBufferLike,
-    readonly offset: number,
+    public buffer: ArrayBufferLike,
+    public offset: number,
     readonly bytes: number,
     /** In wasm memory (its buffer was the memory's at the check). */
-    readonly resident: boolean,
+    public resident: boolean,
   ) {
     this.batched = count > 1;
   }
+
+  /** Replaces the array by a private copy of its current values (never in wasm memory). */
+  copy(): void {
+    this.array = new CTORS[this.kind](this.array as never) as Typed;
+    this.buffer = this.array.buffer;
+    this.offset = 0;
+    this.resident = false;
+  }
 }
 
-/** Whether two arrays' byte ranges intersect. */
-function overlaps(a: Arr, b: Arr): boolean {
-  return a.buffer === b.buffer && a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+/**
+ * Whether two arrays may be views of one memory: the same buffer — or two SharedArrayBuffer
+ * objects of the same size, which may be one memory received twice (postMessage makes a new
+ * object each time, and JS cannot compare their addresses; native/napi/glue.cc can).
+ */
+function sameMemory(a: Arr, b: Arr): boolean {
+  if (a.buffer === b.buffer) return true;
+  return a.buffer instanceof SharedArrayBuffer && b.buffer instanceof SharedArrayBuffer && a.buffer.byteLength === b.buffer.byteLength;
 }
-/** Exactly in place: the same bytes, item for item (kernel bodies read an item before writing it). */
+/** Whether two arrays' byte ranges (may) intersect. */
+function overlaps(a: Arr, b: Arr): boolean {
+  return a.bytes > 0 && b.bytes > 0 && sameMemory(a, b) && a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+}
+/** Exactly in place: the same bytes, type and items (kernel bodies read an item before writing it). */
 function sameItems(a: Arr, b: Arr): boolean {
-  return a.buffer === b.buffer && a.offset === b.offset && a.bytes === b.bytes && a.count === b.count;
+  return sameMemory(a, b) && a.offset === b.offset && a.bytes === b.bytes && a.kind === b.kind && a.count === b.count;
 }
 
 /**
@@ -229,21 +243,21 @@ export class Call {
     return i < this.args.length ? this.args[i] : undefined;
   }
 
-  /** A typed array of `kind` whose length is a multiple of `item`. */
+  /**
+   * A typed array of `kind` whose length is a multiple of `item`. Type, length and memory are the
+   * array's own (internal slots, as native code sees them): another realm's array is accepted, a
+   * swapped prototype is not, and a subclass's accessors are never consulted — the adapter works
+   * on a plain view of the same memory.
+   */
   array(i: number, name: string, item: number, output = false, kind: Kind = 'Float32Array'): Arr {
     const v = this.arg(i);
-    // instanceof is the fast path; the tag also accepts arrays from another realm.
-    if (!(kind === 'Float32Array' ? v instanceof Float32Array : v instanceof CTORS[kind]) && typedName(v) !== kind) {
-      throw new TypeError(wrongArray(kind, item, name, v));
-    }
-    const array = v as Typed;
-    const bytes = array.byteLength;
-    if (bytes === 0 && isDetached(array)) throw new TypeError(wrongArray(kind, item, name, v));
-    const length = array.length;
+    if (typedArrayName(v) !== kind) throw new TypeError(wrongArray(kind, item, name, v));
+    const { length, buffer, byteOffset } = typedFacts(v as Typed);
+    if (length === 0 && isDetached(v as Typed)) throw new TypeError(wrongArray(kind, item, name, v));  // detached: length 0
     if (item > 1 && length % item !== 0) throw new RangeError(wrongArray(kind, item, name, v));
-    const buffer = array.buffer;
-    const a = new Arr(name, array, kind, item, length, item ? length / item : length, output, buffer, array.byteOffset,
-      bytes, buffer === this.rt.buffer);
+    const array = new CTORS[kind](buffer as ArrayBuffer, byteOffset, length) as Typed;
+    const a = new Arr(name, array, kind, item, length, item ? length / item : length, output, buffer, byteOffset,
+      array.byteLength, buffer === this.rt.buffer);
     this.arrays.push(a);
     return a;
   }
@@ -314,13 +328,27 @@ export class Call {
     throw new RangeError(msg);
   }
 
-  /** Whether some input overlaps an output without being exactly its items (a shifted alias). */
-  private shifted(a?: Arr): boolean {
-    for (const o of this.arrays) {
-      if (!o.output) continue;
-      for (const b of this.arrays) if (!b.output && (a === undefined || a === b) && overlaps(b, o) && !sameItems(b, o)) return true;
+  /**
+   * Replaces a SharedArrayBuffer-backed array by a private copy of its current values, before it
+   * is checked, so that the values checked are the values the driver uses (another thread may
+   * rewrite shared memory at any time). For arrays whose values drivers trust: offsets.
+   * (native/napi/glue.cc Call::snapshot)
+   */
+  snapshot(a: Arr): void {
+    if (a.buffer instanceof SharedArrayBuffer) a.copy();
+  }
+
+  /**
+   * Copies every input that (may) overlap an output other than exactly in place, as
+   * native/napi/glue.cc separate_overlaps does: after this, drivers can read inputs and write
+   * outputs in any order. each() and run() call it; adapters that place arrays themselves call it
+   * before placing them.
+   */
+  separateOverlaps(): void {
+    for (const a of this.arrays) {
+      if (a.output) continue;
+      if (this.arrays.some((o) => o.output && overlaps(a, o) && !sameItems(a, o))) a.copy();
     }
-    return false;
   }
 
   private fail(first: number, bad?: (i: number) => string): string {
@@ -335,14 +363,14 @@ export class Call {
    *
    * Arrays already in wasm memory are used in place. The others stream through the arena's
    * baseline in cache-sized chunks (copy in, run, copy out), so a large batch costs no memory
-   * growth and its copies stay in cache. A shifted alias between an input and an output falls
-   * back to run(), which copies whole arrays first.
+   * growth and its copies stay in cache. An input overlapping an output other than exactly in
+   * place was copied first (separateOverlaps).
    */
   each(n: number, invoke: (count: number, start: number) => number, bad?: (i: number) => string): void {
+    this.separateOverlaps();
     const arrays = this.arrays;
     let resident = true;
     for (const a of arrays) resident &&= a.resident;
-    if (this.shifted()) return this.run(() => invoke(n, 0), bad);
     if (resident) {
       for (const a of arrays) a.ptr = a.offset;
       const first = invoke(n, 0);
@@ -417,13 +445,13 @@ export class Call {
    * bad item, after writing the outputs. For drivers that are not element-wise (element-wise
    * ones use each()).
    *
-   * Placement: an array already in wasm memory is passed by address, unless it is an input that
-   * overlaps an output without being exactly the same items (a shifted alias would read values
-   * already written), in which case it is copied first. Every other array gets an arena slot
-   * (the arena grows for the call if needed); an output that is exactly a copied input's items
-   * (in place on a non-resident array) shares that input's slot.
+   * Placement: an array already in wasm memory is passed by address (an input overlapping an
+   * output other than exactly in place was copied first: separateOverlaps). Every other array
+   * gets an arena slot (the arena grows for the call if needed); an output that is exactly a
+   * copied input's items (in place on a non-resident array) shares that input's slot.
    */
   run(invoke: () => number, bad?: (i: number) => string): void {
+    this.separateOverlaps();
     const rt = this.rt;
     const arrays = this.arrays;
     let need = 0;
@@ -431,7 +459,7 @@ export class Call {
       a.slot = -1;
       a.twin = undefined;
       if (a.output) continue;
-      if (a.resident && !this.shifted(a)) a.ptr = a.offset;
+      if (a.resident) a.ptr = a.offset;
       else { a.slot = need; need += align16(a.bytes); }
     }
     for (const o of arrays) {
@@ -446,9 +474,7 @@ export class Call {
       for (const a of arrays) {
         if (a.slot < 0) continue;
         a.ptr = base + a.slot;
-        if (a.output) continue;
-        if (a.resident) rt.view('Uint8Array').copyWithin(a.ptr, a.offset, a.offset + a.bytes);
-        else rt.view(a.kind).set(a.array as never, a.ptr / a.array.BYTES_PER_ELEMENT);
+        if (!a.output) rt.view(a.kind).set(a.array as never, a.ptr / a.array.BYTES_PER_ELEMENT);
       }
       for (const o of arrays) if (o.twin) o.ptr = o.twin.ptr;
       const first = invoke();

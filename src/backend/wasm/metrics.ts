@@ -69,6 +69,7 @@ export function metricsKernels(rt: WasmRuntime): MetricsKernels {
       const c = rt.call(args);
       const L = c.array(0, 'labels', 1, false, 'Int32Array'), F = c.array(1, 'offsets', 1, false, 'Uint32Array');
       if (F.count < 1) c.rangeError('Expected Uint32Array of length G + 1 ≥ 1 for `offsets` but received Uint32Array(0)');
+      c.snapshot(F);  // the scratch below is sized from these offsets: the driver must see the same
       const G = F.count - 1;
       const V = c.array(2, 'out', 1, true, 'Float64Array'), S = c.array(3, 'stats', 1, true, 'Float64Array');
       c.expectCount(V, G, 'values');
@@ -82,9 +83,13 @@ export function metricsKernels(rt: WasmRuntime): MetricsKernels {
         if (b < a || b > n) break;
         if (b - a > longest) longest = b - a;
       }
-      args.push(new Int32Array(longest > SMALL_GROUP ? longest : 0));
+      // Labels copied into wasm memory are sorted in place (scratch 0), which halves the memory of
+      // a huge group; labels that live there already are the caller's and get a scratch copy.
+      c.separateOverlaps();
+      const inPlace = !L.resident;
+      args.push(new Int32Array(longest > SMALL_GROUP && !inPlace ? longest : 0));
       const X = c.array(4, 'scratch', 1, false, 'Int32Array');
-      c.run(() => w.metrics_ne_grouped_batch(L.ptr, n, F.ptr, G, V.ptr, S.ptr, X.ptr), (i) => badOffset(n, off, i));
+      c.run(() => w.metrics_ne_grouped_batch(L.ptr, n, F.ptr, G, V.ptr, S.ptr, inPlace ? 0 : X.ptr), (i) => badOffset(n, off, i));
     },
   };
 }

@@ -26,6 +26,8 @@ export function renderKernels(rt: WasmRuntime): RenderKernels {
     c.expectCount(S, n, 'cameras');
     const B = c.array(2, 'boxes', 10);
     const O = c.array(3, 'offsets', 1, false, 'Uint32Array');
+    c.snapshot(S);  // trusted after the checks: check and use the same values
+    c.snapshot(O);
     const offsets = O.array as Uint32Array;
     const why = offsetsError(offsets, B.count);
     if (why) c.rangeError(why);

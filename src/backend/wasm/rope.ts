@@ -4,7 +4,8 @@
 // through the arena a few tokens at a time (streamTokens) while positions, tables and mask are
 // placed once; arrays already in wasm memory are used in place.
 import type { RopeKernels } from '../../rope.js';
-import { describe, type Arr, type Call, type WasmRuntime } from './index.js';
+import { align16, describe, type Arr, type Call, type WasmRuntime } from './index.js';
+import { typedArrayName, typedFacts } from '../../validate.js';
 
 interface RopeExports {
   rope_quatrope_batch(x: number, dt: number, pos: number, th: number, mask: number, first: number, count: number,
@@ -60,14 +61,6 @@ function expectValues(o: Arr, n: number): void {
   if (o.length !== n) throw new RangeError(`Expected \`out\` to hold ${n} values but received ${o.length}`);
 }
 
-function noPartialOverlap(x: Arr, o: Arr, allowSame: boolean): void {
-  if (x.buffer !== o.buffer) return;
-  if (allowSame && x.offset === o.offset && x.bytes === o.bytes) return;
-  if (x.bytes && o.bytes && x.offset < o.offset + o.bytes && o.offset < x.offset + x.bytes) {
-    throw new RangeError(allowSame ? 'Expected `out` to be `x` itself or not to overlap it' : 'Expected `out` not to overlap `x`');
-  }
-}
-
 /** The first row an unmasked token uses whose A coordinates are not all finite (drivers assume none). */
 function checkPositions(p: Arr, A: number, mask: Arr | undefined): void {
   const v = p.array as Float32Array, m = mask?.array as Uint8Array | undefined;
@@ -77,14 +70,13 @@ function checkPositions(p: Arr, A: number, mask: Arr | undefined): void {
   }
 }
 
-const align16 = (n: number) => (n + 15) & ~15;
 
 /**
  * Runs invoke(xPtr, outPtr, first, count) over token chunks. `fixed` arrays (positions, tables,
  * mask) are placed once; x and out (xPer / outPer elements per token) are used in place when they
  * live in wasm memory and otherwise copied through the arena's baseline chunk by chunk, so the
  * copies stay in cache and memory does not grow with the batch. out may be exactly x (in place:
- * they share the chunk); other overlaps were refused by the checks.
+ * they share the chunk); inputs overlapping out otherwise were copied first (Call.separateOverlaps).
  */
 function streamTokens(rt: WasmRuntime, fixed: (Arr | undefined)[], x: Arr, o: Arr, tokens: number, xPer: number, oPer: number,
   invoke: (xp: number, op: number, first: number, count: number) => number): void {
@@ -154,7 +146,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       finiteValues(TH, 'theta');
       const n = tokensOf(X, P.count, H, D);
       expectValues(O, X.length);
-      noPartialOverlap(X, O, true);
+      c.separateOverlaps();
       checkPositions(P, 3, M);
       if (n === 0) return;
       streamTokens(rt, [P, TH, M], X, O, n, H * D, H * D,
@@ -164,7 +156,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
     // (x, dtype, positions [T, 3], theta [S, 3] f64, baseVector [3], mask?, heads, headDim, out)
     igre(...args: Parameters<RopeKernels['igre']>) {
       const th = args[3] as unknown;
-      const scratch = scratchFor(args[7], th instanceof Float64Array ? Math.floor(th.length / 3) : 0);
+      const scratch = scratchFor(args[7], typedArrayName(th) === 'Float64Array' ? Math.floor(typedFacts(th as Float64Array).length / 3) : 0);
       const c = rt.call(args);
       const dt = c.choice(1, 'dtype', DTYPES);
       const X = storage(c, 0, 'x', dt);
@@ -181,7 +173,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       if (!(bn > 0 && Number.isFinite(bn))) c.rangeError('Expected a finite non-zero vector for `baseVector`');
       const n = tokensOf(X, P.count, H, D), S = TH.count;
       expectValues(O, n * H * (D + 3 * S));
-      noPartialOverlap(X, O, false);
+      c.separateOverlaps();
       checkPositions(P, 3, M);
       if (n === 0) return;
       streamTokens(rt, [P, TH, B, M], X, O, n, H * D, H * (D + 3 * S),
@@ -207,7 +199,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       finiteValues(W, 'frequencies');
       const n = tokensOf(X, P.count, H, D);
       expectValues(O, X.length);
-      noPartialOverlap(X, O, true);
+      c.separateOverlaps();
       checkPositions(P, A, M);
       if (n === 0) return;
       streamTokens(rt, [P, W, M], X, O, n, H * D, H * D,
