@@ -1,6 +1,8 @@
 // CUDA launchers for oriented-box collision: the kernel bodies of native/kernels/collide.h mapped
 // over the batch with Thrust (for_each_n over a counting iterator, a min-reduction for the first
-// bad index). Built by nvcc for the GPU and by g++ on Thrust's CPP system for the native tests.
+// bad index; cuda/launch.h). Built by nvcc for the GPU and by g++ on Thrust's CPP system for the
+// native tests. sk::cuda::device::collide_pairs (cuda/device.h) takes the boxes in device memory;
+// the host drivers copy their inputs in first.
 #include "cuda/device.h"
 #include "cuda/launch.h"
 #include "drivers/collide.h"
