@@ -147,8 +147,13 @@ if ! command -v nvcc >/dev/null 2>&1; then
 fi
 arch=$(gpu_arch) || { echo "FAIL gpu-check: could not read the compute capability of $name"; exit 1; }
 nvcc_bin=$(command -v nvcc)
-cuda_inc=${CUDA_INC:-$(dirname "$(dirname "$(readlink -f "$nvcc_bin")")")/include}
-[[ -d $cuda_inc/cccl ]] || cuda_inc=/usr/local/cuda/include
+# The toolkit's headers (Thrust and CUB under include/cccl in CUDA 12.x–13.x) for the g++ builds.
+cuda_root=$(dirname "$(dirname "$(readlink -f "$nvcc_bin")")")
+cuda_inc=${CUDA_INC:-}
+for d in "$cuda_root/include" "$cuda_root/targets/x86_64-linux/include" /usr/local/cuda/include; do
+  [[ -z $cuda_inc && ( -d $d/cccl/thrust || -d $d/thrust ) ]] && cuda_inc=$d
+done
+[[ -n $cuda_inc ]] || { echo "FAIL gpu-check: no Thrust headers next to $nvcc_bin (set CUDA_INC)"; exit 1; }
 out=${out:-bench/results/gpu-check-$(date -u +%Y%m%dT%H%M%SZ)}
 build=build-gpu
 jobs=$(nproc 2>/dev/null || echo 4)
@@ -160,68 +165,74 @@ else node_ok=1; fi
 echo "gpu-check: $name, building for sm_$arch with $(nvcc --version | sed -n 's/^Cuda compilation tools, //p')"
 echo "  build folder: $build (cleaned first), $jobs parallel compiles, CUDA headers $cuda_inc"
 echo "  results: $out"
-echo "  steps: build + driver tests (host and cuda), gpu_bench --scale $scale, node checks: ${node_ok:+yes}${node_ok:-skipped ($node_why)}"
+echo "  steps: build + driver tests (host and cuda), gpu_bench --scale $scale, node checks: $([[ -n $node_ok ]] && echo yes || echo "skipped ($node_why)")"
 if [[ $mode == plan ]]; then exit 0; fi
 
 mkdir -p "$out" || { echo "FAIL gpu-check: cannot create $out"; exit 1; }
-log=$out/gpu-check.log
-exec > >(tee "$log") 2>&1
 
-# 1 + 2. Build from a clean folder, then every driver test: host baseline and best ISA (sk::cpu
-# and the Thrust-host launchers) and cuda (sk::cpu and the launchers on this GPU). Optimised as
-# the shipped addon is (binding.gyp: -O3 -fno-trapping-math), so gpu_bench's CPU column is what
-# users get.
-t=$SECONDS
-rm -rf "$build"
-echo "== build and driver tests"
-SK_TEST_OUT=$build SK_TEST_CUDA_ARCH=$arch SK_JOBS=$jobs SK_TEST_OPT="-O3 -fno-trapping-math" CUDA_INC=$cuda_inc NVCC=$nvcc_bin \
-  bash scripts/test-native.sh | tee "$out/native-tests.log"
-st=${PIPESTATUS[0]}
-cuda_pass=$(grep -c '^PASS .*\[cuda\]' "$out/native-tests.log")
-cuda_fail=$(grep -c '^FAIL ' "$out/native-tests.log")
-skipped=$(grep -c '^SKIP cuda' "$out/native-tests.log")
-if ((skipped)); then
-  note FAIL tests $((SECONDS - t)) "the cuda driver tests skipped the GPU: $(grep -m1 '^SKIP cuda' "$out/native-tests.log")"
-elif ((st)); then
-  note FAIL tests $((SECONDS - t)) "$cuda_fail failing line(s) in native-tests.log (first: $(grep -m1 '^FAIL ' "$out/native-tests.log"))"
-else
-  note PASS tests $((SECONDS - t)) "every driver test, host and cuda ($cuda_pass cuda test binaries passed)"
-fi
-
-# 3. Benchmark.
-t=$SECONDS
-echo "== gpu_bench"
-if [[ -x $build/gpu_bench_cuda ]]; then
-  "$build/gpu_bench_cuda" --out "$out" --scale "$scale"
-  st=$?
-  if ((st == 0)); then note PASS bench $((SECONDS - t)) "$out/gpu-bench.md, $out/gpu-bench.json"
-  else note FAIL bench $((SECONDS - t)) "gpu_bench exited $st (its FAIL lines are in gpu-check.log)"; fi
-else
-  note FAIL bench 0 "gpu_bench_cuda was not built"
-fi
-
-# 4. Node-level checks.
-t=$SECONDS
-if [[ -n $node_ok ]]; then
-  echo "== node: CUDA addon for sm_$arch and the kernel tests on every backend"
-  if npx cmake-js rebuild -O build-cuda "--CDSK_CUDA_ARCHITECTURES=$arch" >"$out/node-build.log" 2>&1 &&
-     { [[ -f dist/index.js && -f wasm/build/spatialkit.wasm && -f build/Release/spatialkit.node ]] || npm run build >>"$out/node-build.log" 2>&1; }; then
-    SKIP_NATIVE_TESTS=1 SKIP_PACK_CHECK=1 SKIP_GPU_CHECK=1 SPATIALKIT_REQUIRE_NATIVE=1 SPATIALKIT_REQUIRE_CUDA=1 \
-      node scripts/test.mjs test/backend.test.ts test/quat.test.ts test/rope.test.ts test/camera.test.ts \
-      test/collide.test.ts test/metrics.test.ts >"$out/node-tests.log" 2>&1
-    st=$?
-    counts=$(tail -1 "$out/node-tests.log")
-    if ((st == 0)); then note PASS node $((SECONDS - t)) "kernel tests with the cuda backend required: $counts"
-    else note FAIL node $((SECONDS - t)) "kernel tests: $counts (node-tests.log)"; fi
+steps() {  # steps 1–4 and the summary; returns 1 if any step failed
+  # 1 + 2. Build from a clean folder, then every driver test: host baseline and best ISA (sk::cpu
+  # and the Thrust-host launchers) and cuda (sk::cpu and the launchers on this GPU). Optimised as
+  # the shipped addon is (binding.gyp: -O3 -fno-trapping-math), so gpu_bench's CPU column is what
+  # users get.
+  t=$SECONDS
+  rm -rf "$build"
+  echo "== build and driver tests"
+  SK_TEST_OUT=$build SK_TEST_CUDA_ARCH=$arch SK_JOBS=$jobs SK_TEST_OPT="-O3 -fno-trapping-math" CUDA_INC=$cuda_inc NVCC=$nvcc_bin \
+    bash scripts/test-native.sh | tee "$out/native-tests.log"
+  st=${PIPESTATUS[0]}
+  cuda_pass=$(grep -c '^PASS .*\[cuda\]' "$out/native-tests.log")
+  cuda_fail=$(grep -c '^FAIL ' "$out/native-tests.log")
+  skipped=$(grep -c '^SKIP cuda' "$out/native-tests.log")
+  if ((skipped)); then
+    note FAIL tests $((SECONDS - t)) "the cuda driver tests skipped the GPU: $(grep -m1 '^SKIP cuda' "$out/native-tests.log")"
+  elif ((st)); then
+    note FAIL tests $((SECONDS - t)) "$cuda_fail failing line(s) in native-tests.log (first: $(grep -m1 '^FAIL ' "$out/native-tests.log"))"
   else
-    note FAIL node $((SECONDS - t)) "building the addons failed (node-build.log)"
+    note PASS tests $((SECONDS - t)) "every driver test, host and cuda ($cuda_pass cuda test binaries passed)"
   fi
-else
-  note SKIP node 0 "$node_why; the C++ driver tests above ran every launcher"
-fi
 
-echo
-echo "== gpu-check summary ($name, sm_$arch; $((SECONDS - t_start)) s in all)"
-printf '%s\n' "${summary[@]}" | tee "$out/summary.txt"
-if ((SECONDS - t_start > 480)); then echo "WARN gpu-check took over 8 minutes"; fi
-exit $failed
+  # 3. Benchmark.
+  t=$SECONDS
+  tmp_bench=$(mktemp)
+  echo "== gpu_bench"
+  if [[ -x $build/gpu_bench_cuda ]]; then
+    "$build/gpu_bench_cuda" --out "$out" --scale "$scale" | tee "$tmp_bench"
+    st=${PIPESTATUS[0]}
+    if grep -q '^SKIP gpu_bench' "$tmp_bench"; then note FAIL bench $((SECONDS - t)) "gpu_bench could not use the GPU: $(grep -m1 '^SKIP gpu_bench' "$tmp_bench")"
+    elif ((st == 0)); then note PASS bench $((SECONDS - t)) "$out/gpu-bench.md, $out/gpu-bench.json"
+    else note FAIL bench $((SECONDS - t)) "gpu_bench exited $st (its FAIL lines are in gpu-check.log)"; fi
+    rm -f "$tmp_bench"
+  else
+    note FAIL bench 0 "gpu_bench_cuda was not built"
+  fi
+
+  # 4. Node-level checks.
+  t=$SECONDS
+  if [[ -n $node_ok ]]; then
+    echo "== node: CUDA addon for sm_$arch and the kernel tests on every backend"
+    if npx cmake-js rebuild -O build-cuda "--CDSK_CUDA_ARCHITECTURES=$arch" >"$out/node-build.log" 2>&1 &&
+       { [[ -f dist/index.js && -f wasm/build/spatialkit.wasm && -f build/Release/spatialkit.node ]] || npm run build >>"$out/node-build.log" 2>&1; }; then
+      SKIP_NATIVE_TESTS=1 SKIP_PACK_CHECK=1 SKIP_GPU_CHECK=1 SPATIALKIT_REQUIRE_NATIVE=1 SPATIALKIT_REQUIRE_CUDA=1 \
+        node scripts/test.mjs test/backend.test.ts test/quat.test.ts test/rope.test.ts test/camera.test.ts \
+        test/collide.test.ts test/metrics.test.ts >"$out/node-tests.log" 2>&1
+      st=$?
+      counts=$(tail -1 "$out/node-tests.log")
+      if ((st == 0)); then note PASS node $((SECONDS - t)) "kernel tests with the cuda backend required: $counts"
+      else note FAIL node $((SECONDS - t)) "kernel tests: $counts (node-tests.log)"; fi
+    else
+      note FAIL node $((SECONDS - t)) "building the addons failed (node-build.log)"
+    fi
+  else
+    note SKIP node 0 "$node_why; the C++ driver tests above ran every launcher"
+  fi
+
+  echo
+  echo "== gpu-check summary ($name, sm_$arch; $((SECONDS - t_start)) s in all)"
+  printf '%s\n' "${summary[@]}" | tee "$out/summary.txt"
+  if ((SECONDS - t_start > 480)); then echo "WARN gpu-check took over 8 minutes"; fi
+  return $failed
+}
+
+steps 2>&1 | tee "$out/gpu-check.log"
+exit "${PIPESTATUS[0]}"

@@ -531,11 +531,14 @@ std::string cpu_model() {
 }
 
 struct Derived {
-  double floor_ms, kernel_gbps, pct_d2d, total_x, kernel_x;
+  double breakeven_gbps, floor_ms, kernel_gbps, pct_d2d, total_x, kernel_x;
 };
 Derived derive(const Bench& b, const Row& r) {
   auto ref = [&](const char* k) { auto it = b.refs.find(k); return it == b.refs.end() ? NAN : it->second; };
   Derived d;
+  // The rate at which the CPU (all threads) consumes the op's bytes: a call on host memory can
+  // beat the CPU only over a host↔device link faster than this (docs/gpu.md §6).
+  d.breakeven_gbps = r.bytes() / r.cpuN / 1e6;
   d.floor_ms = r.in_bytes / ref("h2d_pageable_gbps") / 1e6 + r.out_bytes / ref("d2h_pageable_gbps") / 1e6;
   d.kernel_gbps = r.bytes() / r.gpu_kernel / 1e6;
   d.pct_d2d = 100 * d.kernel_gbps / ref("gpu_d2d_gbps");
@@ -554,19 +557,20 @@ void write_outputs(const Bench& b, const std::string& device) {
         " threads, ISA " + sk::isa_name(sk::isa()) + "\n- " + head + "\n- reference rates (GB/s):";
   for (const auto& [k, v] : b.refs) md += " " + k + " " + num(v, "%.1f") + ";";
   md += "\n\n";
-  md += "| op | shape | MB in+out | CPU 1 thread ms | CPU all ms | GPU total ms (pageable) | transfer floor ms | GPU kernel ms | "
-        "kernel GB/s | % of D2D copy | total vs CPU all | kernel vs CPU all | check |\n";
-  md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+  md += "| op | shape | MB in+out | CPU 1 thread ms | CPU all ms | break-even GB/s | GPU total ms (pageable) | "
+        "transfer floor ms | GPU kernel ms | kernel GB/s | % of D2D copy | total vs CPU all | kernel vs CPU all | check |\n";
+  md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const Row& r : b.rows) {
     const Derived d = derive(b, r);
     md += "| " + r.op + " | " + r.shape + " | " + num(r.bytes() / 1e6, "%.1f") + " | " + cell(r.cpu1) + " | " + cell(r.cpuN) +
-          " | " + cell(r.gpu_total) + " | " + cell(d.floor_ms) + " | " + cell(r.gpu_kernel) + " | " +
+          " | " + cell(d.breakeven_gbps, "%.2f") + " | " + cell(r.gpu_total) + " | " + cell(d.floor_ms) + " | " + cell(r.gpu_kernel) + " | " +
           cell(d.kernel_gbps, "%.0f") + " | " + cell(d.pct_d2d, "%.0f%%") + " | " + cell(d.total_x, "%.2f×") + " | " +
-          cell(d.kernel_x, "%.1f×") + " | " + (r.ok ? "" : "FAIL: ") + r.check + " |\n";
+          cell(d.kernel_x, "%.1f×") + " | " + (r.ok ? "" : "FAIL: ") + (b.gpu ? r.check : "–") + " |\n";
   }
-  md += "\n\"total vs CPU all\" and \"kernel vs CPU all\" are CPU-all-threads time over GPU time (above 1: the GPU "
-        "is faster). \"transfer floor\" is the op's input bytes at the measured pageable host→device rate plus its "
-        "output bytes at the device→host rate: no call on host memory can be faster.\n";
+  md += "\n\"break-even GB/s\" is MB in+out over CPU-all time: a call on host memory can beat the CPU only over a "
+        "host↔device link faster than that. \"transfer floor\" is the op's input bytes at the measured pageable "
+        "host→device rate plus its output bytes at the device→host rate: no call on host memory can be faster. \"total vs "
+        "CPU all\" and \"kernel vs CPU all\" are CPU-all time over GPU time (above 1: the GPU is faster).\n";
   for (const auto& [op, why] : b.skipped) md += "\nSkipped: " + op + " — " + why + "\n";
 
   // JSON.
@@ -582,7 +586,8 @@ void write_outputs(const Bench& b, const std::string& device) {
     const Derived d = derive(b, r);
     js += "    {\"op\": " + json_str(r.op) + ", \"shape\": " + json_str(r.shape) + ", \"in_bytes\": " + num(r.in_bytes, "%.0f") +
           ", \"out_bytes\": " + num(r.out_bytes, "%.0f") + ", \"cpu_1t_ms\": " + num(r.cpu1, "%.4f") +
-          ", \"cpu_all_ms\": " + num(r.cpuN, "%.4f") + ", \"gpu_total_ms\": " + num(r.gpu_total, "%.4f") +
+          ", \"cpu_all_ms\": " + num(r.cpuN, "%.4f") + ", \"breakeven_gbps\": " + num(d.breakeven_gbps, "%.3f") +
+          ", \"gpu_total_ms\": " + num(r.gpu_total, "%.4f") +
           ", \"transfer_floor_ms\": " + num(d.floor_ms, "%.4f") + ", \"gpu_kernel_ms\": " + num(r.gpu_kernel, "%.4f") +
           ", \"kernel_gbps\": " + num(d.kernel_gbps, "%.2f") + ", \"kernel_pct_d2d\": " + num(d.pct_d2d, "%.2f") +
           ", \"check\": " + json_str(r.check) + ", \"ok\": " + (r.ok ? "true" : "false") + "}" +
