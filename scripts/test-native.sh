@@ -4,13 +4,20 @@
 #           system (SK_THRUST_HOST), so the CUDA launchers run on the host. Always built; must pass.
 #   cuda  — the same test with native/cuda/*.cu compiled by nvcc (when nvcc exists). Without a GPU
 #           the test prints "SKIP cuda: <reason>" and checks that the launchers throw cleanly.
+# The benchmarks native/bench/*.cu are built in the same two variants (<name>_host, <name>_cuda)
+# but not run here: scripts/gpu-check.sh runs them.
 # Env: SK_TEST_CUDA_ARCH (default 80: one architecture keeps the build short; the addon has four),
-#      SK_SANITIZE=1 (host variant with ASan + UBSan), CXX, NVCC.
+#      SK_SANITIZE=1 (host variant with ASan + UBSan; no benchmarks), CXX, NVCC,
+#      SK_TEST_OUT (build folder, default build-test), SK_JOBS (parallel compiles, default 2),
+#      SK_TEST_OPT (host optimisation flags, default -O2; objects are not rebuilt when only this
+#      changes, so give a new SK_TEST_OUT), SK_TEST_BUILD_ONLY=1 (build, run nothing).
 # Prints PASS/FAIL per check and per variant; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-OUT=build-test
+OUT=${SK_TEST_OUT:-build-test}
+JOBS=${SK_JOBS:-2}
+read -r -a OPT <<<"${SK_TEST_OPT:--O2}"
 CXX=${CXX:-g++}
 NVCC=${NVCC:-$(command -v nvcc || true)}
 CUDA_ARCH=${SK_TEST_CUDA_ARCH:-80}
@@ -18,7 +25,7 @@ CUDA_INC=${CUDA_INC:-/usr/local/cuda/include}
 mkdir -p "$OUT"
 
 # Same floating-point contract as binding.gyp / CMakeLists.txt: no contraction, no errno.
-CXXFLAGS=(-std=c++17 -O2 -g -Wall -Wno-unused-function -ffp-contract=off -fno-math-errno -pthread -Inative)
+CXXFLAGS=(-std=c++17 "${OPT[@]}" -g -Wall -Wno-unused-function -ffp-contract=off -fno-math-errno -pthread -Inative)
 THRUST_HOST_SAN=()
 if [[ "${SK_SANITIZE:-0}" == 1 ]]; then
   CXXFLAGS+=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
@@ -36,13 +43,13 @@ NVCCFLAGS=(-std=c++17 -O3 --fmad=false --extended-lambda "-arch=sm_$CUDA_ARCH" -
 stale() { [[ ! -f "$1" ]] || [[ -n "$(find native scripts/test-native.sh -newer "$1" -print -quit)" ]]; }
 
 pids=()
-compile() {  # compile OUT_OBJ CMD... — runs in the background, two at a time (2-core machines)
+compile() {  # compile OUT_OBJ CMD... — runs in the background, SK_JOBS at a time (2 on 2-core machines)
   local obj=$1; shift
   if stale "$obj"; then
     echo "  build $obj"
     ("$@" -o "$obj" || { echo "FAIL build $obj"; exit 1; }) &
     pids+=($!)
-    if (( ${#pids[@]} >= 2 )); then wait_all; fi
+    if (( ${#pids[@]} >= JOBS )); then wait_all; fi
   fi
 }
 wait_all() {
@@ -80,18 +87,43 @@ if [[ -n "$NVCC" && "${SK_SANITIZE:-0}" != 1 ]]; then
     cuda_objs+=("$obj")
   done
 fi
+benches=()
+if [[ "${SK_SANITIZE:-0}" != 1 ]]; then
+  for src in native/bench/*.cu; do
+    name=$(basename "${src%.*}")
+    compile "$OUT/${name}_host.o" "$CXX" "${CXXFLAGS[@]}" "${THRUST_HOST[@]}" -c "$src"
+    if (( ${#cuda_objs[@]} )); then compile "$OUT/${name}_cuda.o" "$NVCC" "${NVCCFLAGS[@]}" -c "$src"; fi
+    benches+=("$name")
+  done
+fi
 wait_all
 
+# Link EXE from OBJS unless it is newer than every one of them: link EXE CMD... -- OBJS...
+link() {
+  local exe=$1; shift
+  local cmd=() objs
+  while [[ $1 != -- ]]; do cmd+=("$1"); shift; done
+  shift
+  objs=("$@")
+  if [[ ! -f $exe || -n "$(find "${objs[@]}" -newer "$exe" -print -quit)" ]]; then "${cmd[@]}" "${objs[@]}" -o "$exe"; fi
+}
 variants=(host)
 for name in "${tests[@]}"; do
-  "$CXX" "${CXXFLAGS[@]}" "$OUT/$name.o" "${cpu_objs[@]}" "${host_objs[@]}" -o "$OUT/${name}_host"
+  link "$OUT/${name}_host" "$CXX" "${CXXFLAGS[@]}" -- "$OUT/$name.o" "${cpu_objs[@]}" "${host_objs[@]}"
+  # nvcc links cudart statically by default; never -lcuda (no driver needed to load).
   if (( ${#cuda_objs[@]} )); then
-    # nvcc links cudart statically by default; never -lcuda (no driver needed to load).
-    "$NVCC" -Xcompiler=-pthread "$OUT/$name.o" "${cpu_objs[@]}" "${cuda_objs[@]}" -o "$OUT/${name}_cuda"
+    link "$OUT/${name}_cuda" "$NVCC" -Xcompiler=-pthread -- "$OUT/$name.o" "${cpu_objs[@]}" "${cuda_objs[@]}"
+  fi
+done
+for name in "${benches[@]}"; do
+  link "$OUT/${name}_host" "$CXX" "${CXXFLAGS[@]}" -- "$OUT/${name}_host.o" "${cpu_objs[@]}" "${host_objs[@]}"
+  if (( ${#cuda_objs[@]} )); then
+    link "$OUT/${name}_cuda" "$NVCC" -Xcompiler=-pthread -- "$OUT/${name}_cuda.o" "${cpu_objs[@]}" "${cuda_objs[@]}"
   fi
 done
 if (( ${#cuda_objs[@]} )); then variants+=(cuda); else echo "SKIP variant cuda: no nvcc (or SK_SANITIZE=1)"; fi
 echo "   built in $((SECONDS - t0)) s"
+if [[ "${SK_TEST_BUILD_ONLY:-0}" == 1 ]]; then exit 0; fi
 
 # The host variant runs twice: sk::cpu on its baseline loops (bit-identity with the launchers is
 # required there) and on the best ISA this CPU has (what users get; differences are reported).

@@ -2,7 +2,8 @@
 // (scripts/test-native.sh: CPU drivers and the Thrust build of the CUDA launchers) and the
 // packaging check (scripts/pack-check.sh). Ends with the plain line CI reads:
 // "N passed, N failed, N skipped" — each test counted once (scripts/test-counts.mjs says how).
-// SKIP_NATIVE_TESTS=1 / SKIP_PACK_CHECK=1 leave those parts out.
+// SKIP_NATIVE_TESTS=1 / SKIP_PACK_CHECK=1 leave those parts out; the GPU check's dry mode runs
+// after the native tests (SKIP_GPU_CHECK=1 leaves it out).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { countNative, countPack, countVitest } from './test-counts.mjs';
@@ -41,6 +42,16 @@ if (nativeOut.length) {
   const c = countNative(nativeOut);
   for (const p of c.problems) console.error(`test:native: ${p}`);
   add(c);
+}
+
+// The GPU check's dry mode (scripts/gpu-check.sh --cpu-only, reusing build-test/ from above):
+// gpu_bench's host-Thrust build on small sizes, the nvcc build's no-GPU exit, the GPU detection.
+// SKIP_GPU_CHECK=1 leaves it out (gpu-check.sh itself runs this file for the Node-level checks).
+if (existsSync('scripts/gpu-check.sh') && !process.env.SKIP_NATIVE_TESTS && !process.env.SKIP_GPU_CHECK) {
+  const gpu = spawnSync('bash', ['scripts/gpu-check.sh', '--cpu-only'], { encoding: 'utf8', env });
+  process.stdout.write(gpu.stdout);
+  process.stderr.write(gpu.stderr);
+  add(countPack(gpu.stdout, gpu.status));
 }
 
 // Packaging: the tarball loads its prebuild with install scripts off, and falls back to wasm.

@@ -19,6 +19,14 @@ describe('backends', () => {
     if (native.available) expect(native.threads).toBeGreaterThanOrEqual(1);
   });
 
+  it('the CUDA addon loaded and found its GPU (required in CI where a GPU is present: SPATIALKIT_REQUIRE_CUDA=1)', () => {
+    // .ci/run sets SPATIALKIT_REQUIRE_CUDA=1 when `nvidia-smi -L` lists a GPU, so an addon that
+    // fails to build, load or reach the device there fails CI instead of skipping every cuda test.
+    const cuda = sk.backends().find((b) => b.backend === 'cuda')!;
+    if (process.env.SPATIALKIT_REQUIRE_CUDA === '1') expect(cuda.available, cuda.reason).toBe(true);
+    if (cuda.available) expect(cuda.devices).toMatch(/^0: .+ \(sm_\d+, /);
+  });
+
   it("'auto' picks native when it loads, else wasm", () => {
     const avail = new Set(sk.backends().filter((b) => b.available).map((b) => b.backend));
     expect(sk.setBackend('auto')).toBe(avail.has('native') ? 'native' : 'wasm');

@@ -1,6 +1,9 @@
 // CUDA launchers for oriented-box collision: the kernel bodies of native/kernels/collide.h mapped
 // over the batch with Thrust (for_each_n over a counting iterator, a min-reduction for the first
-// bad index). Built by nvcc for the GPU and by g++ on Thrust's CPP system for the native tests.
+// bad index; cuda/launch.h). Built by nvcc for the GPU and by g++ on Thrust's CPP system for the
+// native tests. sk::cuda::device::collide_pairs (cuda/device.h) takes the boxes in device memory;
+// the host drivers copy their inputs in first.
+#include "cuda/device.h"
 #include "cuda/launch.h"
 #include "drivers/collide.h"
 #include "kernels/collide.h"
@@ -19,26 +22,7 @@
 namespace sk::cuda {
 namespace {
 
-using detail::raw;
 const thrust::counting_iterator<size_t> kFirst(0);
-
-// Smallest i in [0, n) with status[i] != 0, offset by `base`; SIZE_MAX if none.
-size_t first_bad(const thrust::device_vector<unsigned char>& status, size_t n, size_t base) {
-  if (n == 0) return SIZE_MAX;
-  const unsigned char* s = thrust::raw_pointer_cast(status.data());
-  const size_t i = thrust::transform_reduce(thrust::device, kFirst, kFirst + n, detail::BadIndex{s}, (size_t)SIZE_MAX,
-                                            thrust::minimum<size_t>());
-  return i == SIZE_MAX ? i : base + i;
-}
-
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::exception& x) {
-    throw std::runtime_error(std::string("CUDA launcher failed: ") + x.what());
-  }
-}
 
 // Sorting: CUB's radix sort on the GPU. Thrust's sequential sorts (the CPP system of the host
 // test build) bind references through a null policy pointer, which UBSan reports; there the
@@ -90,27 +74,25 @@ struct ExtentMerge {
 };
 
 // Checks and bounds n boxes on the device: aabb (6 per box); returns the first bad index.
-size_t bound(const thrust::device_vector<float>& boxes, size_t n, double grow, thrust::device_vector<float>& aabb) {
+size_t bound(const float* pb, size_t n, double grow, thrust::device_vector<float>& aabb) {
   aabb.resize(6 * n);
   thrust::device_vector<unsigned char> status(n);
-  const float* pb = thrust::raw_pointer_cast(boxes.data());
   float* pa = raw(aabb);
   unsigned char* ps = raw(status);
-  if (n)
-    thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t i) {
-      ps[i] = ::box_check(pb + 10 * i) != BOX_OK;
-      if (ps[i]) return;
-      obb_frame f;
-      ::obb_frame_of(pb + 10 * i, grow, &f);
-      ::obb_aabb(f, pa + 6 * i, pa + 6 * i + 3);
-    });
-  return first_bad(status, n, 0);
+  each(n, [=] SK_HD_LAMBDA(size_t i) {
+    ps[i] = ::box_check(pb + 10 * i) != BOX_OK;
+    if (ps[i]) return;
+    obb_frame f;
+    ::obb_frame_of(pb + 10 * i, grow, &f);
+    ::obb_aabb(f, pa + 6 * i, pa + 6 * i + 3);
+  });
+  return first_bad(ps, n);
 }
 
 // Lexicographic keys → pair words (kernels/collide.h), on the host.
 void to_words(const thrust::device_vector<uint64_t>& lex, size_t count, std::vector<uint64_t>* out, size_t at) {
   std::vector<uint64_t> h(count);
-  if (count) thrust::copy(lex.begin(), lex.begin() + count, h.begin());
+  download(raw(lex), count, h.data());
   for (size_t k = 0; k < count; ++k) (*out)[at + k] = pair_word((uint32_t)(h[k] >> 32), (uint32_t)h[k]);
 }
 
@@ -129,7 +111,7 @@ size_t grid_pairs(const float* boxes, const float* aabb, size_t n, double grow, 
   uint64_t* pk = raw(key);
   uint32_t* pid = raw(id);
   const collide_grid gl = g;
-  thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t i) {
+  each(n, [=] SK_HD_LAMBDA(size_t i) {
     pk[i] = ::grid_key(gl, aabb + 6 * i);
     pid[i] = (uint32_t)i;
   });
@@ -152,7 +134,7 @@ size_t grid_pairs(const float* boxes, const float* aabb, size_t n, double grow, 
   double* prot = raw(rot);
   float* lo0 = plo[0]; float* lo1 = plo[1]; float* lo2 = plo[2];
   float* hi0 = phi[0]; float* hi1 = phi[1]; float* hi2 = phi[2];
-  thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t p) {
+  each(n, [=] SK_HD_LAMBDA(size_t p) {
     const size_t i = pid[p];
     for (int k = 0; k < 10; ++k) pbox[10 * p + k] = boxes[10 * i + k];
     obb_frame f;
@@ -175,7 +157,7 @@ size_t grid_pairs(const float* boxes, const float* aabb, size_t n, double grow, 
   thrust::device_vector<uint64_t> start(n);
   uint64_t* pstart = raw(start);
   const collide_grid gq = g;
-  thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t p) {
+  each(n, [=] SK_HD_LAMBDA(size_t p) {
     CountEmit e{0};
     ::grid_query(gq, p, e, (size_t*)nullptr);
     pstart[p] = e.n;
@@ -185,7 +167,7 @@ size_t grid_pairs(const float* boxes, const float* aabb, size_t n, double grow, 
   thrust::exclusive_scan(thrust::device, pstart, pstart + n, pstart);
   thrust::device_vector<uint64_t> lex(total);
   uint64_t* plex = raw(lex);
-  thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t p) {
+  each(n, [=] SK_HD_LAMBDA(size_t p) {
     LexEmit e{plex + pstart[p]};
     ::grid_query(gq, p, e, (size_t*)nullptr);
   });
@@ -196,13 +178,21 @@ size_t grid_pairs(const float* boxes, const float* aabb, size_t n, double grow, 
   return SIZE_MAX;
 }
 
+// All pairs of n boxes in device memory: checked and bounded, then through the grid.
+size_t pairs_on_device(const float* boxes, size_t n, double margin, size_t max_pairs, std::vector<uint64_t>* pairs) {
+  pairs->clear();
+  thrust::device_vector<float> aabb;
+  const size_t bad = bound(boxes, n, 0.5 * margin, aabb);
+  if (bad != SIZE_MAX) return bad;
+  return grid_pairs(boxes, raw(aabb), n, 0.5 * margin, max_pairs, pairs);
+}
+
 }  // namespace
 
 size_t collide_overlap(const float* a, bool ab, const float* b, bool bb, double margin, uint8_t* out, size_t n) {
-  require_available();
-  if (n == 0) return SIZE_MAX;
-  return guarded([&] {
-    thrust::device_vector<float> da(a, a + 10 * (ab ? n : 1)), db(b, b + 10 * (bb ? n : 1));
+  return guarded([&]() -> size_t {
+    if (n == 0) return SIZE_MAX;
+    const thrust::device_vector<float> da = upload(a, 10 * (ab ? n : 1)), db = upload(b, 10 * (bb ? n : 1));
     thrust::device_vector<uint8_t> dout(n);
     thrust::device_vector<unsigned char> status(n);
     const float* pa = raw(da);
@@ -210,61 +200,53 @@ size_t collide_overlap(const float* a, bool ab, const float* b, bool bb, double 
     uint8_t* po = raw(dout);
     unsigned char* ps = raw(status);
     const size_t sa = ab ? 10 : 0, sb = bb ? 10 : 0;
-    thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t i) {
-      ps[i] = ::box_overlap(pa + i * sa, pb + i * sb, margin, po + i) != SK_OK;
-    });
-    const size_t bad = first_bad(status, n, 0);
-    thrust::copy(dout.begin(), dout.end(), out);
+    each(n, [=] SK_HD_LAMBDA(size_t i) { ps[i] = ::box_overlap(pa + i * sa, pb + i * sb, margin, po + i) != SK_OK; });
+    const size_t bad = first_bad(ps, n);
+    download(dout, out);
     return bad;
   });
 }
 
 size_t collide_fits(const float* cand, size_t m, const float* placed, size_t n, double margin, uint8_t* out) {
-  require_available();
-  return guarded([&] {
+  return guarded([&]() -> size_t {
     const double grow = 0.5 * margin;
-    thrust::device_vector<float> dc(cand, cand + 10 * m), dp(placed, placed + 10 * n), aabb(6 * n);
-    thrust::device_vector<unsigned char> status(m > n ? m : n);
+    const thrust::device_vector<float> dc = upload(cand, 10 * m), dp = upload(placed, 10 * n);
+    thrust::device_vector<float> aabb;
+    thrust::device_vector<unsigned char> status(m);
     const float* pc = raw(dc);
     const float* pp = raw(dp);
-    float* pa = raw(aabb);
     unsigned char* ps = raw(status);
-    if (m) thrust::for_each_n(thrust::device, kFirst, m, [=] SK_HD_LAMBDA(size_t i) { ps[i] = ::box_check(pc + 10 * i) != BOX_OK; });
-    size_t bad = first_bad(status, m, 0);
+    each(m, [=] SK_HD_LAMBDA(size_t i) { ps[i] = ::box_check(pc + 10 * i) != BOX_OK; });
+    size_t bad = first_bad(ps, m);
     if (bad != SIZE_MAX) return bad;
-    if (n)
-      thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t j) {
-        ps[j] = ::box_check(pp + 10 * j) != BOX_OK;
-        if (ps[j]) return;
-        obb_frame f;
-        ::obb_frame_of(pp + 10 * j, grow, &f);
-        ::obb_aabb(f, pa + 6 * j, pa + 6 * j + 3);
-      });
-    bad = first_bad(status, n, m);
-    if (bad != SIZE_MAX || m == 0) return bad;
+    bad = bound(pp, n, grow, aabb);
+    if (bad != SIZE_MAX) return m + bad;
+    if (m == 0) return SIZE_MAX;
+    const float* pa = raw(aabb);
     thrust::device_vector<uint8_t> dout(m);
     uint8_t* po = raw(dout);
-    thrust::for_each_n(thrust::device, kFirst, m, [=] SK_HD_LAMBDA(size_t i) {
+    each(m, [=] SK_HD_LAMBDA(size_t i) {
       obb_frame c;
       float lo[3], hi[3];
       ::obb_frame_of(pc + 10 * i, grow, &c);
       ::obb_aabb(c, lo, hi);
       po[i] = ::box_fits(c, lo, hi, pp, pa, n, grow);
     });
-    thrust::copy(dout.begin(), dout.end(), out);
-    return (size_t)SIZE_MAX;
+    download(dout, out);
+    return SIZE_MAX;
   });
 }
 
 size_t collide_pairs(const float* boxes, size_t n, double margin, size_t max_pairs, std::vector<uint64_t>* pairs) {
-  require_available();
-  pairs->clear();
   return guarded([&] {
-    thrust::device_vector<float> db(boxes, boxes + 10 * n), aabb;
-    const size_t bad = bound(db, n, 0.5 * margin, aabb);
-    if (bad != SIZE_MAX) return bad;
-    return grid_pairs(raw(db), raw(aabb), n, 0.5 * margin, max_pairs, pairs);
+    const thrust::device_vector<float> db = upload(boxes, 10 * n);
+    return pairs_on_device(raw(db), n, margin, max_pairs, pairs);
   });
+}
+
+size_t device::collide_pairs(const float* boxes, size_t n, double margin, size_t max_pairs,
+                             std::vector<uint64_t>* pairs) {
+  return guarded([&] { return pairs_on_device(boxes, n, margin, max_pairs, pairs); });
 }
 
 // Scenes of up to kBruteScene boxes run one per device thread (every AABB pair); larger ones
@@ -273,27 +255,26 @@ constexpr uint32_t kBruteScene = 64;
 
 size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offsets, size_t scenes, double margin,
                              size_t max_pairs, std::vector<uint64_t>* pairs, std::vector<uint32_t>* scene_offsets) {
-  require_available();
-  pairs->clear();
-  return guarded([&] {
+  return guarded([&]() -> size_t {
+    pairs->clear();
     const double grow = 0.5 * margin;
     scene_offsets->assign(scenes + 1, 0);
-    thrust::device_vector<float> db(boxes, boxes + 10 * n), aabb;
-    const size_t bad = bound(db, n, grow, aabb);
+    const thrust::device_vector<float> db = upload(boxes, 10 * n);
+    thrust::device_vector<float> aabb;
+    const size_t bad = bound(raw(db), n, grow, aabb);
     if (bad != SIZE_MAX) return bad;
-    thrust::device_vector<uint32_t> doff(offsets, offsets + scenes + 1);
+    const thrust::device_vector<uint32_t> doff = upload(offsets, scenes + 1);
     thrust::device_vector<uint64_t> start(scenes);
     const float* pb = raw(db);
     const float* pa = raw(aabb);
     const uint32_t* po = raw(doff);
     uint64_t* ps = raw(start);
-    if (scenes)
-      thrust::for_each_n(thrust::device, kFirst, scenes, [=] SK_HD_LAMBDA(size_t s) {
-        const uint32_t o = po[s], k = po[s + 1] - o;
-        CountEmit e{0};
-        if (k <= kBruteScene) ::scene_pairs_brute(box_frames{pb + 10 * (size_t)o, grow}, pa + 6 * (size_t)o, k, e);
-        ps[s] = e.n;
-      });
+    each(scenes, [=] SK_HD_LAMBDA(size_t s) {
+      const uint32_t o = po[s], k = po[s + 1] - o;
+      CountEmit e{0};
+      if (k <= kBruteScene) ::scene_pairs_brute(box_frames{pb + 10 * (size_t)o, grow}, pa + 6 * (size_t)o, k, e);
+      ps[s] = e.n;
+    });
     // Large scenes, on the grid.
     std::map<size_t, std::vector<uint64_t>> large;
     const uint64_t small = thrust::reduce(thrust::device, ps, ps + scenes, (uint64_t)0);
@@ -308,16 +289,15 @@ size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offse
     }
     if (total > max_pairs) return kCollideTooManyPairs;
     std::vector<uint64_t> count(scenes);
-    if (scenes) thrust::copy(start.begin(), start.end(), count.begin());
+    download(start, count.data());
     thrust::exclusive_scan(thrust::device, ps, ps + scenes, ps);
     thrust::device_vector<uint64_t> lex(small);
     uint64_t* pl = raw(lex);
-    if (scenes)
-      thrust::for_each_n(thrust::device, kFirst, scenes, [=] SK_HD_LAMBDA(size_t s) {
-        const uint32_t o = po[s], k = po[s + 1] - o;
-        LexEmit e{pl + ps[s]};
-        if (k <= kBruteScene) ::scene_pairs_brute(box_frames{pb + 10 * (size_t)o, grow}, pa + 6 * (size_t)o, k, e);
-      });
+    each(scenes, [=] SK_HD_LAMBDA(size_t s) {
+      const uint32_t o = po[s], k = po[s + 1] - o;
+      LexEmit e{pl + ps[s]};
+      if (k <= kBruteScene) ::scene_pairs_brute(box_frames{pb + 10 * (size_t)o, grow}, pa + 6 * (size_t)o, k, e);
+    });
     std::vector<uint64_t> words(small);
     to_words(lex, small, &words, 0);
     pairs->resize(total);
@@ -335,7 +315,7 @@ size_t collide_pairs_batched(const float* boxes, size_t n, const uint32_t* offse
       }
       (*scene_offsets)[s + 1] = (uint32_t)at;
     }
-    return (size_t)SIZE_MAX;
+    return SIZE_MAX;
   });
 }
 
