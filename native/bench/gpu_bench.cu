@@ -50,6 +50,7 @@
 #include "drivers/collide.h"
 #include "drivers/metrics.h"
 #include "drivers/quat.h"
+#include "drivers/render.h"
 #include "drivers/rope.h"
 #undef SK_DRIVER_NS
 #define SK_DRIVER_NS sk::cuda
@@ -57,6 +58,7 @@
 #include "drivers/collide.h"
 #include "drivers/metrics.h"
 #include "drivers/quat.h"
+#include "drivers/render.h"
 #include "drivers/rope.h"
 #undef SK_DRIVER_NS
 
@@ -66,6 +68,7 @@
 #include "cuda/status.h"
 #include "kernels/camera.h"
 #include "kernels/collide.h"
+#include "kernels/render.h"
 #include "kernels/rope.h"
 
 #ifndef SK_THRUST_HOST
@@ -354,23 +357,33 @@ void rope(Bench& b, bool quat, size_t T, size_t H, size_t D) {
   b.add(r);
 }
 
-// Plücker map [N, H, W, 6] of N cameras on a ring looking at the origin (f = 0.9·W).
+// Camera c of N on a ring of radius 10 around the origin, looking at it, f = 0.9·W, principal
+// point at the image centre: the 12 constants of kernels/camera.h (M = Rᵀ·K⁻¹, centre o) into
+// c12 and, when P is given, P = K·R (kernels/render.h), all formed in float64.
+void ring_camera(size_t c, size_t N, size_t H, size_t W, float* c12, float* P) {
+  const double a = 6.283185307179586 * (double)c / (double)N, f = 0.9 * (double)W, cx = 0.5 * W, cy = 0.5 * H;
+  const double o[3] = {10 * cos(a), 10 * sin(a), 0};
+  // Rows of R = the camera's axes in world coordinates: x right, y down (−z), z toward the origin.
+  const double z[3] = {-cos(a), -sin(a), 0}, y[3] = {0, 0, -1};
+  const double x[3] = {y[1] * z[2] - y[2] * z[1], y[2] * z[0] - y[0] * z[2], y[0] * z[1] - y[1] * z[0]};
+  const double* R[3] = {x, y, z};
+  const double K[9] = {f, 0, cx, 0, f, cy, 0, 0, 1}, Kinv[9] = {1 / f, 0, -cx / f, 0, 1 / f, -cy / f, 0, 0, 1};
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) {
+      c12[3 * i + j] = (float)(R[0][i] * Kinv[j] + R[1][i] * Kinv[3 + j] + R[2][i] * Kinv[6 + j]);
+      if (P) P[3 * i + j] = (float)(K[3 * i] * R[0][j] + K[3 * i + 1] * R[1][j] + K[3 * i + 2] * R[2][j]);
+    }
+    c12[9 + i] = (float)o[i];
+  }
+}
+
+// Plücker map [N, H, W, 6] of N ring cameras.
 void ray_map(Bench& b, size_t N, size_t H, size_t W) {
   char shape[64];
   snprintf(shape, sizeof shape, "%zu x %zux%zu", N, H, W);
   Row r{"camera.rayMap", shape, 48.0 * N, 24.0 * N * H * W};
   std::vector<float> consts(CAMERA_CONSTS * N);
-  for (size_t c = 0; c < N; ++c) {  // M = Rᵀ·K⁻¹ and the centre o (kernels/camera.h), in float64
-    const double a = 6.283185307179586 * (double)c / (double)N, f = 0.9 * (double)W, cx = 0.5 * W, cy = 0.5 * H;
-    const double o[3] = {10 * cos(a), 10 * sin(a), 0};
-    // Camera axes in world coordinates (rows of R): x right, y down (−z), z toward the origin.
-    const double z[3] = {-cos(a), -sin(a), 0}, y[3] = {0, 0, -1}, xr[3] = {y[1] * z[2] - y[2] * z[1], y[2] * z[0] - y[0] * z[2], y[0] * z[1] - y[1] * z[0]};
-    const double Kinv[9] = {1 / f, 0, -cx / f, 0, 1 / f, -cy / f, 0, 0, 1};
-    for (int i = 0; i < 3; ++i)
-      for (int j = 0; j < 3; ++j)
-        consts[CAMERA_CONSTS * c + 3 * i + j] = (float)(xr[i] * Kinv[j] + y[i] * Kinv[3 + j] + z[i] * Kinv[6 + j]);
-    for (int i = 0; i < 3; ++i) consts[CAMERA_CONSTS * c + 9 + i] = (float)o[i];
-  }
+  for (size_t c = 0; c < N; ++c) ring_camera(c, N, H, W, &consts[CAMERA_CONSTS * c], nullptr);
   const size_t n = N * H * W * 6;
   std::vector<float> want = touched<float>(n);
   b.cpu(r, [&] { sk::cpu::camera_ray_map(consts.data(), N, H, W, 0.5f, LAYOUT_HWC, ORDER_MD, want.data()); });
@@ -384,6 +397,64 @@ void ray_map(Bench& b, size_t N, size_t H, size_t W) {
       sk::cuda::device::camera_ray_map(consts.data(), N, H, W, 0.5f, LAYOUT_HWC, ORDER_MD, ptr(dout));
     });
     b.same(r, "sk::cuda::device", want, to_host(dout));
+  }
+  b.add(r);
+}
+
+// sk.render.raycast: N ring cameras at H × W, camera i viewing its own scene of M boxes (within 3
+// of the origin, half-extents 0.2–0.6, random orientations); every output (instance, depth and
+// the visibility rows). No device entry point yet, so no kernel column.
+void raycast(Bench& b, size_t N, size_t H, size_t W, size_t M) {
+  char shape[64];
+  snprintf(shape, sizeof shape, "%zu x %zux%zu, %zu boxes each", N, H, W, M);
+  const size_t px = N * H * W, R = N * M;
+  Row r{"render.raycast", shape, 4.0 * RENDER_CONSTS * N + 40.0 * R, 8.0 * px + 65.0 * R};
+  std::vector<float> consts(RENDER_CONSTS * N), boxes(10 * R), q(4 * R);
+  for (size_t c = 0; c < N; ++c) ring_camera(c, N, H, W, &consts[RENDER_CONSTS * c], &consts[RENDER_CONSTS * c + 12]);
+  sk::cpu::quat_random(13, q.data(), R);
+  Rng g{14};
+  for (size_t i = 0; i < R; ++i) {
+    float* bx = &boxes[10 * i];
+    for (int k = 0; k < 3; ++k) bx[k] = g.uniform(-3, 3);
+    for (int k = 3; k < 6; ++k) bx[k] = g.uniform(0.2f, 0.6f);
+    for (int k = 0; k < 4; ++k) bx[6 + k] = q[4 * i + k];
+  }
+  std::vector<uint32_t> first(N), rows(N + 1);
+  for (size_t c = 0; c <= N; ++c) rows[c] = (uint32_t)(M * c);
+  for (size_t c = 0; c < N; ++c) first[c] = (uint32_t)(M * c);
+  struct Out {  // every output of one call
+    std::vector<int32_t> instance, visible;
+    std::vector<float> depth, amodal, unclipped, fraction, in_frame;
+    std::vector<uint8_t> behind;
+    std::vector<uint32_t> alone, pixels;
+    Out(size_t px, size_t R)
+        : instance(touched<int32_t>(px)), visible(touched<int32_t>(4 * R)), depth(touched<float>(px)),
+          amodal(touched<float>(4 * R)), unclipped(touched<float>(4 * R)), fraction(touched<float>(R)),
+          in_frame(touched<float>(R)), behind(touched<uint8_t>(R)), alone(touched<uint32_t>(R)),
+          pixels(touched<uint32_t>(R)) {}
+    render_outputs out() {
+      render_outputs o;
+      o.instance = instance.data(), o.depth = depth.data(), o.amodal = amodal.data(), o.unclipped = unclipped.data();
+      o.behind = behind.data(), o.visible = visible.data(), o.alone = alone.data(), o.pixels = pixels.data();
+      o.fraction = fraction.data(), o.in_frame = in_frame.data();
+      return o;
+    }
+  };
+  Out want(px, R);
+  const render_outputs wo = want.out();
+  b.cpu(r, [&] { sk::cpu::render_cast(consts.data(), N, H, W, 0.5f, boxes.data(), R, first.data(), rows.data(), wo); });
+  if (b.gpu) {
+    Out got(px, R);
+    const render_outputs go = got.out();
+    r.gpu_total = time_wall(b.opt, [&] {
+      sk::cuda::render_cast(consts.data(), N, H, W, 0.5f, boxes.data(), R, first.data(), rows.data(), go);
+    });
+    b.same(r, "sk::cuda instance", want.instance, got.instance);
+    b.same(r, "sk::cuda depth", want.depth, got.depth);
+    const bool rows_same = want.amodal == got.amodal && want.unclipped == got.unclipped && want.behind == got.behind &&
+                           want.visible == got.visible && want.alone == got.alone && want.pixels == got.pixels &&
+                           want.fraction == got.fraction && want.in_frame == got.in_frame;
+    b.record(r, rows_same, "sk::cuda visibility rows equal to sk::cpu's");
   }
   b.add(r);
 }
@@ -491,11 +562,7 @@ void run_cases(Bench& b) {
   rope(b, false, b.scaled(4096, 4), 32, 128);
   const size_t side = std::max<size_t>(8, (size_t)llround(1024 * sqrt(s)));
   ray_map(b, 16, side, side);
-  // TODO(lead, merging branch `render`): add render_raycast(b, …) here — sk.render.raycast on
-  // [16 cameras, 1024², scenes of boxes], timed and checked like ray_map (sk::cpu vs sk::cuda vs
-  // sk::cuda::device, bit-identical), once the CPU driver and the CUDA launcher exist on main.
-  b.skipped.push_back({"render.raycast", "not on this branch (sk.render is being written on branch `render`); "
-                                         "slot marked TODO in native/bench/gpu_bench.cu run_cases()"});
+  raycast(b, 16, side, side, 32);
   collide_pairs(b, b.scaled(1e6, 16));
   histogram(b, b.scaled(1e8), 16384);
   ne_grouped(b, b.scaled(1e7), 8, 4);      // ROTATE: one group per question over the 8 ring cameras

@@ -65,11 +65,6 @@ template <class T>
 T* raw(thrust::device_vector<T>& v) { return thrust::raw_pointer_cast(v.data()); }
 template <class T>
 const T* raw(const thrust::device_vector<T>& v) { return thrust::raw_pointer_cast(v.data()); }
-// Transitional: main's native/cuda/render.cu (merged after this branch was cut) still says
-// `using detail::raw;`. Remove once it uses this header's helpers (the lead has the patch).
-namespace detail {
-using ::sk::cuda::raw;
-}
 
 // `count` values of host memory (on a GPU: a pageable copy, what a Node typed array costs).
 template <class T>

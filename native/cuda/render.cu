@@ -2,19 +2,14 @@
 // native/kernels/render.h — frames per camera (render_frame_of), one device thread per pixel
 // (render_pixel), and the visibility rows (render_visibility_finish). Visibility counts are
 // integer atomics, so the result does not depend on the order threads run in. Written against
-// Thrust only: g++ builds the same file on Thrust's CPP system for the native tests, where the
-// passes run sequentially and the atomics are plain additions.
-#include <thrust/copy.h>
-#include <thrust/device_vector.h>
-
+// Thrust only (through cuda/launch.h): g++ builds the same file on Thrust's CPP system for the
+// native tests, where the passes run sequentially and the atomics are plain additions.
 #include "cuda/launch.h"
 #include "drivers/render.h"
 #include "kernels/render.h"
 
 namespace sk::cuda {
 namespace {
-
-using detail::raw;
 
 SK_HD void add_u32(uint32_t* p, uint32_t v) {
 #ifdef __CUDA_ARCH__
@@ -43,26 +38,23 @@ template <class T>
 struct Dev {
   thrust::device_vector<T> v;
   T* p = nullptr;
-  Dev(const T* host, size_t count, bool upload) {
+  Dev(const T* host, size_t count, bool copy_in) {
     if (!host) return;
-    v.resize(count);
-    if (upload && count) thrust::copy(host, host + count, v.begin());
+    if (copy_in) v = upload(host, count);
+    else v.resize(count);
     p = raw(v);
   }
-  void download(T* host) const {
-    if (host && !v.empty()) thrust::copy(v.begin(), v.end(), host);
+  void copy_out(T* host) const {
+    if (host) download(v, host);
   }
 };
-
-const thrust::counting_iterator<size_t> kFirst(0);
 
 }  // namespace
 
 void render_cast(const float* consts, size_t n, size_t h, size_t w, float pc, const float* boxes, size_t m,
                  const uint32_t* first, const uint32_t* rows, const render_outputs& out) {
-  require_available();
-  if (n == 0) return;
-  try {
+  guarded([&] {
+    if (n == 0) return;
     const size_t R = rows[n];
     const Dev<float> c(consts, RENDER_CONSTS * n, true), b(boxes, 10 * m, true);
     const Dev<uint32_t> fi(first, n, true), rw(rows, n + 1, true);
@@ -91,7 +83,7 @@ void render_cast(const float* consts, size_t n, size_t h, size_t w, float pc, co
     uint32_t* pwo = won.p;
     int32_t* pinst = inst.p;
     float* pdep = dep.p;
-    thrust::for_each_n(thrust::device, kFirst, n, [=] SK_HD_LAMBDA(size_t i) {
+    each(n, [=] SK_HD_LAMBDA(size_t i) {
       for (uint32_t j = 0; j < pr[i + 1] - pr[i]; ++j) {
         const size_t row = pr[i] + j;
         render_amodal a;
@@ -103,44 +95,41 @@ void render_cast(const float* consts, size_t n, size_t h, size_t w, float pc, co
         ::render_visibility_start(pvi + 4 * row, pal + row, pwo + row);
       }
     });
-    if (pixels)
-      thrust::for_each_n(thrust::device, kFirst, pixels, [=] SK_HD_LAMBDA(size_t p) {
-        const size_t i = p / (h * w), q = p - i * h * w;
-        const int32_t v = (int32_t)(q / w), u = (int32_t)(q - (size_t)v * w);
-        const uint32_t m = pr[i + 1] - pr[i];
-        const size_t row0 = pr[i];
-        float depth;
-        const int32_t id = ::render_pixel(pc_ + RENDER_CONSTS * i, fr + row0, m, u, v, pc, &depth, [=](uint32_t j) {
-          if (pal) add_u32(pal + row0 + j, 1);
-        });
-        if (pinst) pinst[p] = id;
-        if (pdep) pdep[p] = depth;
-        if (pal && id >= 0) {
-          const size_t row = row0 + (size_t)id;
-          add_u32(pwo + row, 1);
-          min_i32(pvi + 4 * row, u);
-          min_i32(pvi + 4 * row + 1, v);
-          max_i32(pvi + 4 * row + 2, u);
-          max_i32(pvi + 4 * row + 3, v);
-        }
+    each(pixels, [=] SK_HD_LAMBDA(size_t p) {
+      const size_t i = p / (h * w), q = p - i * h * w;
+      const int32_t v = (int32_t)(q / w), u = (int32_t)(q - (size_t)v * w);
+      const uint32_t m = pr[i + 1] - pr[i];
+      const size_t row0 = pr[i];
+      float depth;
+      const int32_t id = ::render_pixel(pc_ + RENDER_CONSTS * i, fr + row0, m, u, v, pc, &depth, [=](uint32_t j) {
+        if (pal) add_u32(pal + row0 + j, 1);
       });
-    if (pal && R)
-      thrust::for_each_n(thrust::device, kFirst, R, [=] SK_HD_LAMBDA(size_t row) {
+      if (pinst) pinst[p] = id;
+      if (pdep) pdep[p] = depth;
+      if (pal && id >= 0) {
+        const size_t row = row0 + (size_t)id;
+        add_u32(pwo + row, 1);
+        min_i32(pvi + 4 * row, u);
+        min_i32(pvi + 4 * row + 1, v);
+        max_i32(pvi + 4 * row + 2, u);
+        max_i32(pvi + 4 * row + 3, v);
+      }
+    });
+    if (pal)
+      each(R, [=] SK_HD_LAMBDA(size_t row) {
         ::render_visibility_finish(pvi + 4 * row, pal[row], pwo[row], pfr + row);
       });
-    inst.download(out.instance);
-    dep.download(out.depth);
-    am.download(out.amodal);
-    un.download(out.unclipped);
-    beh.download(out.behind);
-    vis.download(out.visible);
-    alone.download(out.alone);
-    won.download(out.pixels);
-    fra.download(out.fraction);
-    inf.download(out.in_frame);
-  } catch (const std::exception& x) {
-    throw std::runtime_error(std::string("CUDA launcher failed: ") + x.what());
-  }
+    inst.copy_out(out.instance);
+    dep.copy_out(out.depth);
+    am.copy_out(out.amodal);
+    un.copy_out(out.unclipped);
+    beh.copy_out(out.behind);
+    vis.copy_out(out.visible);
+    alone.copy_out(out.alone);
+    won.copy_out(out.pixels);
+    fra.copy_out(out.fraction);
+    inf.copy_out(out.in_frame);
+  });
 }
 
 }  // namespace sk::cuda
