@@ -138,6 +138,15 @@ def asset_objects(asset):
         elif ext == '.ply':
             bpy.ops.import_mesh.ply(filepath=path)
         elif ext in ('.glb', '.gltf'):
+            import importlib.util
+            if importlib.util.find_spec('numpy') is None:
+                raise JobError('asset %s: Blender\'s glTF importer needs numpy in Blender\'s Python '
+                               '(Debian: apt-get install python3-numpy)' % path)
+            import numpy
+            # Blender 3.4's glTF importer uses numpy.bool, an alias numpy 1.24 removed (Debian 12
+            # pairs the two); give it back the alias it means.
+            if 'bool' not in numpy.__dict__:
+                numpy.bool = numpy.bool_
             bpy.ops.import_scene.gltf(filepath=path)
         else:
             raise JobError('asset %s: unsupported format %s' % (path, ext))
