@@ -2,7 +2,7 @@
 // ray-casting oracle written here), masks and depth maps, glTF files (Khronos validator, camera
 // projection), Blender render jobs rendered by a real Blender and compared with sk.render.raycast,
 // determinism and shards, and bad input.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,41 +11,18 @@ import { PNG } from 'pngjs';
 import { Document, NodeIO, type Node } from '@gltf-transform/core';
 import validator from 'gltf-validator';
 import * as sk from 'spatialkit';
-import { run } from '../src/cli/rotate.js';
 import { castInputs } from '../src/scene/visibility.js';
 import { gltfCamera } from '../src/scene/gltf.js';
 import { jobJson } from '../src/scene/blender.js';
 import type { Group } from '../src/scene/generate.js';
 import { eachBackend } from './helpers.js';
+import { lines, rotate, snapshot } from './rotate-run.js';
 
 let tmp: string;
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-render-jobs-')); });
 afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
 
-async function rotate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += a.join(' ') + '\n'; });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += a.join(' ') + '\n'; });
-  try {
-    return { code: await run(args), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 type Rec = Record<string, any>;
-const lines = (dir: string, f: string): Rec[] => fs.readFileSync(path.join(dir, f), 'utf8').trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else out[path.relative(dir, p)] = fs.readFileSync(p).toString('base64');
-    }
-  };
-  walk(dir);
-  return out;
-}
 function readNpy(file: string): { shape: number[]; data: Float32Array } {
   const buf = fs.readFileSync(file);
   const hlen = buf.readUInt16LE(8), head = buf.subarray(10, 10 + hlen).toString('latin1');

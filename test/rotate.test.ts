@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as sk from 'spatialkit';
-import { run } from '../src/cli/rotate.js';
 import { backendMatrix } from './helpers.js';
+import { lines, read, rotate, snapshot } from './rotate-run.js';
 
 const FILES = ['scenes.jsonl', 'images.jsonl', 'qa.jsonl', 'sdg.jsonl'];
 let tmp: string;
@@ -16,34 +16,6 @@ beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-rotate-')); })
 afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
 afterEach(() => { vi.restoreAllMocks(); });
 
-/** Runs the command with console output captured; a thrown error (exit 1 in the CLI) is returned as code 1. */
-async function rotate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += a.join(' ') + '\n'; });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += a.join(' ') + '\n'; });
-  try {
-    return { code: await run(args), out, err };
-  } catch (e) {
-    return { code: 1, out, err: err + `spatialkit: ${(e as Error).message}\n` };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-const read = (dir: string, f: string): Buffer => fs.readFileSync(path.join(dir, f));
-const lines = (dir: string, f: string): Record<string, unknown>[] => read(dir, f).toString().trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-/** name → bytes of every file under dir (names relative, sorted). */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else out[path.relative(dir, p)] = fs.readFileSync(p).toString('base64');
-    }
-  };
-  walk(dir);
-  return out;
-}
 /** A pid that belonged to a process which has exited (a stale owner). */
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '0']).pid!;
