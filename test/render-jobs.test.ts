@@ -189,6 +189,29 @@ eachBackend('rotate visibility records and filter', (backend) => {
   });
 });
 
+describe('objectSize', () => {
+  it('scales each category uniformly so that its largest catalog size is S; \'real\' (the default) keeps the catalog', () => {
+    const S = 1.2, byName = new Map(sk.scene.catalog.map((c) => [c.category, c]));
+    const real = sk.scene.generate({ groups: 60, seed: 4 }), scaled = sk.scene.generate({ groups: 60, seed: 4, objectSize: S });
+    expect(sk.scene.generate({ groups: 60, seed: 4, objectSize: 'real' })).toEqual(real);
+    let n = 0;
+    for (const g of scaled) {
+      for (const o of g.objects) {
+        const c = byName.get(o.category)!, f = S / Math.max(...c.max);
+        // Within the scaled range, to the centimetre the sizes are rounded to.
+        o.size.forEach((x, k) => { expect(x).toBeGreaterThanOrEqual(Math.max(0.01, c.min[k] * f) - 0.005 - 1e-9); expect(x).toBeLessThanOrEqual(c.max[k] * f + 0.005 + 1e-9); });
+        expect(o.position[2]).toBeCloseTo(o.size[2] / 2, 12);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(100);
+    // Categories and kinds are drawn as with real sizes (the same random draws pick them).
+    expect(scaled.map((g) => g.objects.map((o) => o.category))).toEqual(real.map((g) => g.objects.map((o) => o.category)));
+    expect(() => sk.scene.generate({ groups: 1, objectSize: 0 })).toThrow(new RangeError("Expected a positive number of metres or 'real' for `objectSize` but received the number 0"));
+    expect(() => sk.scene.generate({ groups: 1, objectSize: 'big' as never })).toThrow(new TypeError("Expected a number of metres or 'real' for `objectSize` but received a string"));
+  });
+});
+
 describe('rotate defaults', () => {
   it('the default geometry keeps at least 80 % of the images (200 groups here; 2,000 in the docs)', async () => {
     const dir = path.join(tmp, 'defaults');

@@ -497,8 +497,13 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   interface Ahead { groups: Group[]; vis: Promise<ImageVisibility[][] | null> }
   const prepare = (from: number, to: number): Ahead => {
     const groups: Group[] = [];
-    for (let g = from; g < to; g++) groups.push(makeGroup(s, g));
-    const vis = config.visibility ? groupVisibility(groups, { image, ...config.visibility }) : Promise.resolve(null);
+    let vis: Promise<ImageVisibility[][] | null>;
+    try {
+      for (let g = from; g < to; g++) groups.push(makeGroup(s, g));
+      vis = config.visibility ? groupVisibility(groups, { image, ...config.visibility }) : Promise.resolve(null);
+    } catch (e) {
+      vis = Promise.reject(e);  // a layout that cannot fit: reported when this chunk's turn comes, after the earlier chunks are saved
+    }
     vis.catch(() => { /* seen where it is awaited */ });
     return { groups, vis };
   };
