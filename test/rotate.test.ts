@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as sk from 'spatialkit';
-import { run } from '../src/cli/rotate.js';
 import { backendMatrix } from './helpers.js';
+import { lines, read, rotate, snapshot } from './rotate-run.js';
 
 const FILES = ['scenes.jsonl', 'images.jsonl', 'qa.jsonl', 'sdg.jsonl'];
 let tmp: string;
@@ -16,34 +16,6 @@ beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-rotate-')); })
 afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
 afterEach(() => { vi.restoreAllMocks(); });
 
-/** Runs the command with console output captured; a thrown error (exit 1 in the CLI) is returned as code 1. */
-async function rotate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += a.join(' ') + '\n'; });
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += a.join(' ') + '\n'; });
-  try {
-    return { code: await run(args), out, err };
-  } catch (e) {
-    return { code: 1, out, err: err + `spatialkit: ${(e as Error).message}\n` };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-const read = (dir: string, f: string): Buffer => fs.readFileSync(path.join(dir, f));
-const lines = (dir: string, f: string): Record<string, unknown>[] => read(dir, f).toString().trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-/** name → bytes of every file under dir (names relative, sorted). */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else out[path.relative(dir, p)] = fs.readFileSync(p).toString('base64');
-    }
-  };
-  walk(dir);
-  return out;
-}
 /** A pid that belonged to a process which has exited (a stale owner). */
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '0']).pid!;
@@ -63,11 +35,16 @@ describe('spatialkit rotate', () => {
       expect(m.counts.groups).toBe(100);
       expect(m.config.preset).toBe('paper');
       expect(m.files['images.jsonl'].records).toBe(1600);
-      // 10 QA groups (9, 19, …, 99) × 16 images × 40 questions; the other 90 have captions.
-      expect(m.files['qa.jsonl'].records).toBe(10 * 16 * 40);
+      // 10 QA groups (9, 19, …, 99) × 40 questions per image the visibility filter kept; the other 90 have captions.
+      const images = lines(path.join(dir, 'rotate-out'), 'images.jsonl');
+      const kept = images.filter((i) => i.kept).length, keptQA = images.filter((i) => i.kept && (i.group as number) % 10 === 9).length;
+      expect(kept).toBe(m.counts.kept.images);
+      expect(kept).toBeGreaterThan(0.8 * 1600);
+      expect(m.files['qa.jsonl'].records).toBe(keptQA * 40);
       const last = r.out.trimEnd().split('\n').pop()!;
-      expect(last).toBe(`Wrote scenes.jsonl (100 groups), images.jsonl (1,600 images, ${Object.values(m.counts.captions as Record<string, number>).reduce((a, b) => a + b, 0).toLocaleString('en-US')} captions), ` +
-        `qa.jsonl (6,400 questions), sdg.jsonl (2,400 pairs), summary.md, manifest.json to rotate-out${path.sep}`);
+      const fmt = (n: number): string => n.toLocaleString('en-US');
+      expect(last).toBe(`Wrote scenes.jsonl (100 groups), images.jsonl (1,600 images, ${fmt(kept)} kept, ${fmt(Object.values(m.counts.captions as Record<string, number>).reduce((a, b) => a + b, 0))} captions), ` +
+        `qa.jsonl (${fmt(keptQA * 40)} questions), sdg.jsonl (${fmt(m.files['sdg.jsonl'].records)} pairs), summary.md, manifest.json to rotate-out${path.sep}`);
     } finally {
       process.chdir(cwd);
     }
@@ -89,17 +66,23 @@ describe('spatialkit rotate', () => {
     }
     expect(images).toHaveLength(96);
     expect(images[9]).toMatchObject({ image: 'g000000-s1-c1', group: 0, subgroup: 1, camera: 1, split: scenes[0].split });
-    expect(Object.keys(images[0])).toEqual(['image', 'group', 'subgroup', 'camera', 'split', 'yaw', 'relations', 'captions']);
+    for (const i of images) {
+      expect(Object.keys(i)).toEqual(['image', 'group', 'subgroup', 'camera', 'split', 'yaw', 'kept', ...(i.kept ? [] : ['drop']), 'visibility', 'relations', 'captions']);
+      expect((i.captions as unknown[]).length > 0).toBe(i.kept);
+    }
+    const kept = images.filter((i) => i.kept).length;
     for (const c of images.flatMap((i) => i.captions as Record<string, unknown>[])) {
       expect(Object.keys(c).filter((k) => k !== 'viewer')).toEqual(['viewpoint', 'objects', 'target', 'reference', 'cardinal', 'clock', 'text']);
     }
-    expect(qa).toHaveLength(96 * 12);
+    expect(qa).toHaveLength(kept * 12);
     for (const q of qa) {
       expect(Object.keys(q).slice(0, 12)).toEqual(['id', 'group', 'subgroup', 'camera', 'image', 'task', 'viewpoint', 'relation', 'objects', 'question', 'answer', 'consistency']);
       expect(Object.keys(q).pop()).toBe('split');
       expect('pair' in q).toBe(q.task === 'prediction');
     }
-    expect(sdg).toHaveLength(6 * 24);
+    const keptIds = new Set(images.filter((i) => i.kept).map((i) => i.image));
+    expect(sdg.length).toBe(sdg.filter((d) => (d.images as string[]).every((id) => keptIds.has(id))).length);
+    expect(sdg.length).toBeGreaterThan(0.6 * 6 * 24);
     const m = JSON.parse(read(dir, 'manifest.json').toString());
     expect(m).toMatchObject({ tool: 'spatialkit rotate', seed: 3, config: { groups: 6, seed: 3, preset: 'small' } });
     expect(m.files['qa.jsonl']).toEqual({ records: qa.length, bytes: read(dir, 'qa.jsonl').length });
@@ -113,7 +96,7 @@ describe('spatialkit rotate', () => {
     const role = new Map(scenes.map((s) => [s.group, s.role])), split = new Map(scenes.map((s) => [s.group, s.split]));
     expect(scenes.filter((s) => s.role === 'qa').map((s) => s.group)).toEqual([9, 19, 29, 39]);
     for (const i of images) {
-      expect((i.captions as unknown[]).length > 0).toBe(role.get(i.group) === 'captions');
+      expect((i.captions as unknown[]).length > 0).toBe(role.get(i.group) === 'captions' && i.kept === true);
       expect(i.split).toBe(split.get(i.group));
     }
     for (const q of [...qa, ...sdg]) expect(q.split).toBe(split.get(q.group));
@@ -133,7 +116,7 @@ describe('spatialkit rotate', () => {
     expect((await rotate('--groups', '20', '--preset', 'small', '--judgement', '12', '--pairs', '3', '--out', dir, '--quiet')).code).toBe(0);
     const byImage = new Map<unknown, string[]>();
     for (const q of lines(dir, 'qa.jsonl')) (byImage.get(q.image) ?? byImage.set(q.image, []).get(q.image)!).push(q.question as string);
-    expect(byImage.size).toBe(20 * 16);
+    expect(byImage.size).toBe(lines(dir, 'images.jsonl').filter((i) => i.kept).length);
     for (const [img, qs] of byImage) {
       expect(qs, String(img)).toHaveLength(2 * (12 + 2 * 3));
       expect(new Set(qs).size, String(img)).toBe(qs.length);
@@ -389,7 +372,7 @@ describe('spatialkit rotate --rays', () => {
     expect((await rotate('--groups', '2', '--out', dir, '--rays', '64x64', '--quiet')).code).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'rays')).sort()).toEqual(Array.from({ length: 8 }, (_, k) => `c${k}.npy`));
     for (const img of lines(dir, 'images.jsonl')) expect(img.rays).toBe(`rays/c${img.camera}.npy`);
-    const cams = sk.scene.ring();
+    const cams = sk.scene.ring({ fov: 40 });  // rotate's default ring
     // Float32 maps: m = o × d with |o| ≈ 11.7 carries a few ulps of 12 (≈ 1e-6 each), so 2e-5
     // absolute + 1e-5 relative; the bug this guards against was off by up to 0.6 (35°).
     let worst = 0;
@@ -414,7 +397,7 @@ describe('spatialkit rotate --rays', () => {
     // A 96x48 image and a 32x16 map: map pixel (u, v) samples image pixel (3u + 1, 3v + 1).
     const dir = path.join(tmp, 'rays-sub');
     expect((await rotate('--groups', '1', '--out', dir, '--image', '96x48', '--rays', '32x16', '--quiet')).code).toBe(0);
-    const cams = sk.scene.ring({ image: [96, 48] });
+    const cams = sk.scene.ring({ image: [96, 48], fov: 40 });
     const flat = (key: 'K' | 'R' | 't'): Float32Array => Float32Array.from(cams.flatMap((c) => Array.from(c[key])));
     const full = sk.camera.rayMap({ K: flat('K'), R: flat('R'), t: flat('t') }, { height: 48, width: 96 });
     for (let k = 0; k < 8; k++) {

@@ -12,7 +12,13 @@ import { settings, makeGroup, groupId, type GenerateOptions, type Settings } fro
 import { groupLines, emptyCounts, addCounts, summary, type Counts } from '../scene/records.js';
 import { PRESETS, textPlan, type PresetName, type TextOptions } from '../scene/preset.js';
 import { svg } from '../scene/svg.js';
-import { checkCatalog, type CatalogEntry } from '../scene/catalog.js';
+import { catalog as builtinCatalog, checkCatalog, type CatalogEntry } from '../scene/catalog.js';
+import { groupVisibility, type ImageVisibility } from '../scene/visibility.js';
+import { groupMaps } from '../scene/masks.js';
+import { groupGlb } from '../scene/gltf.js';
+import { jobJson, loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
+import { gltfFile, maskFiles, type FilterSettings } from '../scene/records.js';
+import type { Group } from '../scene/generate.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
 import { parseArgs, didYouMean } from './suggest.js';
@@ -46,8 +52,21 @@ Options:
   --region X0,Y0,X1,Y1  floor rectangle in metres (default -3,-3,3,3)
   --margin M          clearance between boxes in metres (default 0.1)
   --catalog FILE      JSON array of {category, kind, min, max, name?, use?} (default: ModelNet40)
+  --object-size S|real  largest size of each category in metres, proportions kept (default 1.2; real = catalog sizes)
   --cameras N         cameras on the ring (default 8)   --radius R (default 10)   --height H (default 6)
-  --fov DEG           horizontal field of view (default 60)   --image WxH (default 512x512)
+  --fov DEG           horizontal field of view (default 40)   --image WxH (default 512x512)
+                      (the ring before the visibility filter: --fov 60 --object-size real)
+  --visibility-res WxH|off  resolution of the visibility cast (default: the image / 4, 128x128 at 512x512);
+                      off: no visibility records, every image kept
+  --min-visible F     keep an image only if every object is at least this share unoccluded and in frame (default 0.5)
+  --min-pixels P      … and has at least P visible pixels of the image (default 400, about 20 x 20)
+  --masks             also write per kept image an instance mask masks/<group>/<image>.png (object index,
+                      background 255) and a depth map <image>.depth.npy (float32 [H, W], camera z, +inf: none)
+  --gltf              also write one glTF per group: gltf/<group>.glb (placeholder meshes, both subgroups, cameras)
+  --render blender    also write a Blender job folder (--render-dir, default OUT/render): render.py and one
+                      JSON per group; run \`blender -b -P DIR/render.py -- DIR\` to render every kept image
+  --render-dir DIR    the job folder of --render blender
+  --assets DIR        meshes for --render blender: DIR/assets.json maps category → {file, front, up, fit?}
   --front far|near    absolute front: away from (default) or toward the camera (sentences say which)
   --frame camera_axis|line_of_sight   absolute front axis (default camera_axis)
   --rays WxH          also write one Plücker ray map per camera: rays/c<k>.npy, float32 [H, W, 6], covering
@@ -70,6 +89,8 @@ const OPTIONS = {
   cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
   front: { type: 'string' }, frame: { type: 'string' },
   rays: { type: 'string' }, chunk: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
+  'object-size': { type: 'string' }, 'visibility-res': { type: 'string' }, 'min-visible': { type: 'string' }, 'min-pixels': { type: 'string' },
+  masks: { type: 'boolean' }, gltf: { type: 'boolean' }, render: { type: 'string' }, 'render-dir': { type: 'string' }, assets: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,14 +101,22 @@ const CHUNK = 200;
 
 interface Config {
   groups: number; seed: number; objects: number[]; region: number[]; margin: number;
-  catalog: string; ring: { count: number; radius: number; height: number; fov: number; image: number[] };
+  catalog: string; objectSize: number | 'real'; ring: { count: number; radius: number; height: number; fov: number; image: number[] };
   absolute: { front: 'far' | 'near'; frame: 'camera_axis' | 'line_of_sight' };
   preset: PresetName;
   plan: { qaGroups: number | 'both' | null; splits: number[] | null };
   text: { judgement: number | null; pairs: number | null; answers: 'token' | 'sentence'; boundaryMargin: number };
   /** [width, height] of the ray maps, or null. */
   rays: number[] | null; svg: boolean;
+  /** The visibility filter, or null (`--visibility-res off`). */
+  visibility: FilterSettings | null;
+  masks: boolean; gltf: boolean;
+  /** `--render blender`: the job folder relative to --out, and the assets map's hash (or null). */
+  render: { dir: string; assets: string | null } | null;
 }
+
+/** Defaults that give usable pictures: see docs/rotate.md "Visibility filter" for the measurements. */
+const DEFAULTS = { fov: 40, objectSize: 1.2, minVisible: 0.5, minPixels: 400 } as const;
 
 function num(v: string | undefined, name: string, dflt: number, check: (x: number) => boolean, want: string): number {
   if (v === undefined) return dflt;
@@ -197,7 +226,8 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** The checked config of a run from its flags. */
-function parseConfig(str: (k: string) => string | undefined, values: Record<string, unknown>): { config: Config; catalog?: readonly CatalogEntry[] } {
+function parseConfig(str: (k: string) => string | undefined, values: Record<string, unknown>, out: string):
+  { config: Config; catalog?: readonly CatalogEntry[]; assets?: Map<string, Asset>; renderDir?: string } {
   let catalog: readonly CatalogEntry[] | undefined;
   let catalogName = 'modelnet40';
   if (str('catalog') !== undefined) {
@@ -220,6 +250,23 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
         `e.g. ${w}x${Math.max(1, Math.round((w * ih) / iw))}`);
     }
   }
+  const visibility = parseVisibility(str, image);
+  let objectSize: number | 'real' = DEFAULTS.objectSize;
+  if (str('object-size') === 'real') objectSize = 'real';
+  else objectSize = num(str('object-size'), 'object-size', DEFAULTS.objectSize, (x) => x > 0, "a positive number of metres or 'real'");
+  const render = str('render') === undefined ? null : oneOf(str('render'), 'render', ['blender'] as const, 'blender');
+  for (const flag of ['render-dir', 'assets']) {
+    if (str(flag) !== undefined && render === null) throw new UsageError(`--${flag} needs --render blender`);
+  }
+  let assets: Map<string, Asset> | undefined, assetsHash: string | null = null, renderDir: string | undefined;
+  if (render) {
+    if (str('assets') !== undefined) {
+      const dir = path.resolve(str('assets')!);
+      try { assets = loadAssets(dir, (catalog ?? builtinCatalog).map((c) => c.category)); } catch (e) { throw new UsageError(`--assets: ${(e as Error).message}`); }
+      assetsHash = `sha256:${createHash('sha256').update(JSON.stringify([...assets])).digest('hex').slice(0, 16)}`;
+    }
+    renderDir = path.resolve(out, str('render-dir') ?? 'render');
+  }
   const objects = list(str('objects'), 'objects', [2, 3], null, /,/, 'a list of object counts, e.g. 2,3');
   if (!objects.every((x) => isInt(x) && x >= 2 && x <= 8)) throw new UsageError(`--objects expects object counts in [2, 8], e.g. 2,3, but received '${str('objects')}'`);
   let qaGroups: number | 'both' | null = null;
@@ -233,7 +280,7 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
   const defaults = textPlan({ preset });
   const intOrNull = (k: string): number | null => (str(k) === undefined ? null : num(str(k), k, 0, (x) => isInt(x) && x >= 0 && x <= 1000, 'an integer in [0, 1000]'));
   return {
-    catalog,
+    catalog, assets, renderDir,
     config: {
       groups: num(str('groups'), 'groups', 100, (x) => isInt(x) && x >= 0 && x <= 2 ** 31, 'an integer ≥ 0'),
       seed: num(str('seed'), 'seed', 0, (x) => isInt(x) && x >= 0 && x < 2 ** 32, 'an integer in [0, 2^32)'),
@@ -241,11 +288,12 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
       region: list(str('region'), 'region', [-3, -3, 3, 3], 4, /,/, 'X0,Y0,X1,Y1'),
       margin: num(str('margin'), 'margin', 0.1, (x) => x >= 0, 'a number ≥ 0'),
       catalog: catalogName,
+      objectSize,
       ring: {
         count: num(str('cameras'), 'cameras', 8, (x) => isInt(x) && x >= 1 && x <= 360, 'an integer in [1, 360]'),
         radius: num(str('radius'), 'radius', 10, (x) => x > 0, 'a positive number'),
         height: num(str('height'), 'height', 6, () => true, 'a number'),
-        fov: num(str('fov'), 'fov', 60, (x) => x > 0 && x < 180, 'degrees in (0, 180)'),
+        fov: num(str('fov'), 'fov', DEFAULTS.fov, (x) => x > 0 && x < 180, 'degrees in (0, 180)'),
         image,
       },
       absolute: { front: oneOf(str('front'), 'front', ['far', 'near'] as const, 'far'), frame: oneOf(str('frame'), 'frame', ['camera_axis', 'line_of_sight'] as const, 'camera_axis') },
@@ -256,8 +304,43 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
         boundaryMargin: num(str('boundary-margin'), 'boundary-margin', defaults.boundaryMargin, (x) => x >= 0 && x <= 15, 'degrees in [0, 15]'),
       },
       rays, svg: values.svg === true,
+      visibility, masks: values.masks === true, gltf: values.gltf === true,
+      render: render && renderDir ? { dir: path.relative(out, renderDir) || '.', assets: assetsHash } : null,
     },
   };
+}
+
+/** --visibility-res, --min-visible and --min-pixels: the filter's settings, or null for `--visibility-res off`. */
+function parseVisibility(str: (k: string) => string | undefined, image: number[]): FilterSettings | null {
+  const minVisible = num(str('min-visible'), 'min-visible', DEFAULTS.minVisible, (x) => x >= 0 && x <= 1, 'a share in [0, 1]');
+  const minPixels = num(str('min-pixels'), 'min-pixels', DEFAULTS.minPixels, (x) => isInt(x) && x >= 0, 'an integer ≥ 0 (pixels of the image)');
+  const v = str('visibility-res');
+  if (v === 'off') {
+    for (const flag of ['min-visible', 'min-pixels']) if (str(flag) !== undefined) throw new UsageError(`--${flag} needs the visibility filter, which --visibility-res off turns off`);
+    return null;
+  }
+  const [iw, ih] = image;
+  const res = v === undefined ? [Math.max(1, Math.round(iw / 4)), Math.max(1, Math.round(ih / 4))]
+    : list(v, 'visibility-res', [], 2, /x/i, `WxH (width first, at most the image's ${iw}x${ih}), e.g. 128x128, or off`);
+  if (!(isInt(res[0]) && isInt(res[1]) && res[0] >= 1 && res[1] >= 1 && res[0] <= iw && res[1] <= ih)) {
+    throw new UsageError(`--visibility-res expects WxH with integers from 1 to the image's ${iw}x${ih}, or off, but received '${v}'`);
+  }
+  return { res, minVisible, minPixels };
+}
+
+/**
+ * Checks that `dir` is, or can be created as, a writable folder — without creating anything, so a
+ * run that stops here leaves nothing behind.
+ */
+function checkCreatable(dir: string, flag: string): void {
+  let d = dir;
+  while (!fs.existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  try {
+    if (!fs.statSync(d).isDirectory()) throw new Error(`${d} is not a folder`);
+    fs.accessSync(d, fs.constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`${flag} ${dir}: cannot create or write this folder (${(e as Error).message})`);
+  }
 }
 
 async function main(values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -276,9 +359,10 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard expects i/n with 0 ≤ i < n but received '${str('shard')}'`);
     shard = [Number(m[1]), Number(m[2])];
   }
-  const { config, catalog } = parseConfig(str, values);
+  const { config, catalog, assets, renderDir } = parseConfig(str, values, out);
   const opts: GenerateOptions = {
     seed: config.seed, groups: config.groups, objects: config.objects, region: config.region, margin: config.margin, catalog,
+    objectSize: config.objectSize,
     ring: { count: config.ring.count, radius: config.ring.radius, height: config.ring.height, fov: config.ring.fov, image: config.ring.image },
     absolute: config.absolute, preset: config.preset,
     ...(config.plan.qaGroups !== null ? { qaGroups: config.plan.qaGroups } : {}),
@@ -292,18 +376,20 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   const chunk = num(str('chunk'), 'chunk', CHUNK, (x) => isInt(x) && x >= 1, 'a positive integer');
   let s: Settings;
   try { s = settings(opts); textPlan(text); } catch (e) { throw new UsageError((e as Error).message); }
+  checkCreatable(out, '--out');
+  if (renderDir) checkCreatable(renderDir, '--render-dir');
   makeDir(out);
   const sfx = suffix(shard);
   const held = lock(path.join(out, `.rotate${sfx}.lock`), shard[1] > 1 ? `${out} (shard ${shard[0]} of ${shard[1]})` : out);
   try {
-    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet);
+    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir });
   } finally {
     held.release();
   }
 }
 
 async function generateRun(out: string, config: Config, s: Settings, text: TextOptions, shard: [number, number], chunk: number,
-  overwrite: boolean, quiet: boolean): Promise<number> {
+  overwrite: boolean, quiet: boolean, job: { assets?: Map<string, Asset>; renderDir?: string }): Promise<number> {
   // Shard i covers groups [⌊i·G/n⌋, ⌊(i+1)·G/n⌋): contiguous, so the slices concatenate in order.
   const lo = Math.floor((shard[0] * config.groups) / shard[1]), hi = Math.floor(((shard[0] + 1) * config.groups) / shard[1]);
   const sfx = suffix(shard);
@@ -386,21 +472,76 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
     });
   }
 
+  // Per-group files: folders made (and temporary files of killed runs removed) up front.
+  const fileDirs: string[] = [];
+  const groupDir = (dir: string, flag: string): string => { makeDir(dir, flag); removeStaleTemps(dir, () => true); fileDirs.push(dir); return dir; };
+  const gltfDir = config.gltf ? groupDir(path.join(out, 'gltf'), '--gltf') : '';
+  let jobsDir = '';
+  if (config.render && job.renderDir) {
+    makeDir(job.renderDir, '--render-dir');
+    writeAtomic(path.join(job.renderDir, 'render.py'), fs.readFileSync(RENDER_SCRIPT));
+    jobsDir = groupDir(path.join(job.renderDir, 'jobs'), '--render-dir');
+  }
+  const masksDir = config.masks ? path.join(out, 'masks') : '';
+  if (config.masks) makeDir(masksDir, '--masks');
+  const image = config.ring.image;
+
   const progress = new Progress(hi - lo, !quiet && process.stderr.isTTY === true && hi - lo >= 200);
   if (resumed && !quiet) console.error(`resuming at group ${st.next} (${st.next - lo} of ${hi - lo} done)`);
   let interrupted = false;
   const onSignal = (): void => { interrupted = true; };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // A chunk's groups and their visibility: the next chunk's visibility is cast (off the event loop,
+  // on the native thread pool) while this chunk's text is written.
+  interface Ahead { groups: Group[]; vis: Promise<ImageVisibility[][] | null> }
+  const prepare = (from: number, to: number): Ahead => {
+    const groups: Group[] = [];
+    let vis: Promise<ImageVisibility[][] | null>;
+    try {
+      for (let g = from; g < to; g++) groups.push(makeGroup(s, g));
+      vis = config.visibility ? groupVisibility(groups, { image, ...config.visibility }) : Promise.resolve(null);
+    } catch (e) {
+      vis = Promise.reject(e);  // a layout that cannot fit: reported when this chunk's turn comes, after the earlier chunks are saved
+    }
+    vis.catch(() => { /* seen where it is awaited */ });
+    return { groups, vis };
+  };
+  let ahead: Ahead | null = null;
   try {
     while (st.next < hi && !interrupted) {
       const end = Math.min(hi, st.next + chunk);
+      const cur = ahead ?? prepare(st.next, end);
+      const vis = await cur.vis;
+      ahead = end < hi ? prepare(end, Math.min(hi, end + chunk)) : null;
       const bufs: Record<Output, string[]> = { scenes: [], images: [], qa: [], sdg: [] };
-      for (let g = st.next; g < end; g++) {
-        const grp = makeGroup(s, g);
-        const lines = groupLines(grp, st.counts, { text, rays: raysFiles });
+      const touched = new Set<string>(fileDirs);
+      for (const [i, grp] of cur.groups.entries()) {
+        const g = grp.group;
+        const kept = vis ? vis[i].map((v) => v.kept) : grp.images.map(() => true);
+        const lines = groupLines(grp, st.counts, {
+          text: { ...text, kept }, rays: raysFiles, visibility: vis?.[i], files: { masks: config.masks, gltf: config.gltf },
+        });
         for (const o of OUTPUTS) bufs[o].push(lines[o]);
         if (config.svg) writeAtomic(path.join(svgDir, `${groupId(g)}.svg`), svg(grp), false);
+        if (config.masks) {
+          const maps = await groupMaps(grp, kept, image);
+          if (maps.length) {
+            const dir = path.dirname(path.join(out, maskFiles(maps[0].image).mask));
+            makeDir(dir, '--masks');
+            touched.add(dir);
+            for (const m of maps) {
+              const f = maskFiles(m.image);
+              writeAtomic(path.join(out, f.mask), m.mask, false);
+              writeAtomic(path.join(out, f.depth), m.depth, false);
+            }
+          }
+        }
+        if (config.gltf) {
+          const glb = await groupGlb(grp, image);
+          writeAtomic(path.join(out, gltfFile(g)), Buffer.from(glb.buffer, glb.byteOffset, glb.byteLength), false);
+        }
+        if (jobsDir) writeAtomic(path.join(jobsDir, `${groupId(g)}.json`), jobJson(grp, kept, image, job.assets), false);
         progress.tick(g + 1 - lo);
         // Let a pending signal be seen between groups of a long chunk.
         if ((g & 63) === 63) await new Promise((r) => setImmediate(r));
@@ -418,6 +559,7 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
         st.offsets[o] += data.length;
       }
       if (config.svg) fsyncDir(svgDir);
+      for (const d of touched) fsyncDir(d);
       st.next = end;
       writeAtomic(stateFile, JSON.stringify(st));
       await new Promise((r) => setImmediate(r));
@@ -427,6 +569,8 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
     process.removeListener('SIGTERM', onSignal);
     for (const fd of Object.values(fds)) fs.closeSync(fd);
     progress.end(st.next - lo);
+    // A cast still running for a chunk that will not be written: let it finish before returning.
+    if (ahead) await ahead.vis.catch(() => null);
   }
   if (interrupted) {
     console.error(`interrupted at group ${st.next}; run the same command again to resume`);
@@ -442,32 +586,38 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
     files: Object.fromEntries(OUTPUTS.map((o) => [path.basename(file(o)), { records: st.counts.records[o] ?? 0, bytes: st.offsets[o] }])),
     counts: st.counts,
   }, null, 2) + '\n';
-  const md = summary(st.counts, title);
+  const md = summary(st.counts, title, config.visibility);
   writeAtomic(summaryFile, md + '\n');
   writeAtomic(manifestFile, manifestText);
   fs.rmSync(stateFile, { force: true });
   fsyncDir(out);
   if (!quiet) {
     console.log(md);
-    console.log(wroteLine(out, st.counts, sfx, { rays: raysFiles?.length ?? 0, svg: config.svg ? hi - lo : 0 }));
+    console.log(wroteLine(out, st.counts, sfx, {
+      rays: raysFiles?.length ?? 0, svg: config.svg ? hi - lo : 0, masks: config.masks ? st.counts.kept.images : 0, gltf: config.gltf ? hi - lo : 0,
+      render: jobsDir ? path.relative(process.cwd(), job.renderDir!) || '.' : '',
+    }));
   }
   return 0;
 }
 
 /** The closing line: what was written where. */
-function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; svg: number }): string {
+function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; svg: number; masks: number; gltf: number; render: string }): string {
   const fmt = (n: number): string => n.toLocaleString('en-US');
   const captions = Object.values(c.captions).reduce((a, b) => a + b, 0);
   const files = [
     `scenes${sfx}.jsonl (${fmt(c.records.scenes ?? 0)} groups)`,
-    `images${sfx}.jsonl (${fmt(c.records.images ?? 0)} images, ${fmt(captions)} captions)`,
+    `images${sfx}.jsonl (${fmt(c.records.images ?? 0)} images, ${fmt(c.kept.images)} kept, ${fmt(captions)} captions)`,
     `qa${sfx}.jsonl (${fmt(c.records.qa ?? 0)} questions)`,
     `sdg${sfx}.jsonl (${fmt(c.records.sdg ?? 0)} pairs)`,
     `summary${sfx}.md`, `manifest${sfx}.json`,
     ...(extra.rays ? [`rays/ (${extra.rays} ray maps)`] : []),
     ...(extra.svg ? [`svg/ (${fmt(extra.svg)} pictures)`] : []),
+    ...(extra.masks ? [`masks/ (${fmt(extra.masks)} masks and depth maps)`] : []),
+    ...(extra.gltf ? [`gltf/ (${fmt(extra.gltf)} .glb)`] : []),
   ];
-  return `Wrote ${files.join(', ')} to ${path.relative(process.cwd(), out) || '.'}${path.sep}`;
+  const render = extra.render ? `; a Blender job in ${extra.render}${path.sep} (blender -b -P ${path.join(extra.render, 'render.py')} -- ${extra.render})` : '';
+  return `Wrote ${files.join(', ')} to ${path.relative(process.cwd(), out) || '.'}${path.sep}${render}`;
 }
 
 /** --merge n: concatenates the n shard files into the unsharded names and sums the manifests. */
@@ -510,12 +660,12 @@ function merge(out: string, n: number, quiet: boolean): number {
     counts,
   };
   const range = config.groups > 0 ? `groups 0..${config.groups - 1}` : 'no groups';
-  const text = summary(counts, `spatialkit rotate ${manifests[0].version} — seed ${config.seed}, ${range}`);
+  const text = summary(counts, `spatialkit rotate ${manifests[0].version} — seed ${config.seed}, ${range}`, config.visibility ?? null);
   writeAtomic(path.join(out, 'summary.md'), text + '\n');
   writeAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   if (!quiet) {
     console.log(text);
-    console.log(wroteLine(out, counts, '', { rays: 0, svg: 0 }));
+    console.log(wroteLine(out, counts, '', { rays: 0, svg: 0, masks: 0, gltf: 0, render: '' }));
   }
   return 0;
 }

@@ -38,6 +38,13 @@ export interface LayoutOptions {
   attempts?: number;
   /** Restarts before giving up with a RangeError (default 16). */
   restarts?: number;
+  /**
+   * 'real' (default): the catalog's sizes. A number S (metres): every category is scaled
+   * uniformly so that its largest catalog size (the largest of its `max`) is S — proportions and
+   * the spread within a category are kept, and a cup and a car come out alike in size, as
+   * ModelNet40's normalised meshes do. Sizes are drawn exactly as with 'real' (same random draws).
+   */
+  objectSize?: number | 'real';
 }
 
 export const DEFAULT_REGION = [-3, -3, 3, 3] as const;
@@ -118,10 +125,22 @@ export function layoutSettings(opts: LayoutOptions): { region: number[]; margin:
   const region = checkRegion(opts.region ?? DEFAULT_REGION);
   const margin = finite(opts.margin ?? 0.1, 'margin');
   if (margin < 0) throw new RangeError(`Expected a margin ≥ 0 for \`margin\` but received the number ${margin}`);
-  const cat = opts.catalog === undefined ? builtin : checkCatalog(opts.catalog);
+  const cat = scaledCatalog(opts.catalog === undefined ? builtin : checkCatalog(opts.catalog), opts.objectSize ?? 'real');
   const attempts = integer(opts.attempts ?? 256, 'attempts', 1, 1e6);
   const restarts = integer(opts.restarts ?? 16, 'restarts', 1, 1e4);
   return { region, margin, cat, attempts, restarts };
+}
+
+/** The catalog with every entry scaled so that its largest size is `size` metres ('real': unchanged). */
+function scaledCatalog(cat: readonly CatalogEntry[], size: unknown): readonly CatalogEntry[] {
+  if (size === 'real') return cat;
+  if (typeof size !== 'number') throw new TypeError(`Expected a number of metres or 'real' for \`objectSize\` but received ${describeValue(size)}`);
+  if (!(Number.isFinite(size) && size > 0)) throw new RangeError(`Expected a positive number of metres or 'real' for \`objectSize\` but received ${describeValue(size)}`);
+  return cat.map((c) => {
+    const f = size / Math.max(...c.max);
+    const scale = (v: readonly number[]): [number, number, number] => [v[0] * f, v[1] * f, v[2] * f];
+    return { ...c, min: scale(c.min), max: scale(c.max) };
+  });
 }
 
 /** The sampler behind `layout` (arguments already checked). */

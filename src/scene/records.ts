@@ -6,6 +6,7 @@ import { groupId } from './generate.js';
 import { captions, qa, sdg, type CaptionRecord, type QARecord, type SDGRecord } from './text.js';
 import type { TextOptions } from './preset.js';
 import { CARDINALS } from './relations.js';
+import { DROP_CAUSES, type ImageVisibility } from './visibility.js';
 
 /** Camera numbers are float32: six decimals keep them exact to their precision and short. */
 const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
@@ -23,12 +24,14 @@ function relationJson(r: RelationRecord): object {
   return o;
 }
 
-export function sceneLine(g: Group): string {
+/** `gltf`: the group's .glb path (`rotate --gltf`). */
+export function sceneLine(g: Group, files: { gltf?: string } = {}): string {
   return JSON.stringify({
     group: g.group,
     id: groupId(g.group),
     role: g.role,
     split: g.split,
+    ...(files.gltf !== undefined ? { gltf: files.gltf } : {}),
     objects: g.objects.map((o) => ({ id: o.id, category: o.category, kind: o.kind, name: o.name, position: o.position, yaw: o.yaw, size: o.size })),
     subgroups: g.yaws.map((yaw, s) => ({ subgroup: s, yaw })),
     cameras: g.cameras.map((c, k) => ({
@@ -50,6 +53,10 @@ export interface Counts {
   relations: Record<string, number>;
   /** Images that got captions / QA. */
   textImages: { captions: number; qa: number };
+  /** Images the visibility filter kept and dropped (all kept when it is off). */
+  kept: { images: number; dropped: number };
+  /** Dropped images by cause (an image may have several). */
+  drops: Record<string, number>;
   /** Captions by viewpoint and object count (each states cardinal and clock: counted once, as the paper counts). */
   captions: Record<string, number>;
   qa: Record<string, number>;
@@ -80,6 +87,7 @@ export function emptyCounts(): Counts {
     roles: { captions: 0, qa: 0, both: 0 }, splits: { train: 0, val: 0, test: 0 },
     relations: { 'relative 2-object': 0, 'relative 3-object': 0, absolute: 0 },
     textImages: { captions: 0, qa: 0 },
+    kept: { images: 0, dropped: 0 }, drops: Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])),
     captions: { 'relative 2-object': 0, 'relative 3-object': 0, absolute: 0 }, qa, repeats: { captions: 0, qa: 0 },
     sdg: { 'same-subgroup cardinal': 0, 'same-subgroup clock': 0, 'same-camera cardinal': 0, 'same-camera clock': 0 },
     answers, records: { scenes: 0, images: 0, qa: 0, sdg: 0 },
@@ -107,7 +115,19 @@ export interface LineOptions {
   text?: TextOptions;
   /** Per camera, the ray map file an image line names (`spatialkit rotate --rays`). */
   rays?: readonly string[];
+  /** Per image (the group's `images` order), its visibility record and the filter's decision; `text.kept` must agree. */
+  visibility?: readonly ImageVisibility[];
+  /** Name the instance mask and depth files of kept images (`rotate --masks`) and the group's .glb (`--gltf`). */
+  files?: { masks?: boolean; gltf?: boolean };
 }
+
+/** Where `rotate --masks` writes an image's instance mask and depth map (relative to the output folder). */
+export const maskFiles = (image: string): { mask: string; depth: string } => {
+  const dir = `masks/${image.slice(0, image.indexOf('-'))}`;
+  return { mask: `${dir}/${image}.png`, depth: `${dir}/${image}.depth.npy` };
+};
+/** Where `rotate --gltf` writes a group's .glb. */
+export const gltfFile = (group: number): string => `gltf/${groupId(group)}.glb`;
 
 /** How many texts of a list repeat an earlier one. */
 function repeats(texts: readonly string[]): number {
@@ -139,12 +159,25 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { 
   const relJson = g.relative.map((rs) => rs.map(relationJson));
   const absJson = g.absolute.map((rs) => rs.map(relationJson));
   const images: string[] = [];
-  for (const img of g.images) {
+  const kept = opts.text?.kept;
+  g.images.forEach((img, k) => {
     counts.images++;
     for (const r of img.relative) inc(counts.relations, `relative ${r.objects}-object`);
     inc(counts.relations, 'absolute', img.absolute.length);
     const line: Record<string, unknown> = { image: img.id, group: img.group, subgroup: img.subgroup, camera: img.camera, split: g.split, yaw: g.yaws[img.subgroup] };
     if (opts.rays) line.rays = opts.rays[img.camera];
+    const isKept = kept?.[k] ?? true;
+    line.kept = isKept;
+    if (isKept) counts.kept.images++;
+    else counts.kept.dropped++;
+    const vis = opts.visibility?.[k];
+    if (vis) {
+      if (vis.kept !== isKept) throw new Error(`image ${img.id}: the visibility decision and \`kept\` disagree`);
+      if (!isKept) line.drop = vis.drop;
+      for (const c of vis.drop) inc(counts.drops, c);
+    }
+    if (isKept && opts.files?.masks) Object.assign(line, maskFiles(img.id));
+    if (vis) line.visibility = vis.objects;
     line.relations = { relative: relJson[img.subgroup], absolute: absJson[img.camera] };
     line.captions = (byImage.get(img.id) ?? []).map((c) => {
       const o: Record<string, unknown> = { viewpoint: c.viewpoint, objects: c.objects };
@@ -153,7 +186,7 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { 
       return o;
     });
     images.push(JSON.stringify(line));
-  }
+  });
   const qs: QARecord[] = withQA ? qa(g, opts.text) : [];
   const qaByImage = new Map<string, string[]>();
   for (const q of qs) {
@@ -166,14 +199,14 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { 
   }
   for (const list of qaByImage.values()) counts.repeats.qa += repeats(list);
   counts.textImages.qa += qaByImage.size;
-  const ds: SDGRecord[] = sdg(g);
+  const ds: SDGRecord[] = sdg(g, kept ? { kept } : {});
   for (const d of ds) inc(counts.sdg, `${d.kind} ${d.relation}`);
   inc(counts.records, 'scenes');
   inc(counts.records, 'images', images.length);
   inc(counts.records, 'qa', qs.length);
   inc(counts.records, 'sdg', ds.length);
   return {
-    scenes: sceneLine(g) + '\n',
+    scenes: sceneLine(g, opts.files?.gltf ? { gltf: gltfFile(g.group) } : {}) + '\n',
     images: images.join('\n') + '\n',
     qa: qs.length ? qs.map((q) => JSON.stringify({ ...q, split: g.split })).join('\n') + '\n' : '',
     sdg: ds.length ? ds.map((d) => JSON.stringify({ ...d, split: g.split })).join('\n') + '\n' : '',
@@ -204,12 +237,32 @@ export const PAPER_FIGURES = {
   repeats: '0',
 } as const;
 
+/** The visibility filter's settings, for the summary (null: the filter was off). */
+export interface FilterSettings { res: readonly number[]; minVisible: number; minPixels: number }
+
+/** The visibility filter's counts beside the paper's VLM filter, as Markdown lines. */
+function filterLines(c: Counts, filter: FilterSettings | null): string[] {
+  const lines = ['## Visibility filter (in place of the paper\'s VLM judge)', ''];
+  if (!filter) return [...lines, `Off (\`--visibility-res off\`): all ${fmt(c.images)} images kept.`, ''];
+  const n = c.kept.images + c.kept.dropped, F = `${+(100 * filter.minVisible).toFixed(2)} %`;
+  return [...lines,
+    `Every object of a kept image has at least ${fmt(filter.minPixels)} visible pixels, at least ${F} of it unoccluded and at least ${F} of its box in the frame ` +
+      `(visibility cast at ${filter.res.join('x')}). A dropped image counts under each cause it has.`, '',
+    '| images | count | share |', '|---|---:|---:|',
+    `| kept | ${fmt(c.kept.images)} | ${pct(c.kept.images, n)} |`,
+    `| dropped | ${fmt(c.kept.dropped)} | ${pct(c.kept.dropped, n)} |`,
+    `| — an object with under ${fmt(filter.minPixels)} visible pixels (too-small) | ${fmt(c.drops['too-small'] ?? 0)} | ${pct(c.drops['too-small'] ?? 0, n)} |`,
+    `| — an object less than ${F} unoccluded (occluded) | ${fmt(c.drops.occluded ?? 0)} | ${pct(c.drops.occluded ?? 0, n)} |`,
+    `| — an object less than ${F} in the frame (out-of-frame) | ${fmt(c.drops['out-of-frame'] ?? 0)} | ${pct(c.drops['out-of-frame'] ?? 0, n)} |`,
+    '| ROTATE paper: kept by a 26 B-parameter VLM | 48 K of 160 K | 30 % |', ''];
+}
+
 /**
  * The run summary as Markdown: our figures beside the paper's (captions counted as the paper
- * counts them: one per sentence, which states both the cardinal and the clock term), a
- * Table-1-style overview and the answer distributions (ROTATE Tables 7–9).
+ * counts them: one per sentence, which states both the cardinal and the clock term), the
+ * visibility filter's counts, a Table-1-style overview and the answer distributions (ROTATE Tables 7–9).
  */
-export function summary(c: Counts, title: string): string {
+export function summary(c: Counts, title: string, filter: FilterSettings | null = null): string {
   const q = (v: string, t: string, r: string): number => c.qa[`${v} ${t} ${r}`] ?? 0;
   const row = (label: string, rel: number, abs: number): string => `| ${label} | ${fmt(rel)} | ${fmt(abs)} | ${fmt(rel + abs)} |`;
   const sdg = (k: string): number => (c.sdg[`${k} cardinal`] ?? 0) + (c.sdg[`${k} clock`] ?? 0);
@@ -229,6 +282,7 @@ export function summary(c: Counts, title: string): string {
     `Groups: ${fmt(c.groups)} (${Object.entries(c.objectsPerGroup).sort().map(([n, k]) => `${fmt(k)} with ${n} objects`).join(', ') || 'none'}); ` +
       `images: ${fmt(c.images)}; objects by kind: ${Object.entries(c.kinds).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')}; ` +
       `splits: ${Object.entries(c.splits).map(([k, n]) => `${k} ${fmt(n)}`).join(', ')} groups.`, '',
+    ...filterLines(c, filter),
     '## Against the ROTATE paper', '',
     '| figure | this run | paper |', '|---|---:|---:|',
     `| groups with captions / with QA | ${pair(capGroups, qaGroups)} (${fmt(capGroups)} / ${fmt(qaGroups)}) | ${P.groups} |`,

@@ -4,7 +4,8 @@ import { checkGroup, groupId, type Group } from './generate.js';
 import { sincosd } from './ring.js';
 import { integer, options } from '../validate.js';
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+/** Object colours by index (also the placeholder meshes' colours). */
+export const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**

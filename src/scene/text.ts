@@ -7,12 +7,12 @@ import type { Group, ImageRecord, RelationRecord } from './generate.js';
 import { checkGroup, groupId } from './generate.js';
 import { CARDINALS, cardinalIndex, clockHour, type Cardinal } from './relations.js';
 import { groupRng, STREAM, type Rng } from './random.js';
-import { portion, textPlan, type CaptionCounts, type BlockCounts, type TextOptions, type TextPlan } from './preset.js';
+import { knownKeys, portion, textPlan, type CaptionCounts, type BlockCounts, type TextOptions, type TextPlan } from './preset.js';
 import {
   absoluteClauses, cap, cardinalPhrase, clockPhrase, clockTail, relativeClauses, the, CARDINAL_CHOICES, CLOCK_CHOICES, SENTENCE, YES_NO,
   THEM, YOU, type Anchor, type Clause,
 } from './templates.js';
-import { describe as describeValue } from '../validate.js';
+import { describe as describeValue, options } from '../validate.js';
 
 export type Viewpoint = 'relative' | 'absolute';
 export type RelationType = 'cardinal' | 'clock';
@@ -379,10 +379,16 @@ function sdgText(group: Group, kind: SDGRecord['kind'], type: RelationType, diff
  * and for every camera the pair of its two subgroups (absolute identical, relative flipped) —
  * cameras pairs. The answer first says which perspective is unchanged, then lists each
  * object-level difference; relation types alternate cardinal/clock.
+ * @param opts `{kept}`: one flag per image (the group's `images` order); only pairs of two kept
+ *   images are returned. Every pair is drawn whether or not it is kept, so ids (and the pairs
+ *   that remain) do not change when other images are dropped.
  * @returns SDGRecord[] (ids `<group>-d00`…).
  */
-export function sdg(group: Group): SDGRecord[] {
+export function sdg(group: Group, opts: { kept?: readonly boolean[] } = {}): SDGRecord[] {
   checkGroup(group);
+  options(opts);
+  knownKeys(opts, 'opts', ['kept']);
+  const kept = keptImages(group, opts.kept);
   const rng = groupRng(group.seed, group.group, STREAM.sdg);
   const gid = groupId(group.group);
   const nc = group.cameras.length;
@@ -420,5 +426,6 @@ export function sdg(group: Group): SDGRecord[] {
     }
   }
   for (let c = 0; c < nc; c++) push('same-camera', group.images[c], group.images[nc + c]);
-  return out;
+  const index = new Map(group.images.map((im, k) => [im.id, k]));
+  return out.filter((d) => kept[index.get(d.images[0])!] && kept[index.get(d.images[1])!]);
 }
