@@ -5,8 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from '../src/cli/rotate.js';
 
-/** Runs the command with console output captured; a thrown error (exit 1 in the CLI) is returned as code 1. */
+/**
+ * Runs the command with console output captured; a thrown error (exit 1 in the CLI) is returned as code 1.
+ * One thread unless the test passes --jobs: worker threads run the built dist/ (see rotate-jobs.test.ts).
+ */
 export async function rotate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  if (!args.includes('--jobs') && !args.includes('--help') && !args.includes('-h')) args = [...args, '--jobs', '1'];
   let out = '', err = '';
   const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += a.join(' ') + '\n'; });
   const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += a.join(' ') + '\n'; });

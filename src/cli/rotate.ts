@@ -5,20 +5,17 @@
 // state a kill can leave either resumes or is replaced by --overwrite. One run per output (and
 // shard) at a time: a lock file names the owner.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { version } from '../version.js';
-import { settings, makeGroup, groupId, type GenerateOptions, type Settings } from '../scene/generate.js';
-import { groupLines, emptyCounts, addCounts, summary, type Counts } from '../scene/records.js';
+import { settings, type GenerateOptions, type Settings } from '../scene/generate.js';
+import { emptyCounts, addCounts, summary, type Counts } from '../scene/records.js';
 import { PRESETS, textPlan, type PresetName, type TextOptions } from '../scene/preset.js';
-import { svg } from '../scene/svg.js';
 import { catalog as builtinCatalog, checkCatalog, type CatalogEntry } from '../scene/catalog.js';
-import { groupVisibility, type ImageVisibility } from '../scene/visibility.js';
-import { groupMaps } from '../scene/masks.js';
-import { groupGlb } from '../scene/gltf.js';
-import { jobJson, loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
-import { gltfFile, maskFiles, type FilterSettings } from '../scene/records.js';
-import type { Group } from '../scene/generate.js';
+import { loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
+import type { FilterSettings } from '../scene/records.js';
+import { ChunkPool, makeChunk, prepare, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
 import { parseArgs, didYouMean } from './suggest.js';
@@ -73,6 +70,7 @@ Options:
                       the whole image (K scaled to the map); width first, as in --image
   --svg               also write a top-down picture per group: svg/<group>.svg
   --chunk N           groups between checkpoints (default 200); an interrupted run resumes from the last
+  --jobs N            threads making chunks (default: the cores available); the output is the same for any N
   --overwrite         discard an earlier run (finished or not) made with other options, or one that cannot resume
   --quiet             no progress bar, summary or closing line
   -h, --help          this text
@@ -88,14 +86,12 @@ const OPTIONS = {
   objects: { type: 'string' }, region: { type: 'string' }, margin: { type: 'string' }, catalog: { type: 'string' },
   cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
   front: { type: 'string' }, frame: { type: 'string' },
-  rays: { type: 'string' }, chunk: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
+  rays: { type: 'string' }, chunk: { type: 'string' }, jobs: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
   'object-size': { type: 'string' }, 'visibility-res': { type: 'string' }, 'min-visible': { type: 'string' }, 'min-pixels': { type: 'string' },
   masks: { type: 'boolean' }, gltf: { type: 'boolean' }, render: { type: 'string' }, 'render-dir': { type: 'string' }, assets: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const OUTPUTS = ['scenes', 'images', 'qa', 'sdg'] as const;
-type Output = (typeof OUTPUTS)[number];
 /** Default groups per checkpoint: little lost on an interrupt, fsync amortised over ~30 MB, ~250 MB peak memory. */
 const CHUNK = 200;
 
@@ -374,6 +370,7 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     ...(config.text.pairs !== null ? { pairs: config.text.pairs } : {}),
   };
   const chunk = num(str('chunk'), 'chunk', CHUNK, (x) => isInt(x) && x >= 1, 'a positive integer');
+  const jobs = num(str('jobs'), 'jobs', os.availableParallelism(), (x) => isInt(x) && x >= 1 && x <= 256, 'an integer in [1, 256]');
   let s: Settings;
   try { s = settings(opts); textPlan(text); } catch (e) { throw new UsageError((e as Error).message); }
   checkCreatable(out, '--out');
@@ -382,14 +379,14 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   const sfx = suffix(shard);
   const held = lock(path.join(out, `.rotate${sfx}.lock`), shard[1] > 1 ? `${out} (shard ${shard[0]} of ${shard[1]})` : out);
   try {
-    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir });
+    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir, jobs, opts });
   } finally {
     held.release();
   }
 }
 
 async function generateRun(out: string, config: Config, s: Settings, text: TextOptions, shard: [number, number], chunk: number,
-  overwrite: boolean, quiet: boolean, job: { assets?: Map<string, Asset>; renderDir?: string }): Promise<number> {
+  overwrite: boolean, quiet: boolean, job: { assets?: Map<string, Asset>; renderDir?: string; jobs: number; opts: GenerateOptions }): Promise<number> {
   // Shard i covers groups [⌊i·G/n⌋, ⌊(i+1)·G/n⌋): contiguous, so the slices concatenate in order.
   const lo = Math.floor((shard[0] * config.groups) / shard[1]), hi = Math.floor(((shard[0] + 1) * config.groups) / shard[1]);
   const sfx = suffix(shard);
@@ -473,9 +470,8 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   }
 
   // Per-group files: folders made (and temporary files of killed runs removed) up front.
-  const fileDirs: string[] = [];
-  const groupDir = (dir: string, flag: string): string => { makeDir(dir, flag); removeStaleTemps(dir, () => true); fileDirs.push(dir); return dir; };
-  const gltfDir = config.gltf ? groupDir(path.join(out, 'gltf'), '--gltf') : '';
+  const groupDir = (dir: string, flag: string): string => { makeDir(dir, flag); removeStaleTemps(dir, () => true); return dir; };
+  if (config.gltf) groupDir(path.join(out, 'gltf'), '--gltf');
   let jobsDir = '';
   if (config.render && job.renderDir) {
     makeDir(job.renderDir, '--render-dir');
@@ -484,7 +480,10 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   }
   const masksDir = config.masks ? path.join(out, 'masks') : '';
   if (config.masks) makeDir(masksDir, '--masks');
-  const image = config.ring.image;
+  const ctx: ChunkContext = {
+    out, image: config.ring.image, text, visibility: config.visibility, rays: raysFiles,
+    svgDir: config.svg ? svgDir : '', masksDir, jobsDir, gltf: config.gltf, assets: job.assets,
+  };
 
   const progress = new Progress(hi - lo, !quiet && process.stderr.isTTY === true && hi - lo >= 200);
   if (resumed && !quiet) console.error(`resuming at group ${st.next} (${st.next - lo} of ${hi - lo} done)`);
@@ -492,62 +491,35 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   const onSignal = (): void => { interrupted = true; };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  // A chunk's groups and their visibility: the next chunk's visibility is cast (off the event loop,
-  // on the native thread pool) while this chunk's text is written.
-  interface Ahead { groups: Group[]; vis: Promise<ImageVisibility[][] | null> }
-  const prepare = (from: number, to: number): Ahead => {
-    const groups: Group[] = [];
-    let vis: Promise<ImageVisibility[][] | null>;
-    try {
-      for (let g = from; g < to; g++) groups.push(makeGroup(s, g));
-      vis = config.visibility ? groupVisibility(groups, { image, ...config.visibility }) : Promise.resolve(null);
-    } catch (e) {
-      vis = Promise.reject(e);  // a layout that cannot fit: reported when this chunk's turn comes, after the earlier chunks are saved
-    }
-    vis.catch(() => { /* seen where it is awaited */ });
-    return { groups, vis };
+  // Chunks are made by `threads` worker threads (several requests each in flight, so none waits
+  // while this thread writes), or here when one thread is asked for or there is one chunk only —
+  // then the next chunk's visibility is cast (on the native thread pool) while this one's text is made.
+  const threads = Math.min(job.jobs, Math.ceil((hi - st.next) / chunk));
+  const pool = threads > 1 ? new ChunkPool(threads, { opts: job.opts, ctx }) : null;
+  const inFlight: Promise<Chunk>[] = [];
+  let asked = st.next;
+  let ahead: Prepared | null = null;
+  const onGroup = async (g: number): Promise<void> => {
+    progress.tick(g + 1 - lo);
+    // Let a pending signal be seen between groups of a long chunk.
+    if ((g & 63) === 63) await new Promise((r) => setImmediate(r));
   };
-  let ahead: Ahead | null = null;
   try {
     while (st.next < hi && !interrupted) {
       const end = Math.min(hi, st.next + chunk);
-      const cur = ahead ?? prepare(st.next, end);
-      const vis = await cur.vis;
-      ahead = end < hi ? prepare(end, Math.min(hi, end + chunk)) : null;
-      const bufs: Record<Output, string[]> = { scenes: [], images: [], qa: [], sdg: [] };
-      const touched = new Set<string>(fileDirs);
-      for (const [i, grp] of cur.groups.entries()) {
-        const g = grp.group;
-        const kept = vis ? vis[i].map((v) => v.kept) : grp.images.map(() => true);
-        const lines = groupLines(grp, st.counts, {
-          text: { ...text, kept }, rays: raysFiles, visibility: vis?.[i], files: { masks: config.masks, gltf: config.gltf },
-        });
-        for (const o of OUTPUTS) bufs[o].push(lines[o]);
-        if (config.svg) writeAtomic(path.join(svgDir, `${groupId(g)}.svg`), svg(grp), false);
-        if (config.masks) {
-          const maps = await groupMaps(grp, kept, image);
-          if (maps.length) {
-            const dir = path.dirname(path.join(out, maskFiles(maps[0].image).mask));
-            makeDir(dir, '--masks');
-            touched.add(dir);
-            for (const m of maps) {
-              const f = maskFiles(m.image);
-              writeAtomic(path.join(out, f.mask), m.mask, false);
-              writeAtomic(path.join(out, f.depth), m.depth, false);
-            }
-          }
-        }
-        if (config.gltf) {
-          const glb = await groupGlb(grp, image);
-          writeAtomic(path.join(out, gltfFile(g)), Buffer.from(glb.buffer, glb.byteOffset, glb.byteLength), false);
-        }
-        if (jobsDir) writeAtomic(path.join(jobsDir, `${groupId(g)}.json`), jobJson(grp, kept, image, job.assets), false);
-        progress.tick(g + 1 - lo);
-        // Let a pending signal be seen between groups of a long chunk.
-        if ((g & 63) === 63) await new Promise((r) => setImmediate(r));
+      let made: Chunk;
+      if (pool) {
+        for (; asked < hi && inFlight.length < 2 * threads; asked = Math.min(hi, asked + chunk)) inFlight.push(pool.chunk(asked, Math.min(hi, asked + chunk)));
+        made = await inFlight.shift()!;
+        progress.tick(end - lo);
+      } else {
+        const cur = ahead ?? prepare(s, ctx, st.next, end);
+        await cur.vis;
+        ahead = end < hi ? prepare(s, ctx, end, Math.min(hi, end + chunk)) : null;
+        made = await makeChunk(ctx, cur, onGroup);
       }
       for (const o of OUTPUTS) {
-        const data = Buffer.from(bufs[o].join(''), 'utf8');
+        const data = made.data[o];
         // A failure names the file and leaves the last checkpoint intact for the re-run; the
         // checkpoint only ever claims bytes that are synced to the file.
         try {
@@ -558,8 +530,8 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
         }
         st.offsets[o] += data.length;
       }
-      if (config.svg) fsyncDir(svgDir);
-      for (const d of touched) fsyncDir(d);
+      addCounts(st.counts, made.counts);
+      for (const d of made.touched) fsyncDir(d);
       st.next = end;
       writeAtomic(stateFile, JSON.stringify(st));
       await new Promise((r) => setImmediate(r));
@@ -569,7 +541,8 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
     process.removeListener('SIGTERM', onSignal);
     for (const fd of Object.values(fds)) fs.closeSync(fd);
     progress.end(st.next - lo);
-    // A cast still running for a chunk that will not be written: let it finish before returning.
+    // Work still running for chunks that will not be written: stop it, or let a cast finish, before returning.
+    if (pool) await pool.close();
     if (ahead) await ahead.vis.catch(() => null);
   }
   if (interrupted) {
