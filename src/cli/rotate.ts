@@ -18,6 +18,7 @@ import type { FilterSettings } from '../scene/records.js';
 import { ChunkPool, makeChunk, prepare, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
+import { parseShard } from './shard.js';
 import { parseArgs, didYouMean } from './suggest.js';
 import { fsyncDir, lock, makeDir, readJson, removeStaleTemps, UsageError, writeAll, writeAtomic } from './outdir.js';
 import * as camera from '../camera.js';
@@ -37,6 +38,9 @@ Options:
   --seed S            seed, an integer in [0, 2^32) (default 0)
   --out DIR           output directory (default ./rotate-out)
   --shard i/n         write only slice i of n (0-based); the n slices concatenate to the full run
+  --shard auto[/N]    the slice of an array job: index from JOB_COMPLETION_INDEX (Kubernetes),
+                      SLURM_ARRAY_TASK_ID (Slurm) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch); count N
+                      from /N, SPATIALKIT_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT (see docs/array-jobs.md)
   --merge n           combine the n shard outputs in --out into the unsharded files and manifest
   --preset NAME       paper (default: the paper's text, QA and splits) or small (both on every group, 12 questions per image)
   --qa-groups F|both  share of groups whose images get QA instead of captions (paper 0.1; small: both)
@@ -350,11 +354,7 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     try { return merge(out, n, quiet); } finally { held.release(); }
   }
   let shard: [number, number] = [0, 1];
-  if (str('shard') !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(str('shard')!);
-    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard expects i/n with 0 ≤ i < n but received '${str('shard')}'`);
-    shard = [Number(m[1]), Number(m[2])];
-  }
+  if (str('shard') !== undefined) shard = parseShard(str('shard')!);
   const { config, catalog, assets, renderDir } = parseConfig(str, values, out);
   const opts: GenerateOptions = {
     seed: config.seed, groups: config.groups, objects: config.objects, region: config.region, margin: config.margin, catalog,
