@@ -14,6 +14,7 @@ import { jobJson, type Asset } from '../scene/blender.js';
 import { svg } from '../scene/svg.js';
 import type { TextOptions } from '../scene/preset.js';
 import { makeDir, writeAtomic } from './outdir.js';
+import { encodeRowGroup, type EncodedRowGroup } from './parquet.js';
 
 export const OUTPUTS = ['scenes', 'images', 'qa', 'sdg'] as const;
 export type Output = (typeof OUTPUTS)[number];
@@ -29,10 +30,12 @@ export interface ChunkContext {
   /** Folders of the per-group files, '' where the flag is off. */
   svgDir: string; masksDir: string; jobsDir: string; gltf: boolean;
   assets?: Map<string, Asset>;
+  /** `--format … parquet`: also encode each table's rows of the chunk as one Parquet row group. */
+  parquet: boolean;
 }
 
 /** A chunk made: its bytes per output, its counts (to add, in order, to the run's), the folders it wrote files in. */
-export interface Chunk { data: Record<Output, Buffer>; counts: Counts; touched: string[] }
+export interface Chunk { data: Record<Output, Buffer>; counts: Counts; touched: string[]; parquet?: Record<Output, EncodedRowGroup> }
 
 /** The groups [from, to) and the promise of their visibility (cast off the event loop on native backends). */
 export interface Prepared { groups: Group[]; vis: Promise<ImageVisibility[][] | null> }
@@ -59,14 +62,18 @@ export async function makeChunk(ctx: ChunkContext, p: Prepared, onGroup?: (g: nu
   const vis = await p.vis;
   const counts = emptyCounts();
   const text: Record<Output, string[]> = { scenes: [], images: [], qa: [], sdg: [] };
+  const rows: Record<Output, Record<string, unknown>[]> = { scenes: [], images: [], qa: [], sdg: [] };
   const touched = new Set<string>([ctx.svgDir, ctx.jobsDir, ctx.gltf ? path.join(ctx.out, 'gltf') : ''].filter(Boolean));
   for (const [i, grp] of p.groups.entries()) {
     const g = grp.group;
     const kept = vis ? vis[i].map((v) => v.kept) : grp.images.map(() => true);
     const lines = groupLines(grp, counts, {
-      text: { ...ctx.text, kept }, rays: ctx.rays, visibility: vis?.[i], files: { masks: ctx.masksDir !== '', gltf: ctx.gltf },
+      text: { ...ctx.text, kept }, rays: ctx.rays, visibility: vis?.[i], files: { masks: ctx.masksDir !== '', gltf: ctx.gltf }, rows: ctx.parquet,
     });
-    for (const o of OUTPUTS) text[o].push(lines[o]);
+    for (const o of OUTPUTS) {
+      text[o].push(lines[o]);
+      if (lines.rows) for (const r of lines.rows[o]) rows[o].push(r);
+    }
     if (ctx.svgDir) writeAtomic(path.join(ctx.svgDir, `${groupId(g)}.svg`), svg(grp), false);
     if (ctx.masksDir) {
       const maps = await groupMaps(grp, kept, ctx.image);
@@ -90,7 +97,8 @@ export async function makeChunk(ctx: ChunkContext, p: Prepared, onGroup?: (g: nu
   }
   // One join and one encode per output: a chunk is written in one call.
   const data = Object.fromEntries(OUTPUTS.map((o) => [o, Buffer.from(text[o].join(''), 'utf8')])) as Record<Output, Buffer>;
-  return { data, counts, touched: [...touched] };
+  const parquet = ctx.parquet ? Object.fromEntries(OUTPUTS.map((o) => [o, encodeRowGroup(o, rows[o])])) as Record<Output, EncodedRowGroup> : undefined;
+  return { data, counts, touched: [...touched], ...(parquet ? { parquet } : {}) };
 }
 
 /** What a worker is started with. */
@@ -165,7 +173,8 @@ export function serve(port: import('node:worker_threads').MessagePort, setup: Wo
       try {
         const chunk = await makeChunk(setup.ctx, prepare(s, setup.ctx, from, to));
         // Small buffers share Node's pool, which cannot move: those are copied.
-        const transfer = Object.values(chunk.data).filter((b) => b.byteOffset === 0 && b.buffer.byteLength === b.length).map((b) => b.buffer as ArrayBuffer);
+        const transfer = [...Object.values(chunk.data), ...Object.values(chunk.parquet ?? {}).map((e) => e.bytes)]
+          .filter((b) => b.byteOffset === 0 && b.buffer.byteLength === b.length && b.length > 0).map((b) => b.buffer as ArrayBuffer);
         port.postMessage({ from, chunk } satisfies WorkerReply, transfer);
       } catch (e) {
         port.postMessage({ from, error: (e as Error).message } satisfies WorkerReply);

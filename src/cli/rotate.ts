@@ -15,6 +15,7 @@ import { PRESETS, textPlan, type PresetName, type TextOptions } from '../scene/p
 import { catalog as builtinCatalog, checkCatalog, type CatalogEntry } from '../scene/catalog.js';
 import { loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
 import type { FilterSettings } from '../scene/records.js';
+import { appendRowGroup, concatParquet, footer, fromJson, HEADER, newParquet, toJson, type ParquetState } from './parquet.js';
 import { ChunkPool, makeChunk, prepare, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
@@ -73,6 +74,8 @@ Options:
   --rays WxH          also write one Plücker ray map per camera: rays/c<k>.npy, float32 [H, W, 6], covering
                       the whole image (K scaled to the map); width first, as in --image
   --svg               also write a top-down picture per group: svg/<group>.svg
+  --format LIST       jsonl (default), parquet, or jsonl,parquet: one file per table in each (Parquet: typed,
+                      nested columns, SNAPPY; schema in docs/rotate.md)
   --chunk N           groups between checkpoints (default 200); an interrupted run resumes from the last
   --jobs N            threads making chunks (default: the cores available); the output is the same for any N
   --overwrite         discard an earlier run (finished or not) made with other options, or one that cannot resume
@@ -90,7 +93,7 @@ const OPTIONS = {
   objects: { type: 'string' }, region: { type: 'string' }, margin: { type: 'string' }, catalog: { type: 'string' },
   cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
   front: { type: 'string' }, frame: { type: 'string' },
-  rays: { type: 'string' }, chunk: { type: 'string' }, jobs: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
+  rays: { type: 'string' }, chunk: { type: 'string' }, jobs: { type: 'string' }, format: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
   'object-size': { type: 'string' }, 'visibility-res': { type: 'string' }, 'min-visible': { type: 'string' }, 'min-pixels': { type: 'string' },
   masks: { type: 'boolean' }, gltf: { type: 'boolean' }, render: { type: 'string' }, 'render-dir': { type: 'string' }, assets: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -113,7 +116,12 @@ interface Config {
   masks: boolean; gltf: boolean;
   /** `--render blender`: the job folder relative to --out, and the assets map's hash (or null). */
   render: { dir: string; assets: string | null } | null;
+  /** `--format`: present only when it is not the default (jsonl), so that default runs keep their manifests. */
+  format?: Format[];
 }
+const FORMATS = ['jsonl', 'parquet'] as const;
+type Format = (typeof FORMATS)[number];
+const formatsOf = (c: Config): Format[] => c.format ?? ['jsonl'];
 
 /** Defaults that give usable pictures: see docs/rotate.md "Visibility filter" for the measurements. */
 const DEFAULTS = { fov: 40, objectSize: 1.2, minVisible: 0.5, minPixels: 400 } as const;
@@ -164,7 +172,7 @@ export function rayMaps(cams: readonly RingCamera[], [width, height]: readonly n
   return camera.rayMap({ K, R: flat('R'), t: flat('t') }, { height, width });
 }
 
-interface State { key: string; next: number; offsets: Record<Output, number>; counts: Counts }
+interface State { key: string; next: number; offsets: Record<Output, number>; counts: Counts; parquet?: Record<Output, ParquetState> }
 const isState = (v: unknown): boolean => {
   const s = v as State;
   return typeof s === 'object' && s !== null && typeof s.key === 'string' && Number.isInteger(s.next) && typeof s.counts === 'object' &&
@@ -267,6 +275,8 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
     }
     renderDir = path.resolve(out, str('render-dir') ?? 'render');
   }
+  const formats = (str('format') ?? 'jsonl').split(',').map((f) => oneOf(f.trim(), 'format', FORMATS, 'jsonl'));
+  const format = FORMATS.filter((f) => formats.includes(f));
   const objects = list(str('objects'), 'objects', [2, 3], null, /,/, 'a list of object counts, e.g. 2,3');
   if (!objects.every((x) => isInt(x) && x >= 2 && x <= 8)) throw new UsageError(`--objects expects object counts in [2, 8], e.g. 2,3, but received '${str('objects')}'`);
   let qaGroups: number | 'both' | null = null;
@@ -306,6 +316,7 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
       rays, svg: values.svg === true,
       visibility, masks: values.masks === true, gltf: values.gltf === true,
       render: render && renderDir ? { dir: path.relative(out, renderDir) || '.', assets: assetsHash } : null,
+      ...(format.length === 1 && format[0] === 'jsonl' ? {} : { format }),
     },
   };
 }
@@ -392,6 +403,11 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   const sfx = suffix(shard);
   const file = (o: Output): string => path.join(out, `${o}${sfx}.jsonl`);
   const partial = (o: Output): string => `${file(o)}.partial`;
+  const pqFile = (o: Output): string => path.join(out, `${o}${sfx}.parquet`);
+  const pqPartial = (o: Output): string => `${pqFile(o)}.partial`;
+  const jsonl = formatsOf(config).includes('jsonl'), pq = formatsOf(config).includes('parquet');
+  /** The files a finished run has, in the order they are published. */
+  const published = [...(jsonl ? OUTPUTS.map(file) : []), ...(pq ? OUTPUTS.map(pqFile) : [])];
   const manifestFile = path.join(out, `manifest${sfx}.json`), summaryFile = path.join(out, `summary${sfx}.md`);
   const stateFile = path.join(out, `.rotate-state${sfx}.json`);
   const key = configKey(config, shard);
@@ -406,9 +422,9 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   // A finished run with the same options is left as it is (after clearing what a kill between
   // the manifest and the end may have left: the checkpoint).
   const manifest = readJson<Manifest>(manifestFile, overwrite, isManifest);
-  if (manifest && manifest.key === key && OUTPUTS.every((o) => exists(file(o)) && size(file(o)) === manifest.files[path.basename(file(o))]?.bytes)) {
+  if (manifest && manifest.key === key && published.every((f) => exists(f) && size(f) === manifest.files[path.basename(f)]?.bytes)) {
     fs.rmSync(stateFile, { force: true });
-    for (const o of OUTPUTS) fs.rmSync(partial(o), { force: true });
+    for (const o of OUTPUTS) for (const f of [partial(o), pqPartial(o)]) fs.rmSync(f, { force: true });
     if (!quiet) console.log(`${path.relative(process.cwd(), out) || '.'}: already complete (${manifest.counts.groups} groups); nothing to do.`);
     return 0;
   }
@@ -417,17 +433,25 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   // An unfinished run resumes when its files agree with its checkpoint; after the last group, an
   // output may already have been renamed to its final name.
   let state = readJson<State>(stateFile, overwrite, isState);
+  if (state?.parquet) state.parquet = fromJson(state.parquet);
   if (state && state.key !== key) {
     if (!overwrite) throw new UsageError(`${out} holds an unfinished run made with different options; pass --overwrite to discard it or choose another --out`);
     state = null;
   }
   if (state) {
     const st = state;
-    const problem = st.next < lo || st.next > hi ? `${stateFile} names group ${st.next}, outside ${lo}..${hi}` : OUTPUTS.map((o) => {
+    const problem = st.next < lo || st.next > hi ? `${stateFile} names group ${st.next}, outside ${lo}..${hi}` : [...(jsonl ? OUTPUTS.map((o) => {
       if (exists(partial(o))) return size(partial(o)) < st.offsets[o] ? `${partial(o)} is shorter than its checkpoint` : '';
       if (st.next === hi && exists(file(o)) && size(file(o)) === st.offsets[o]) return '';
       return `${partial(o)} is missing`;
-    }).find((p) => p !== '');
+    }) : []), ...(pq ? OUTPUTS.map((o) => {
+      const at = st.parquet?.[o]?.bytes;
+      if (at === undefined) return `${stateFile} has no Parquet checkpoint`;
+      if (exists(pqPartial(o))) return size(pqPartial(o)) < at ? `${pqPartial(o)} is shorter than its checkpoint` : '';
+      // Published (renamed after its footer) before the interruption: complete when it ends with the magic.
+      if (st.next === hi && exists(pqFile(o)) && size(pqFile(o)) > at && fs.readFileSync(pqFile(o)).subarray(-4).equals(HEADER)) return '';
+      return `${pqPartial(o)} is missing`;
+    }) : [])].find((p) => p !== '');
     if (problem) {
       if (!overwrite) throw new UsageError(`cannot resume: ${problem}; pass --overwrite to start again`);
       state = null;
@@ -436,22 +460,30 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   if (!state) {
     // A fresh start: first remove the manifest of an earlier run (a folder without one is never
     // taken for finished), then its files.
-    for (const f of [manifestFile, summaryFile, stateFile, ...OUTPUTS.map(file)]) fs.rmSync(f, { force: true });
+    for (const f of [manifestFile, summaryFile, stateFile, ...OUTPUTS.map(file), ...OUTPUTS.map(pqFile)]) fs.rmSync(f, { force: true });
     state = { key, next: lo, offsets: { scenes: 0, images: 0, qa: 0, sdg: 0 }, counts: emptyCounts() };
+    if (pq) state.parquet = { scenes: newParquet(), images: newParquet(), qa: newParquet(), sdg: newParquet() };
   }
   const st = state;
   const resumed = st.next > lo;
   // Reopen the partial files at the checkpoint: anything after it is from an interrupted chunk.
-  const fds = {} as Record<Output, number>;
+  const fds = {} as Record<Output, number>, pqFds = {} as Record<Output, number>;
   try {
-    for (const o of OUTPUTS) {
+    for (const o of jsonl ? OUTPUTS : []) {
       if (!exists(partial(o)) && resumed) continue;  // published before the interruption
       if (!resumed) fs.writeFileSync(partial(o), '');
       fs.truncateSync(partial(o), st.offsets[o]);
       fds[o] = fs.openSync(partial(o), 'a');
     }
+    for (const o of pq ? OUTPUTS : []) {
+      if (!exists(pqPartial(o)) && resumed) continue;
+      if (!resumed) fs.writeFileSync(pqPartial(o), HEADER);
+      // Also drops a footer written by a publish that was interrupted: publishing writes it again.
+      fs.truncateSync(pqPartial(o), st.parquet![o].bytes);
+      pqFds[o] = fs.openSync(pqPartial(o), 'a');
+    }
   } catch (e) {
-    for (const fd of Object.values(fds)) fs.closeSync(fd);
+    for (const fd of [...Object.values(fds), ...Object.values(pqFds)]) fs.closeSync(fd);
     throw new UsageError(`cannot write in ${out}: ${(e as Error).message}`);
   }
   const svgDir = path.join(out, 'svg'), raysDir = path.join(out, 'rays');
@@ -482,7 +514,7 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   if (config.masks) makeDir(masksDir, '--masks');
   const ctx: ChunkContext = {
     out, image: config.ring.image, text, visibility: config.visibility, rays: raysFiles,
-    svgDir: config.svg ? svgDir : '', masksDir, jobsDir, gltf: config.gltf, assets: job.assets,
+    svgDir: config.svg ? svgDir : '', masksDir, jobsDir, gltf: config.gltf, assets: job.assets, parquet: pq,
   };
 
   const progress = new Progress(hi - lo, !quiet && process.stderr.isTTY === true && hi - lo >= 200);
@@ -522,24 +554,34 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
         const data = made.data[o];
         // A failure names the file and leaves the last checkpoint intact for the re-run; the
         // checkpoint only ever claims bytes that are synced to the file.
-        try {
-          writeAll(fds[o], data);
-          fs.fdatasyncSync(fds[o]);
-        } catch (e) {
-          throw new Error(`cannot write ${partial(o)}: ${(e as Error).message}`);
+        if (jsonl) {
+          try {
+            writeAll(fds[o], data);
+            fs.fdatasyncSync(fds[o]);
+          } catch (e) {
+            throw new Error(`cannot write ${partial(o)}: ${(e as Error).message}`);
+          }
         }
         st.offsets[o] += data.length;
+        if (pq) {
+          try {
+            appendRowGroup(pqFds[o], st.parquet![o], made.parquet![o]);
+            fs.fdatasyncSync(pqFds[o]);
+          } catch (e) {
+            throw new Error(`cannot write ${pqPartial(o)}: ${(e as Error).message}`);
+          }
+        }
       }
       addCounts(st.counts, made.counts);
       for (const d of made.touched) fsyncDir(d);
       st.next = end;
-      writeAtomic(stateFile, JSON.stringify(st));
+      writeAtomic(stateFile, JSON.stringify(st, toJson));
       await new Promise((r) => setImmediate(r));
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    for (const fd of Object.values(fds)) fs.closeSync(fd);
+    for (const fd of [...Object.values(fds), ...Object.values(pqFds)]) fs.closeSync(fd);
     progress.end(st.next - lo);
     // Work still running for chunks that will not be written: stop it, or let a cast finish, before returning.
     if (pool) await pool.close();
@@ -551,12 +593,18 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   }
   // Publish: the outputs, then the summary, then the manifest (which marks the run finished),
   // then drop the checkpoint. A kill anywhere in here leaves a state the next run completes.
-  for (const o of OUTPUTS) if (exists(partial(o))) fs.renameSync(partial(o), file(o));
+  for (const o of jsonl ? OUTPUTS : []) if (exists(partial(o))) fs.renameSync(partial(o), file(o));
+  for (const o of pq ? OUTPUTS : []) {
+    if (!exists(pqPartial(o))) continue;
+    // The footer (row-group metadata, its length, the closing magic), synced, then the rename.
+    writeParquetEnd(pqPartial(o), footer(o, st.parquet![o].rowGroups));
+    fs.renameSync(pqPartial(o), pqFile(o));
+  }
   fsyncDir(out);
   const manifestText = JSON.stringify({
     tool: 'spatialkit rotate', version, seed: config.seed, config, key,
     shard: { index: shard[0], count: shard[1], first: lo, groups: hi - lo },
-    files: Object.fromEntries(OUTPUTS.map((o) => [path.basename(file(o)), { records: st.counts.records[o] ?? 0, bytes: st.offsets[o] }])),
+    files: Object.fromEntries(published.map((f, i) => [path.basename(f), { records: st.counts.records[OUTPUTS[i % 4]] ?? 0, bytes: size(f) }])),
     counts: st.counts,
   }, null, 2) + '\n';
   const md = summary(st.counts, title, config.visibility);
@@ -569,20 +617,32 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
     console.log(wroteLine(out, st.counts, sfx, {
       rays: raysFiles?.length ?? 0, svg: config.svg ? hi - lo : 0, masks: config.masks ? st.counts.kept.images : 0, gltf: config.gltf ? hi - lo : 0,
       render: jobsDir ? path.relative(process.cwd(), job.renderDir!) || '.' : '',
-    }));
+    }, formatsOf(config)));
   }
   return 0;
 }
 
+/** Appends `tail` to a file and syncs it; a failure names the file. */
+function writeParquetEnd(file: string, tail: Buffer): void {
+  const fd = fs.openSync(file, 'a');
+  try {
+    writeAll(fd, tail);
+    fs.fdatasyncSync(fd);
+  } catch (e) {
+    throw new Error(`cannot write ${file}: ${(e as Error).message}`);
+  } finally { fs.closeSync(fd); }
+}
+
 /** The closing line: what was written where. */
-function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; svg: number; masks: number; gltf: number; render: string }): string {
+function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; svg: number; masks: number; gltf: number; render: string }, formats: Format[] = ['jsonl']): string {
   const fmt = (n: number): string => n.toLocaleString('en-US');
+  const ext = formats.length === 1 ? formats[0] : `{${formats.join(',')}}`;
   const captions = Object.values(c.captions).reduce((a, b) => a + b, 0);
   const files = [
-    `scenes${sfx}.jsonl (${fmt(c.records.scenes ?? 0)} groups)`,
-    `images${sfx}.jsonl (${fmt(c.records.images ?? 0)} images, ${fmt(c.kept.images)} kept, ${fmt(captions)} captions)`,
-    `qa${sfx}.jsonl (${fmt(c.records.qa ?? 0)} questions)`,
-    `sdg${sfx}.jsonl (${fmt(c.records.sdg ?? 0)} pairs)`,
+    `scenes${sfx}.${ext} (${fmt(c.records.scenes ?? 0)} groups)`,
+    `images${sfx}.${ext} (${fmt(c.records.images ?? 0)} images, ${fmt(c.kept.images)} kept, ${fmt(captions)} captions)`,
+    `qa${sfx}.${ext} (${fmt(c.records.qa ?? 0)} questions)`,
+    `sdg${sfx}.${ext} (${fmt(c.records.sdg ?? 0)} pairs)`,
     `summary${sfx}.md`, `manifest${sfx}.json`,
     ...(extra.rays ? [`rays/ (${extra.rays} ray maps)`] : []),
     ...(extra.svg ? [`svg/ (${fmt(extra.svg)} pictures)`] : []),
@@ -606,9 +666,10 @@ function merge(out: string, n: number, quiet: boolean): number {
     if (JSON.stringify(m.config) !== c0 || m.version !== manifests[0].version) throw new UsageError(`--merge ${n}: shard ${i} was made with different options or version`);
   });
   const counts = manifests.reduce((acc, m) => addCounts(acc, m.counts), emptyCounts());
-  const offsets = {} as Record<Output, number>;
+  const files: Record<string, { records: number; bytes: number }> = {};
+  const formats = formatsOf(manifests[0].config);
   fs.rmSync(path.join(out, 'manifest.json'), { force: true });
-  for (const o of OUTPUTS) {
+  for (const o of formats.includes('jsonl') ? OUTPUTS : []) {
     const target = path.join(out, `${o}.jsonl`), tmp = `${target}.partial`;
     const fd = fs.openSync(tmp, 'w');
     let bytes = 0;
@@ -621,7 +682,18 @@ function merge(out: string, n: number, quiet: boolean): number {
       fs.fdatasyncSync(fd);
     } finally { fs.closeSync(fd); }
     fs.renameSync(tmp, target);
-    offsets[o] = bytes;
+    files[`${o}.jsonl`] = { records: counts.records[o] ?? 0, bytes };
+  }
+  for (const o of formats.includes('parquet') ? OUTPUTS : []) {
+    const target = path.join(out, `${o}.parquet`), tmp = `${target}.partial`;
+    const fd = fs.openSync(tmp, 'w');
+    let bytes = 0;
+    try {
+      bytes = concatParquet(o, Array.from({ length: n }, (_, i) => path.join(out, `${o}${suffix([i, n])}.parquet`)), fd);
+      fs.fdatasyncSync(fd);
+    } finally { fs.closeSync(fd); }
+    fs.renameSync(tmp, target);
+    files[`${o}.parquet`] = { records: counts.records[o] ?? 0, bytes };
   }
   fsyncDir(out);
   const config = manifests[0].config;
@@ -629,7 +701,7 @@ function merge(out: string, n: number, quiet: boolean): number {
   const manifest = {
     tool: 'spatialkit rotate', version: manifests[0].version, seed: config.seed, config, key,
     shard: { index: 0, count: 1, first: 0, groups: config.groups },
-    files: Object.fromEntries(OUTPUTS.map((o) => [`${o}.jsonl`, { records: counts.records[o] ?? 0, bytes: offsets[o] }])),
+    files,
     counts,
   };
   const range = config.groups > 0 ? `groups 0..${config.groups - 1}` : 'no groups';
@@ -638,7 +710,7 @@ function merge(out: string, n: number, quiet: boolean): number {
   writeAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   if (!quiet) {
     console.log(text);
-    console.log(wroteLine(out, counts, '', { rays: 0, svg: 0, masks: 0, gltf: 0, render: '' }));
+    console.log(wroteLine(out, counts, '', { rays: 0, svg: 0, masks: 0, gltf: 0, render: '' }, formats));
   }
   return 0;
 }
