@@ -2,12 +2,13 @@
 # Wall, user, system time and peak RSS of `spatialkit rotate --groups G` (default 10000): one thread
 # (--jobs 1, the baseline) against every core (the default --jobs), with the visibility filter (the
 # default) and without it (--visibility-res off); the median of RUNS runs (default 3) each, with
-# `uptime` before and after (the machine may be shared). Needs `npm run build:ts`.
+# `uptime` before and after (the machine may be shared), and with --format jsonl,parquet (Parquet's
+# cost; SK_PARQUET= skips it). Needs `npm run build:ts`. SK_MAIN=path/to/main.js measures another build.
 # Usage: scripts/rotate-scale.sh [GROUPS] [RUNS] [OUT_PARENT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 G=${1:-10000} RUNS=${2:-3} PARENT=${3:-$(mktemp -d)}
-MAIN=dist/cli/main.js
+MAIN=${SK_MAIN:-dist/cli/main.js}
 [ -x /usr/bin/time ] || { echo "rotate-scale.sh: /usr/bin/time is missing (apt-get install time)"; exit 2; }
 echo "spatialkit rotate --groups $G, median of $RUNS; $(nproc) cores; node $(node --version)"
 echo "before: $(uptime)"
@@ -37,5 +38,6 @@ measure '--jobs 1 (filter on)' --jobs 1
 measure '(default: all cores, filter on)'
 measure '--jobs 1 --visibility-res off' --jobs 1 --visibility-res off
 measure '--visibility-res off (all cores)' --visibility-res off
+[ -n "${SK_PARQUET:-1}" ] && measure '--format jsonl,parquet (all cores)' --format jsonl,parquet
 echo "after: $(uptime)"
 rm -rf "$PARENT/run" "$PARENT/time.log"
