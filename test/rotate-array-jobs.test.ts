@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseShard } from '../src/cli/shard.js';
-import { snapshot } from './rotate-run.js';
+import { checkBuilt, snapshot } from './rotate-run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MAIN = path.join(ROOT, 'dist/cli/main.js');
@@ -28,10 +28,7 @@ function cli(args: string[], env: Record<string, string>): { code: number | null
 const merged = (dir: string): Record<string, string> => Object.fromEntries(Object.entries(snapshot(dir)).filter(([f]) => !shardFile.test(f) && !f.startsWith('.')));
 
 beforeAll(() => {
-  for (const f of ['rotate', 'shard', 'main']) {
-    const src = fs.statSync(path.join(ROOT, `src/cli/${f}.ts`)).mtimeMs, built = fs.existsSync(path.join(ROOT, `dist/cli/${f}.js`)) ? fs.statSync(path.join(ROOT, `dist/cli/${f}.js`)).mtimeMs : 0;
-    if (built < src) throw new Error(`dist/cli/${f}.js is older than src/cli/${f}.ts: run \`npm run build:ts\``);
-  }
+  checkBuilt(['rotate', 'shard', 'main', 'rotate-chunk', 'parquet']);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-array-'));
   const dir = path.join(tmp, 'full');
   const r = cli([...ARGS, '--out', dir], {});

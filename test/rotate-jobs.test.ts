@@ -5,16 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { rotate, snapshot } from './rotate-run.js';
+import { checkBuilt, rotate, snapshot } from './rotate-run.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 let tmp: string;
 beforeAll(() => {
-  // A stale build would test old worker code: say so instead of failing obscurely.
-  for (const f of ['rotate-chunk', 'rotate-worker']) {
-    const src = fs.statSync(path.join(ROOT, `src/cli/${f}.ts`)).mtimeMs, built = fs.existsSync(path.join(ROOT, `dist/cli/${f}.js`)) ? fs.statSync(path.join(ROOT, `dist/cli/${f}.js`)).mtimeMs : 0;
-    if (built < src) throw new Error(`dist/cli/${f}.js is older than src/cli/${f}.ts: run \`npm run build:ts\``);
-  }
+  checkBuilt(['rotate-chunk', 'rotate-worker', 'parquet']);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-rotate-jobs-'));
 });
 afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { rotate, snapshot } from './rotate-run.js';
+import { checkBuilt, rotate, snapshot } from './rotate-run.js';
 
 const TABLES = ['scenes', 'images', 'qa', 'sdg'];
 /** Made by .ci/run, or here on first use; kept between runs (pip works offline from the local mirror). */
@@ -51,6 +51,7 @@ print(json.dumps(out))
 let tmp: string;
 let why = '';
 beforeAll(() => {
+  checkBuilt(['rotate-chunk', 'rotate-worker', 'parquet']);  // --jobs 2 runs dist/ on worker threads
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-rotate-pq-'));
   why = pyarrow();
   if (why) console.log(`pyarrow checks skipped: ${why}`);

@@ -38,3 +38,12 @@ export function snapshot(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** Tests that run dist/ (worker threads, the CLI in a child process): a stale build would test old code, so say so. */
+export function checkBuilt(names: string[]): void {
+  for (const f of names) {
+    const src = fs.statSync(path.join(ROOT, `src/cli/${f}.ts`)).mtimeMs, js = path.join(ROOT, `dist/cli/${f}.js`);
+    if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < src) throw new Error(`dist/cli/${f}.js is older than src/cli/${f}.ts: run \`npm run build:ts\``);
+  }
+}
