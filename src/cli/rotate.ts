@@ -84,7 +84,7 @@ Options:
 
 Files: scenes.jsonl (one line per group: role, split, objects, both subgroups' yaws, cameras),
 images.jsonl (one line per image: relations and captions), qa.jsonl, sdg.jsonl, manifest.json,
-summary.md. With --shard i/n the names carry -0000i-of-0000n.`;
+summary.md; with --format parquet the same tables as .parquet. With --shard i/n the names carry -0000i-of-0000n.`;
 
 const OPTIONS = {
   groups: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, merge: { type: 'string' },
