@@ -5,8 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from '../src/cli/rotate.js';
 
-/** Runs the command with console output captured; a thrown error (exit 1 in the CLI) is returned as code 1. */
+/**
+ * Runs the command with console output captured; a thrown error (exit 1 in the CLI) is returned as code 1.
+ * One thread unless the test passes --jobs: worker threads run the built dist/ (see rotate-jobs.test.ts).
+ */
 export async function rotate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  if (!args.includes('--jobs') && !args.includes('--help') && !args.includes('-h')) args = [...args, '--jobs', '1'];
   let out = '', err = '';
   const log = vi.spyOn(console, 'log').mockImplementation((...a) => { out += a.join(' ') + '\n'; });
   const error = vi.spyOn(console, 'error').mockImplementation((...a) => { err += a.join(' ') + '\n'; });
@@ -33,4 +37,13 @@ export function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** Tests that run dist/ (worker threads, the CLI in a child process): a stale build would test old code, so say so. */
+export function checkBuilt(names: string[]): void {
+  for (const f of names) {
+    const src = fs.statSync(path.join(ROOT, `src/cli/${f}.ts`)).mtimeMs, js = path.join(ROOT, `dist/cli/${f}.js`);
+    if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < src) throw new Error(`dist/cli/${f}.js is older than src/cli/${f}.ts: run \`npm run build:ts\``);
+  }
 }

@@ -5,22 +5,21 @@
 // state a kill can leave either resumes or is replaced by --overwrite. One run per output (and
 // shard) at a time: a lock file names the owner.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { version } from '../version.js';
-import { settings, makeGroup, groupId, type GenerateOptions, type Settings } from '../scene/generate.js';
-import { groupLines, emptyCounts, addCounts, summary, type Counts } from '../scene/records.js';
+import { settings, type GenerateOptions, type Settings } from '../scene/generate.js';
+import { emptyCounts, addCounts, summary, type Counts } from '../scene/records.js';
 import { PRESETS, textPlan, type PresetName, type TextOptions } from '../scene/preset.js';
-import { svg } from '../scene/svg.js';
 import { catalog as builtinCatalog, checkCatalog, type CatalogEntry } from '../scene/catalog.js';
-import { groupVisibility, type ImageVisibility } from '../scene/visibility.js';
-import { groupMaps } from '../scene/masks.js';
-import { groupGlb } from '../scene/gltf.js';
-import { jobJson, loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
-import { gltfFile, maskFiles, type FilterSettings } from '../scene/records.js';
-import type { Group } from '../scene/generate.js';
+import { loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
+import type { FilterSettings } from '../scene/records.js';
+import { appendRowGroup, concatParquet, footer, fromJson, HEADER, newParquet, toJson, type ParquetState } from './parquet.js';
+import { ChunkPool, makeChunk, prepare, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
+import { parseShard } from './shard.js';
 import { parseArgs, didYouMean } from './suggest.js';
 import { fsyncDir, lock, makeDir, readJson, removeStaleTemps, UsageError, writeAll, writeAtomic } from './outdir.js';
 import * as camera from '../camera.js';
@@ -40,6 +39,9 @@ Options:
   --seed S            seed, an integer in [0, 2^32) (default 0)
   --out DIR           output directory (default ./rotate-out)
   --shard i/n         write only slice i of n (0-based); the n slices concatenate to the full run
+  --shard auto[/N]    the slice of an array job: index from JOB_COMPLETION_INDEX (Kubernetes),
+                      SLURM_ARRAY_TASK_ID (Slurm) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch); count N
+                      from /N, SPATIALKIT_SHARD_COUNT or SLURM_ARRAY_TASK_COUNT (see docs/array-jobs.md)
   --merge n           combine the n shard outputs in --out into the unsharded files and manifest
   --preset NAME       paper (default: the paper's text, QA and splits) or small (both on every group, 12 questions per image)
   --qa-groups F|both  share of groups whose images get QA instead of captions (paper 0.1; small: both)
@@ -72,14 +74,17 @@ Options:
   --rays WxH          also write one Plücker ray map per camera: rays/c<k>.npy, float32 [H, W, 6], covering
                       the whole image (K scaled to the map); width first, as in --image
   --svg               also write a top-down picture per group: svg/<group>.svg
+  --format LIST       jsonl (default), parquet, or jsonl,parquet: one file per table in each (Parquet: typed,
+                      nested columns, SNAPPY; schema in docs/rotate.md)
   --chunk N           groups between checkpoints (default 200); an interrupted run resumes from the last
+  --jobs N            threads making chunks (default: the cores available); the output is the same for any N
   --overwrite         discard an earlier run (finished or not) made with other options, or one that cannot resume
   --quiet             no progress bar, summary or closing line
   -h, --help          this text
 
 Files: scenes.jsonl (one line per group: role, split, objects, both subgroups' yaws, cameras),
 images.jsonl (one line per image: relations and captions), qa.jsonl, sdg.jsonl, manifest.json,
-summary.md. With --shard i/n the names carry -0000i-of-0000n.`;
+summary.md; with --format parquet the same tables as .parquet. With --shard i/n the names carry -0000i-of-0000n.`;
 
 const OPTIONS = {
   groups: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, shard: { type: 'string' }, merge: { type: 'string' },
@@ -88,14 +93,12 @@ const OPTIONS = {
   objects: { type: 'string' }, region: { type: 'string' }, margin: { type: 'string' }, catalog: { type: 'string' },
   cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
   front: { type: 'string' }, frame: { type: 'string' },
-  rays: { type: 'string' }, chunk: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
+  rays: { type: 'string' }, chunk: { type: 'string' }, jobs: { type: 'string' }, format: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
   'object-size': { type: 'string' }, 'visibility-res': { type: 'string' }, 'min-visible': { type: 'string' }, 'min-pixels': { type: 'string' },
   masks: { type: 'boolean' }, gltf: { type: 'boolean' }, render: { type: 'string' }, 'render-dir': { type: 'string' }, assets: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const OUTPUTS = ['scenes', 'images', 'qa', 'sdg'] as const;
-type Output = (typeof OUTPUTS)[number];
 /** Default groups per checkpoint: little lost on an interrupt, fsync amortised over ~30 MB, ~250 MB peak memory. */
 const CHUNK = 200;
 
@@ -113,7 +116,12 @@ interface Config {
   masks: boolean; gltf: boolean;
   /** `--render blender`: the job folder relative to --out, and the assets map's hash (or null). */
   render: { dir: string; assets: string | null } | null;
+  /** `--format`: present only when it is not the default (jsonl), so that default runs keep their manifests. */
+  format?: Format[];
 }
+const FORMATS = ['jsonl', 'parquet'] as const;
+type Format = (typeof FORMATS)[number];
+const formatsOf = (c: Config): Format[] => c.format ?? ['jsonl'];
 
 /** Defaults that give usable pictures: see docs/rotate.md "Visibility filter" for the measurements. */
 const DEFAULTS = { fov: 40, objectSize: 1.2, minVisible: 0.5, minPixels: 400 } as const;
@@ -164,7 +172,7 @@ export function rayMaps(cams: readonly RingCamera[], [width, height]: readonly n
   return camera.rayMap({ K, R: flat('R'), t: flat('t') }, { height, width });
 }
 
-interface State { key: string; next: number; offsets: Record<Output, number>; counts: Counts }
+interface State { key: string; next: number; offsets: Record<Output, number>; counts: Counts; parquet?: Record<Output, ParquetState> }
 const isState = (v: unknown): boolean => {
   const s = v as State;
   return typeof s === 'object' && s !== null && typeof s.key === 'string' && Number.isInteger(s.next) && typeof s.counts === 'object' &&
@@ -267,6 +275,8 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
     }
     renderDir = path.resolve(out, str('render-dir') ?? 'render');
   }
+  const formats = (str('format') ?? 'jsonl').split(',').map((f) => oneOf(f.trim(), 'format', FORMATS, 'jsonl'));
+  const format = FORMATS.filter((f) => formats.includes(f));
   const objects = list(str('objects'), 'objects', [2, 3], null, /,/, 'a list of object counts, e.g. 2,3');
   if (!objects.every((x) => isInt(x) && x >= 2 && x <= 8)) throw new UsageError(`--objects expects object counts in [2, 8], e.g. 2,3, but received '${str('objects')}'`);
   let qaGroups: number | 'both' | null = null;
@@ -306,6 +316,7 @@ function parseConfig(str: (k: string) => string | undefined, values: Record<stri
       rays, svg: values.svg === true,
       visibility, masks: values.masks === true, gltf: values.gltf === true,
       render: render && renderDir ? { dir: path.relative(out, renderDir) || '.', assets: assetsHash } : null,
+      ...(format.length === 1 && format[0] === 'jsonl' ? {} : { format }),
     },
   };
 }
@@ -354,11 +365,7 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     try { return merge(out, n, quiet); } finally { held.release(); }
   }
   let shard: [number, number] = [0, 1];
-  if (str('shard') !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(str('shard')!);
-    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard expects i/n with 0 ≤ i < n but received '${str('shard')}'`);
-    shard = [Number(m[1]), Number(m[2])];
-  }
+  if (str('shard') !== undefined) shard = parseShard(str('shard')!);
   const { config, catalog, assets, renderDir } = parseConfig(str, values, out);
   const opts: GenerateOptions = {
     seed: config.seed, groups: config.groups, objects: config.objects, region: config.region, margin: config.margin, catalog,
@@ -374,6 +381,7 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     ...(config.text.pairs !== null ? { pairs: config.text.pairs } : {}),
   };
   const chunk = num(str('chunk'), 'chunk', CHUNK, (x) => isInt(x) && x >= 1, 'a positive integer');
+  const jobs = num(str('jobs'), 'jobs', os.availableParallelism(), (x) => isInt(x) && x >= 1 && x <= 256, 'an integer in [1, 256]');
   let s: Settings;
   try { s = settings(opts); textPlan(text); } catch (e) { throw new UsageError((e as Error).message); }
   checkCreatable(out, '--out');
@@ -382,19 +390,24 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   const sfx = suffix(shard);
   const held = lock(path.join(out, `.rotate${sfx}.lock`), shard[1] > 1 ? `${out} (shard ${shard[0]} of ${shard[1]})` : out);
   try {
-    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir });
+    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir, jobs, opts });
   } finally {
     held.release();
   }
 }
 
 async function generateRun(out: string, config: Config, s: Settings, text: TextOptions, shard: [number, number], chunk: number,
-  overwrite: boolean, quiet: boolean, job: { assets?: Map<string, Asset>; renderDir?: string }): Promise<number> {
+  overwrite: boolean, quiet: boolean, job: { assets?: Map<string, Asset>; renderDir?: string; jobs: number; opts: GenerateOptions }): Promise<number> {
   // Shard i covers groups [⌊i·G/n⌋, ⌊(i+1)·G/n⌋): contiguous, so the slices concatenate in order.
   const lo = Math.floor((shard[0] * config.groups) / shard[1]), hi = Math.floor(((shard[0] + 1) * config.groups) / shard[1]);
   const sfx = suffix(shard);
   const file = (o: Output): string => path.join(out, `${o}${sfx}.jsonl`);
   const partial = (o: Output): string => `${file(o)}.partial`;
+  const pqFile = (o: Output): string => path.join(out, `${o}${sfx}.parquet`);
+  const pqPartial = (o: Output): string => `${pqFile(o)}.partial`;
+  const jsonl = formatsOf(config).includes('jsonl'), pq = formatsOf(config).includes('parquet');
+  /** The files a finished run has, in the order they are published. */
+  const published = [...(jsonl ? OUTPUTS.map(file) : []), ...(pq ? OUTPUTS.map(pqFile) : [])];
   const manifestFile = path.join(out, `manifest${sfx}.json`), summaryFile = path.join(out, `summary${sfx}.md`);
   const stateFile = path.join(out, `.rotate-state${sfx}.json`);
   const key = configKey(config, shard);
@@ -409,9 +422,9 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   // A finished run with the same options is left as it is (after clearing what a kill between
   // the manifest and the end may have left: the checkpoint).
   const manifest = readJson<Manifest>(manifestFile, overwrite, isManifest);
-  if (manifest && manifest.key === key && OUTPUTS.every((o) => exists(file(o)) && size(file(o)) === manifest.files[path.basename(file(o))]?.bytes)) {
+  if (manifest && manifest.key === key && published.every((f) => exists(f) && size(f) === manifest.files[path.basename(f)]?.bytes)) {
     fs.rmSync(stateFile, { force: true });
-    for (const o of OUTPUTS) fs.rmSync(partial(o), { force: true });
+    for (const o of OUTPUTS) for (const f of [partial(o), pqPartial(o)]) fs.rmSync(f, { force: true });
     if (!quiet) console.log(`${path.relative(process.cwd(), out) || '.'}: already complete (${manifest.counts.groups} groups); nothing to do.`);
     return 0;
   }
@@ -420,17 +433,25 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   // An unfinished run resumes when its files agree with its checkpoint; after the last group, an
   // output may already have been renamed to its final name.
   let state = readJson<State>(stateFile, overwrite, isState);
+  if (state?.parquet) state.parquet = fromJson(state.parquet);
   if (state && state.key !== key) {
     if (!overwrite) throw new UsageError(`${out} holds an unfinished run made with different options; pass --overwrite to discard it or choose another --out`);
     state = null;
   }
   if (state) {
     const st = state;
-    const problem = st.next < lo || st.next > hi ? `${stateFile} names group ${st.next}, outside ${lo}..${hi}` : OUTPUTS.map((o) => {
+    const problem = st.next < lo || st.next > hi ? `${stateFile} names group ${st.next}, outside ${lo}..${hi}` : [...(jsonl ? OUTPUTS.map((o) => {
       if (exists(partial(o))) return size(partial(o)) < st.offsets[o] ? `${partial(o)} is shorter than its checkpoint` : '';
       if (st.next === hi && exists(file(o)) && size(file(o)) === st.offsets[o]) return '';
       return `${partial(o)} is missing`;
-    }).find((p) => p !== '');
+    }) : []), ...(pq ? OUTPUTS.map((o) => {
+      const at = st.parquet?.[o]?.bytes;
+      if (at === undefined) return `${stateFile} has no Parquet checkpoint`;
+      if (exists(pqPartial(o))) return size(pqPartial(o)) < at ? `${pqPartial(o)} is shorter than its checkpoint` : '';
+      // Published (renamed after its footer) before the interruption: complete when it ends with the magic.
+      if (st.next === hi && exists(pqFile(o)) && size(pqFile(o)) > at && fs.readFileSync(pqFile(o)).subarray(-4).equals(HEADER)) return '';
+      return `${pqPartial(o)} is missing`;
+    }) : [])].find((p) => p !== '');
     if (problem) {
       if (!overwrite) throw new UsageError(`cannot resume: ${problem}; pass --overwrite to start again`);
       state = null;
@@ -439,22 +460,30 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   if (!state) {
     // A fresh start: first remove the manifest of an earlier run (a folder without one is never
     // taken for finished), then its files.
-    for (const f of [manifestFile, summaryFile, stateFile, ...OUTPUTS.map(file)]) fs.rmSync(f, { force: true });
+    for (const f of [manifestFile, summaryFile, stateFile, ...OUTPUTS.map(file), ...OUTPUTS.map(pqFile)]) fs.rmSync(f, { force: true });
     state = { key, next: lo, offsets: { scenes: 0, images: 0, qa: 0, sdg: 0 }, counts: emptyCounts() };
+    if (pq) state.parquet = { scenes: newParquet(), images: newParquet(), qa: newParquet(), sdg: newParquet() };
   }
   const st = state;
   const resumed = st.next > lo;
   // Reopen the partial files at the checkpoint: anything after it is from an interrupted chunk.
-  const fds = {} as Record<Output, number>;
+  const fds = {} as Record<Output, number>, pqFds = {} as Record<Output, number>;
   try {
-    for (const o of OUTPUTS) {
+    for (const o of jsonl ? OUTPUTS : []) {
       if (!exists(partial(o)) && resumed) continue;  // published before the interruption
       if (!resumed) fs.writeFileSync(partial(o), '');
       fs.truncateSync(partial(o), st.offsets[o]);
       fds[o] = fs.openSync(partial(o), 'a');
     }
+    for (const o of pq ? OUTPUTS : []) {
+      if (!exists(pqPartial(o)) && resumed) continue;
+      if (!resumed) fs.writeFileSync(pqPartial(o), HEADER);
+      // Also drops a footer written by a publish that was interrupted: publishing writes it again.
+      fs.truncateSync(pqPartial(o), st.parquet![o].bytes);
+      pqFds[o] = fs.openSync(pqPartial(o), 'a');
+    }
   } catch (e) {
-    for (const fd of Object.values(fds)) fs.closeSync(fd);
+    for (const fd of [...Object.values(fds), ...Object.values(pqFds)]) fs.closeSync(fd);
     throw new UsageError(`cannot write in ${out}: ${(e as Error).message}`);
   }
   const svgDir = path.join(out, 'svg'), raysDir = path.join(out, 'rays');
@@ -473,9 +502,8 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   }
 
   // Per-group files: folders made (and temporary files of killed runs removed) up front.
-  const fileDirs: string[] = [];
-  const groupDir = (dir: string, flag: string): string => { makeDir(dir, flag); removeStaleTemps(dir, () => true); fileDirs.push(dir); return dir; };
-  const gltfDir = config.gltf ? groupDir(path.join(out, 'gltf'), '--gltf') : '';
+  const groupDir = (dir: string, flag: string): string => { makeDir(dir, flag); removeStaleTemps(dir, () => true); return dir; };
+  if (config.gltf) groupDir(path.join(out, 'gltf'), '--gltf');
   let jobsDir = '';
   if (config.render && job.renderDir) {
     makeDir(job.renderDir, '--render-dir');
@@ -484,7 +512,10 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   }
   const masksDir = config.masks ? path.join(out, 'masks') : '';
   if (config.masks) makeDir(masksDir, '--masks');
-  const image = config.ring.image;
+  const ctx: ChunkContext = {
+    out, image: config.ring.image, text, visibility: config.visibility, rays: raysFiles,
+    svgDir: config.svg ? svgDir : '', masksDir, jobsDir, gltf: config.gltf, assets: job.assets, parquet: pq,
+  };
 
   const progress = new Progress(hi - lo, !quiet && process.stderr.isTTY === true && hi - lo >= 200);
   if (resumed && !quiet) console.error(`resuming at group ${st.next} (${st.next - lo} of ${hi - lo} done)`);
@@ -492,84 +523,68 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   const onSignal = (): void => { interrupted = true; };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  // A chunk's groups and their visibility: the next chunk's visibility is cast (off the event loop,
-  // on the native thread pool) while this chunk's text is written.
-  interface Ahead { groups: Group[]; vis: Promise<ImageVisibility[][] | null> }
-  const prepare = (from: number, to: number): Ahead => {
-    const groups: Group[] = [];
-    let vis: Promise<ImageVisibility[][] | null>;
-    try {
-      for (let g = from; g < to; g++) groups.push(makeGroup(s, g));
-      vis = config.visibility ? groupVisibility(groups, { image, ...config.visibility }) : Promise.resolve(null);
-    } catch (e) {
-      vis = Promise.reject(e);  // a layout that cannot fit: reported when this chunk's turn comes, after the earlier chunks are saved
-    }
-    vis.catch(() => { /* seen where it is awaited */ });
-    return { groups, vis };
+  // Chunks are made by `threads` worker threads (several requests each in flight, so none waits
+  // while this thread writes), or here when one thread is asked for or there is one chunk only —
+  // then the next chunk's visibility is cast (on the native thread pool) while this one's text is made.
+  const threads = Math.min(job.jobs, Math.ceil((hi - st.next) / chunk));
+  const pool = threads > 1 ? new ChunkPool(threads, { opts: job.opts, ctx }) : null;
+  const inFlight: Promise<Chunk>[] = [];
+  let asked = st.next;
+  let ahead: Prepared | null = null;
+  const onGroup = async (g: number): Promise<void> => {
+    progress.tick(g + 1 - lo);
+    // Let a pending signal be seen between groups of a long chunk.
+    if ((g & 63) === 63) await new Promise((r) => setImmediate(r));
   };
-  let ahead: Ahead | null = null;
   try {
     while (st.next < hi && !interrupted) {
       const end = Math.min(hi, st.next + chunk);
-      const cur = ahead ?? prepare(st.next, end);
-      const vis = await cur.vis;
-      ahead = end < hi ? prepare(end, Math.min(hi, end + chunk)) : null;
-      const bufs: Record<Output, string[]> = { scenes: [], images: [], qa: [], sdg: [] };
-      const touched = new Set<string>(fileDirs);
-      for (const [i, grp] of cur.groups.entries()) {
-        const g = grp.group;
-        const kept = vis ? vis[i].map((v) => v.kept) : grp.images.map(() => true);
-        const lines = groupLines(grp, st.counts, {
-          text: { ...text, kept }, rays: raysFiles, visibility: vis?.[i], files: { masks: config.masks, gltf: config.gltf },
-        });
-        for (const o of OUTPUTS) bufs[o].push(lines[o]);
-        if (config.svg) writeAtomic(path.join(svgDir, `${groupId(g)}.svg`), svg(grp), false);
-        if (config.masks) {
-          const maps = await groupMaps(grp, kept, image);
-          if (maps.length) {
-            const dir = path.dirname(path.join(out, maskFiles(maps[0].image).mask));
-            makeDir(dir, '--masks');
-            touched.add(dir);
-            for (const m of maps) {
-              const f = maskFiles(m.image);
-              writeAtomic(path.join(out, f.mask), m.mask, false);
-              writeAtomic(path.join(out, f.depth), m.depth, false);
-            }
-          }
-        }
-        if (config.gltf) {
-          const glb = await groupGlb(grp, image);
-          writeAtomic(path.join(out, gltfFile(g)), Buffer.from(glb.buffer, glb.byteOffset, glb.byteLength), false);
-        }
-        if (jobsDir) writeAtomic(path.join(jobsDir, `${groupId(g)}.json`), jobJson(grp, kept, image, job.assets), false);
-        progress.tick(g + 1 - lo);
-        // Let a pending signal be seen between groups of a long chunk.
-        if ((g & 63) === 63) await new Promise((r) => setImmediate(r));
+      let made: Chunk;
+      if (pool) {
+        for (; asked < hi && inFlight.length < 2 * threads; asked = Math.min(hi, asked + chunk)) inFlight.push(pool.chunk(asked, Math.min(hi, asked + chunk)));
+        made = await inFlight.shift()!;
+        progress.tick(end - lo);
+      } else {
+        const cur = ahead ?? prepare(s, ctx, st.next, end);
+        await cur.vis;
+        ahead = end < hi ? prepare(s, ctx, end, Math.min(hi, end + chunk)) : null;
+        made = await makeChunk(ctx, cur, onGroup);
       }
       for (const o of OUTPUTS) {
-        const data = Buffer.from(bufs[o].join(''), 'utf8');
+        const data = made.data[o];
         // A failure names the file and leaves the last checkpoint intact for the re-run; the
         // checkpoint only ever claims bytes that are synced to the file.
-        try {
-          writeAll(fds[o], data);
-          fs.fdatasyncSync(fds[o]);
-        } catch (e) {
-          throw new Error(`cannot write ${partial(o)}: ${(e as Error).message}`);
+        if (jsonl) {
+          try {
+            writeAll(fds[o], data);
+            fs.fdatasyncSync(fds[o]);
+          } catch (e) {
+            throw new Error(`cannot write ${partial(o)}: ${(e as Error).message}`);
+          }
         }
         st.offsets[o] += data.length;
+        if (pq) {
+          try {
+            appendRowGroup(pqFds[o], st.parquet![o], made.parquet![o]);
+            fs.fdatasyncSync(pqFds[o]);
+          } catch (e) {
+            throw new Error(`cannot write ${pqPartial(o)}: ${(e as Error).message}`);
+          }
+        }
       }
-      if (config.svg) fsyncDir(svgDir);
-      for (const d of touched) fsyncDir(d);
+      addCounts(st.counts, made.counts);
+      for (const d of made.touched) fsyncDir(d);
       st.next = end;
-      writeAtomic(stateFile, JSON.stringify(st));
+      writeAtomic(stateFile, JSON.stringify(st, toJson));
       await new Promise((r) => setImmediate(r));
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    for (const fd of Object.values(fds)) fs.closeSync(fd);
+    for (const fd of [...Object.values(fds), ...Object.values(pqFds)]) fs.closeSync(fd);
     progress.end(st.next - lo);
-    // A cast still running for a chunk that will not be written: let it finish before returning.
+    // Work still running for chunks that will not be written: stop it, or let a cast finish, before returning.
+    if (pool) await pool.close();
     if (ahead) await ahead.vis.catch(() => null);
   }
   if (interrupted) {
@@ -578,12 +593,18 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   }
   // Publish: the outputs, then the summary, then the manifest (which marks the run finished),
   // then drop the checkpoint. A kill anywhere in here leaves a state the next run completes.
-  for (const o of OUTPUTS) if (exists(partial(o))) fs.renameSync(partial(o), file(o));
+  for (const o of jsonl ? OUTPUTS : []) if (exists(partial(o))) fs.renameSync(partial(o), file(o));
+  for (const o of pq ? OUTPUTS : []) {
+    if (!exists(pqPartial(o))) continue;
+    // The footer (row-group metadata, its length, the closing magic), synced, then the rename.
+    writeParquetEnd(pqPartial(o), footer(o, st.parquet![o].rowGroups));
+    fs.renameSync(pqPartial(o), pqFile(o));
+  }
   fsyncDir(out);
   const manifestText = JSON.stringify({
     tool: 'spatialkit rotate', version, seed: config.seed, config, key,
     shard: { index: shard[0], count: shard[1], first: lo, groups: hi - lo },
-    files: Object.fromEntries(OUTPUTS.map((o) => [path.basename(file(o)), { records: st.counts.records[o] ?? 0, bytes: st.offsets[o] }])),
+    files: Object.fromEntries(published.map((f, i) => [path.basename(f), { records: st.counts.records[OUTPUTS[i % 4]] ?? 0, bytes: size(f) }])),
     counts: st.counts,
   }, null, 2) + '\n';
   const md = summary(st.counts, title, config.visibility);
@@ -596,20 +617,32 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
     console.log(wroteLine(out, st.counts, sfx, {
       rays: raysFiles?.length ?? 0, svg: config.svg ? hi - lo : 0, masks: config.masks ? st.counts.kept.images : 0, gltf: config.gltf ? hi - lo : 0,
       render: jobsDir ? path.relative(process.cwd(), job.renderDir!) || '.' : '',
-    }));
+    }, formatsOf(config)));
   }
   return 0;
 }
 
+/** Appends `tail` to a file and syncs it; a failure names the file. */
+function writeParquetEnd(file: string, tail: Buffer): void {
+  const fd = fs.openSync(file, 'a');
+  try {
+    writeAll(fd, tail);
+    fs.fdatasyncSync(fd);
+  } catch (e) {
+    throw new Error(`cannot write ${file}: ${(e as Error).message}`);
+  } finally { fs.closeSync(fd); }
+}
+
 /** The closing line: what was written where. */
-function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; svg: number; masks: number; gltf: number; render: string }): string {
+function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; svg: number; masks: number; gltf: number; render: string }, formats: Format[] = ['jsonl']): string {
   const fmt = (n: number): string => n.toLocaleString('en-US');
+  const ext = formats.length === 1 ? formats[0] : `{${formats.join(',')}}`;
   const captions = Object.values(c.captions).reduce((a, b) => a + b, 0);
   const files = [
-    `scenes${sfx}.jsonl (${fmt(c.records.scenes ?? 0)} groups)`,
-    `images${sfx}.jsonl (${fmt(c.records.images ?? 0)} images, ${fmt(c.kept.images)} kept, ${fmt(captions)} captions)`,
-    `qa${sfx}.jsonl (${fmt(c.records.qa ?? 0)} questions)`,
-    `sdg${sfx}.jsonl (${fmt(c.records.sdg ?? 0)} pairs)`,
+    `scenes${sfx}.${ext} (${fmt(c.records.scenes ?? 0)} groups)`,
+    `images${sfx}.${ext} (${fmt(c.records.images ?? 0)} images, ${fmt(c.kept.images)} kept, ${fmt(captions)} captions)`,
+    `qa${sfx}.${ext} (${fmt(c.records.qa ?? 0)} questions)`,
+    `sdg${sfx}.${ext} (${fmt(c.records.sdg ?? 0)} pairs)`,
     `summary${sfx}.md`, `manifest${sfx}.json`,
     ...(extra.rays ? [`rays/ (${extra.rays} ray maps)`] : []),
     ...(extra.svg ? [`svg/ (${fmt(extra.svg)} pictures)`] : []),
@@ -633,9 +666,10 @@ function merge(out: string, n: number, quiet: boolean): number {
     if (JSON.stringify(m.config) !== c0 || m.version !== manifests[0].version) throw new UsageError(`--merge ${n}: shard ${i} was made with different options or version`);
   });
   const counts = manifests.reduce((acc, m) => addCounts(acc, m.counts), emptyCounts());
-  const offsets = {} as Record<Output, number>;
+  const files: Record<string, { records: number; bytes: number }> = {};
+  const formats = formatsOf(manifests[0].config);
   fs.rmSync(path.join(out, 'manifest.json'), { force: true });
-  for (const o of OUTPUTS) {
+  for (const o of formats.includes('jsonl') ? OUTPUTS : []) {
     const target = path.join(out, `${o}.jsonl`), tmp = `${target}.partial`;
     const fd = fs.openSync(tmp, 'w');
     let bytes = 0;
@@ -648,7 +682,18 @@ function merge(out: string, n: number, quiet: boolean): number {
       fs.fdatasyncSync(fd);
     } finally { fs.closeSync(fd); }
     fs.renameSync(tmp, target);
-    offsets[o] = bytes;
+    files[`${o}.jsonl`] = { records: counts.records[o] ?? 0, bytes };
+  }
+  for (const o of formats.includes('parquet') ? OUTPUTS : []) {
+    const target = path.join(out, `${o}.parquet`), tmp = `${target}.partial`;
+    const fd = fs.openSync(tmp, 'w');
+    let bytes = 0;
+    try {
+      bytes = concatParquet(o, Array.from({ length: n }, (_, i) => path.join(out, `${o}${suffix([i, n])}.parquet`)), fd);
+      fs.fdatasyncSync(fd);
+    } finally { fs.closeSync(fd); }
+    fs.renameSync(tmp, target);
+    files[`${o}.parquet`] = { records: counts.records[o] ?? 0, bytes };
   }
   fsyncDir(out);
   const config = manifests[0].config;
@@ -656,7 +701,7 @@ function merge(out: string, n: number, quiet: boolean): number {
   const manifest = {
     tool: 'spatialkit rotate', version: manifests[0].version, seed: config.seed, config, key,
     shard: { index: 0, count: 1, first: 0, groups: config.groups },
-    files: Object.fromEntries(OUTPUTS.map((o) => [`${o}.jsonl`, { records: counts.records[o] ?? 0, bytes: offsets[o] }])),
+    files,
     counts,
   };
   const range = config.groups > 0 ? `groups 0..${config.groups - 1}` : 'no groups';
@@ -665,7 +710,7 @@ function merge(out: string, n: number, quiet: boolean): number {
   writeAtomic(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   if (!quiet) {
     console.log(text);
-    console.log(wroteLine(out, counts, '', { rays: 0, svg: 0, masks: 0, gltf: 0, render: '' }));
+    console.log(wroteLine(out, counts, '', { rays: 0, svg: 0, masks: 0, gltf: 0, render: '' }, formats));
   }
   return 0;
 }

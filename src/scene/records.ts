@@ -26,7 +26,12 @@ function relationJson(r: RelationRecord): object {
 
 /** `gltf`: the group's .glb path (`rotate --gltf`). */
 export function sceneLine(g: Group, files: { gltf?: string } = {}): string {
-  return JSON.stringify({
+  return JSON.stringify(sceneRecord(g, files));
+}
+
+/** The scenes.jsonl record of a group, as an object (what {@link sceneLine} writes). */
+export function sceneRecord(g: Group, files: { gltf?: string } = {}): Record<string, unknown> {
+  return {
     group: g.group,
     id: groupId(g.group),
     role: g.role,
@@ -38,7 +43,7 @@ export function sceneLine(g: Group, files: { gltf?: string } = {}): string {
       camera: k, azimuth: c.azimuth, position: c.position.map(r6), target: c.target,
       K: Array.from(c.K, r6), R: Array.from(c.R, r6), t: Array.from(c.t, r6),
     })),
-  });
+  };
 }
 
 /** The counts a run accumulates (additive over groups, so shards merge by summing). */
@@ -119,7 +124,12 @@ export interface LineOptions {
   visibility?: readonly ImageVisibility[];
   /** Name the instance mask and depth files of kept images (`rotate --masks`) and the group's .glb (`--gltf`). */
   files?: { masks?: boolean; gltf?: boolean };
+  /** Also return the records as objects (`rows`): what each line holds, for `rotate --format parquet`. */
+  rows?: boolean;
 }
+
+/** The lines of a group per file, and with `rows` its records as objects. */
+export interface GroupLines { scenes: string; images: string; qa: string; sdg: string; rows?: Record<'scenes' | 'images' | 'qa' | 'sdg', Record<string, unknown>[]> }
 
 /** Where `rotate --masks` writes an image's instance mask and depth map (relative to the output folder). */
 export const maskFiles = (image: string): { mask: string; depth: string } => {
@@ -138,7 +148,7 @@ function repeats(texts: readonly string[]): number {
  * The JSONL lines of one group, per file, and its counts added to `counts`. The group's role
  * decides which text its images get: captions, QA, or both.
  */
-export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { scenes: string; images: string; qa: string; sdg: string } {
+export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): GroupLines {
   counts.groups++;
   inc(counts.objectsPerGroup, String(g.objects.length));
   for (const o of g.objects) inc(counts.kinds, o.kind);
@@ -159,6 +169,7 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { 
   const relJson = g.relative.map((rs) => rs.map(relationJson));
   const absJson = g.absolute.map((rs) => rs.map(relationJson));
   const images: string[] = [];
+  const imageRows: Record<string, unknown>[] = [];
   const kept = opts.text?.kept;
   g.images.forEach((img, k) => {
     counts.images++;
@@ -186,6 +197,7 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { 
       return o;
     });
     images.push(JSON.stringify(line));
+    if (opts.rows) imageRows.push(line);
   });
   const qs: QARecord[] = withQA ? qa(g, opts.text) : [];
   const qaByImage = new Map<string, string[]>();
@@ -205,11 +217,14 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): { 
   inc(counts.records, 'images', images.length);
   inc(counts.records, 'qa', qs.length);
   inc(counts.records, 'sdg', ds.length);
+  const scene = sceneRecord(g, opts.files?.gltf ? { gltf: gltfFile(g.group) } : {});
+  const qaRows = qs.map((q) => ({ ...q, split: g.split })), sdgRows = ds.map((d) => ({ ...d, split: g.split }));
   return {
-    scenes: sceneLine(g, opts.files?.gltf ? { gltf: gltfFile(g.group) } : {}) + '\n',
+    scenes: JSON.stringify(scene) + '\n',
     images: images.join('\n') + '\n',
-    qa: qs.length ? qs.map((q) => JSON.stringify({ ...q, split: g.split })).join('\n') + '\n' : '',
-    sdg: ds.length ? ds.map((d) => JSON.stringify({ ...d, split: g.split })).join('\n') + '\n' : '',
+    qa: qaRows.length ? qaRows.map((q) => JSON.stringify(q)).join('\n') + '\n' : '',
+    sdg: sdgRows.length ? sdgRows.map((d) => JSON.stringify(d)).join('\n') + '\n' : '',
+    ...(opts.rows ? { rows: { scenes: [scene], images: imageRows, qa: qaRows, sdg: sdgRows } } : {}),
   };
 }
 

@@ -1,0 +1,151 @@
+// `spatialkit rotate --format parquet`: every table read back by pyarrow (a real reader, in a Python
+// venv this test creates where absent) equals the JSONL of the same run record for record, with
+// the documented column types; the same bytes for any --jobs; shards merge; a failing write leaves
+// no Parquet file behind and the run resumes to the same bytes.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkBuilt, rotate, snapshot } from './rotate-run.js';
+
+const TABLES = ['scenes', 'images', 'qa', 'sdg'];
+/** Made by .ci/run, or here on first use; kept between runs (pip works offline from the local mirror). */
+const VENV = process.env.SPATIALKIT_PYARROW_VENV ?? path.join(os.tmpdir(), 'spatialkit-pyarrow-venv');
+const PY = path.join(VENV, 'bin', 'python');
+
+/** Why pyarrow cannot be used here, or '' when it can. */
+function pyarrow(): string {
+  const has = (): boolean => spawnSync(PY, ['-c', 'import pyarrow'], { encoding: 'utf8' }).status === 0;
+  if (fs.existsSync(PY) && has()) return '';
+  const venv = spawnSync('python3', ['-m', 'venv', VENV], { encoding: 'utf8' });
+  if (venv.status !== 0) return `python3 -m venv failed: ${(venv.stderr || String(venv.error)).trim().split('\n').pop()}`;
+  const pip = spawnSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', 'pyarrow'], { encoding: 'utf8', timeout: 300_000 });
+  if (pip.status !== 0 || !has()) return `pip install pyarrow failed: ${(pip.stderr || '').trim().split('\n').pop()}`;
+  return '';
+}
+
+// Reads each table with pyarrow and compares with the JSONL: rows (absent optional fields are
+// nulls in Parquet), the top-level schema, the codec.
+const CHECK = `
+import json, sys, pyarrow.parquet as pq
+d = sys.argv[1]
+def norm(v):
+    if isinstance(v, dict): return {k: norm(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list): return [norm(x) for x in v]
+    return v
+out = {}
+for t in ['scenes', 'images', 'qa', 'sdg']:
+    f = pq.ParquetFile(f'{d}/{t}.parquet')
+    tab = f.read()
+    rows = [norm(r) for r in tab.to_pylist()]
+    want = [json.loads(l) for l in open(f'{d}/{t}.jsonl')]
+    diff = next(({'index': i, 'parquet': a, 'jsonl': b} for i, (a, b) in enumerate(zip(rows, want)) if a != b), None)
+    out[t] = {'rows': tab.num_rows, 'jsonl': len(want), 'equal': rows == want, 'diff': diff,
+              'types': {fld.name: str(fld.type) + ('' if fld.nullable else ' not null') for fld in tab.schema},
+              'codecs': sorted({f.metadata.row_group(g).column(c).compression for g in range(f.num_row_groups) for c in range(f.metadata.num_columns)}),
+              'rowGroups': f.num_row_groups}
+print(json.dumps(out))
+`;
+
+let tmp: string;
+let why = '';
+beforeAll(() => {
+  checkBuilt(['rotate-chunk', 'rotate-worker', 'parquet']);  // --jobs 2 runs dist/ on worker threads
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sk-rotate-pq-'));
+  why = pyarrow();
+  if (why) console.log(`pyarrow checks skipped: ${why}`);
+}, 400_000);
+afterAll(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+afterEach(() => { vi.restoreAllMocks(); });
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function readBack(dir: string): Record<string, any> {
+  const r = spawnSync(PY, ['-c', CHECK, dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`pyarrow: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+describe('spatialkit rotate --format parquet, read back by pyarrow', () => {
+  const runs: [string, string[]][] = [
+    ['paper preset, visibility records and the filter, 3 chunks', ['--chunk', '5']],
+    ['small preset, sentence answers, --rays, --masks, --gltf, no filter', ['--preset', 'small', '--answers', 'sentence', '--rays', '8x8', '--masks', '--gltf', '--visibility-res', 'off', '--image', '64x64']],
+  ];
+  it.each(runs)('%s: every table equals the JSONL of the same run, typed columns, SNAPPY', async (name, extra, ctx) => {
+    if (why) { console.log(`skipped: ${why}`); ctx.skip(); }
+    const dir = path.join(tmp, name.split(' ')[0]);
+    const r = await rotate('--groups', '12', '--seed', '3', '--format', 'jsonl,parquet', '--out', dir, '--quiet', ...extra);
+    expect(r.code, r.err).toBe(0);
+    const got = readBack(dir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    for (const t of TABLES) {
+      expect(got[t].diff, t).toBeNull();
+      expect(got[t].equal, t).toBe(true);
+      expect(got[t].rows, t).toBe(got[t].jsonl);
+      expect(got[t].rows, t).toBe(manifest.counts.records[t]);
+      expect(manifest.files[`${t}.parquet`], t).toEqual({ records: got[t].rows, bytes: fs.statSync(path.join(dir, `${t}.parquet`)).size });
+      expect(got[t].codecs, t).toEqual(['SNAPPY']);
+    }
+    expect(got.scenes.rows).toBe(12);
+    if (extra.includes('--chunk')) expect(got.images.rowGroups).toBe(3);
+    // Nested records are structs and lists, not JSON text.
+    expect(got.scenes.types.group).toBe('int32 not null');
+    expect(got.scenes.types.objects).toMatch(/^list<element: struct<id: int32 not null, category: string not null, .*position: list<element: double not null> not null/);
+    expect(got.images.types.kept).toBe('bool not null');
+    expect(got.images.types.relations).toMatch(/^struct<relative: list<element: struct<viewer: int32, target: int32 not null/);
+    expect(got.images.types.captions).toMatch(/^list<element: struct<viewpoint: string not null/);
+    expect(got.qa.types.answer).toBe('string not null');
+    expect(got.sdg.types.differences).toMatch(/^list<element: struct</);
+    if (extra.includes('--masks')) {
+      expect(got.images.types.mask).toBe('string');
+      expect(got.qa.types.answer_text).toBe('string');
+    } else {
+      expect(got.images.types.visibility).toMatch(/^list<element: struct<object: int32 not null, amodal: list<element: double not null> not null/);
+    }
+  }, 120_000);
+
+  it('--format parquet alone writes no JSONL; --jobs 1 and 2 write the same bytes; shards merge to the same rows', async (ctx) => {
+    const one = path.join(tmp, 'pq-1'), two = path.join(tmp, 'pq-2'), parts = path.join(tmp, 'pq-parts'), both = path.join(tmp, 'pq-both');
+    const args = ['--groups', '17', '--seed', '9', '--chunk', '4', '--quiet'];
+    expect((await rotate(...args, '--format', 'parquet', '--out', one, '--jobs', '1')).code).toBe(0);
+    expect((await rotate(...args, '--format', 'parquet', '--out', two, '--jobs', '2')).code).toBe(0);
+    expect(fs.readdirSync(one).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
+    expect(snapshot(two)).toEqual(snapshot(one));
+    for (let i = 0; i < 3; i++) expect((await rotate(...args, '--format', 'jsonl,parquet', '--out', parts, '--shard', `${i}/3`)).code).toBe(0);
+    expect((await rotate('--merge', '3', '--out', parts, '--quiet')).code).toBe(0);
+    expect((await rotate(...args, '--format', 'jsonl,parquet', '--out', both)).code).toBe(0);
+    // The merged JSONL is the unsharded bytes; the merged Parquet has the same rows (its row groups follow the shards' chunks).
+    for (const t of TABLES) expect(fs.readFileSync(path.join(parts, `${t}.jsonl`)).equals(fs.readFileSync(path.join(both, `${t}.jsonl`))), t).toBe(true);
+    if (why) { console.log(`pyarrow part skipped: ${why}`); ctx.skip(); }
+    const got = readBack(parts);
+    for (const t of TABLES) expect(got[t].equal && got[t].rows === got[t].jsonl, t).toBe(true);
+  }, 120_000);
+
+  it('a failing write (ENOSPC) leaves no .parquet file; the same command then resumes to the same bytes', async () => {
+    const ref = path.join(tmp, 'pq-ref'), dir = path.join(tmp, 'pq-fail');
+    const args = ['--groups', '12', '--seed', '4', '--chunk', '4', '--format', 'jsonl,parquet', '--quiet', '--jobs', '1'];
+    expect((await rotate(...args, '--out', ref)).code).toBe(0);
+    // The disk fills while the second chunk's images row group is written.
+    const real = fs.writeSync;
+    let images = 0;
+    vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, ...rest: unknown[]) => {
+      const p = fs.readlinkSync(`/proc/self/fd/${fd}`);
+      if (p.endsWith('images.parquet.partial') && ++images === 2) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return (real as (...a: unknown[]) => number)(fd, ...rest);
+    }) as typeof fs.writeSync);
+    const r = await rotate(...args, '--out', dir);
+    vi.restoreAllMocks();
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot write .*images\.parquet\.partial: ENOSPC/);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.parquet') || f === 'manifest.json')).toEqual([]);
+    const resumed = await rotate(...args, '--out', dir);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(snapshot(dir)).toEqual(snapshot(ref));
+  }, 120_000);
+
+  it('--format expects jsonl, parquet or both', async () => {
+    const r = await rotate('--groups', '1', '--format', 'csv', '--out', path.join(tmp, 'bad'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--format expects 'jsonl' or 'parquet' but received 'csv'/);
+  });
+});
