@@ -3,44 +3,50 @@
 // one to the domain modules. Loading is lazy: nothing is loaded until a kernel or
 // `backends()` needs it.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
+import { packageRoot } from '../package-root.cjs';
+import { loadWasm } from './wasm/index.js';
+import { version } from '../version.js';
 import type { BackendInfo, BackendModule, BackendName } from './types.js';
 
-const require = createRequire(import.meta.url);
-/** Package root (this file is src/backend/index.ts or dist/backend/index.js). */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-// The wasm adapter is imported defensively so that a broken or missing adapter leaves the other
-// backends usable and is reported by backends() like any other load failure.
-const wasmAdapter: { loadWasm?: (file: string) => BackendModule; error?: string } = {};
-try {
-  wasmAdapter.loadWasm = (await import('./wasm/index.js')).loadWasm;
-} catch (e) {
-  wasmAdapter.error = (e as Error).message.split('\n')[0];
-}
+export { packageRoot };
+const requireHere = createRequire(path.join(packageRoot, 'package.json'));
 
 const NAMES: readonly BackendName[] = ['native', 'cuda', 'wasm'];
 type Choice = BackendName | 'auto';
 
 interface Slot { module?: BackendModule; error?: string; tried: boolean }
-const slots: Record<BackendName, Slot> = {
-  native: { tried: false },
-  cuda: { tried: false },
-  wasm: { tried: false },
-};
+interface State {
+  slots: Record<BackendName, Slot>;
+  choice?: Choice;
+  current?: { name: BackendName; module: BackendModule };
+}
+// One state per process and version, on a global symbol: the ESM (dist/) and CommonJS (dist/cjs/)
+// copies of the package share it, so `setBackend` in one holds for the other (docs/install.md).
+const state = ((globalThis as Record<symbol, State | undefined>)[Symbol.for(`spatialkit.backend@${version}`)] ??=
+  { slots: { native: { tried: false }, cuda: { tried: false }, wasm: { tried: false } } });
+const slots = state.slots;
 
 function loadNative(): BackendModule {
   // node-gyp-build looks in build/Release, build/Debug and prebuilds/<platform>-<arch>/.
-  const load = require('node-gyp-build') as (dir: string) => BackendModule;
+  const load = requireHere('node-gyp-build') as (dir: string) => BackendModule;
   return load(packageRoot);
 }
 
 function loadCuda(): BackendModule {
-  const file = path.join(packageRoot, 'build-cuda', 'Release', 'spatialkit_cuda.node');
-  if (!fs.existsSync(file)) throw new Error(`not built (no ${path.relative(packageRoot, file)}; run \`npm run build:cuda\` where nvcc exists)`);
-  const mod = require(file) as BackendModule;
+  // A local build (the repository) wins over the prebuild shipped in the package; the prebuild sits
+  // in a subfolder so that node-gyp-build never takes it for the CPU addon.
+  const built = path.join(packageRoot, 'build-cuda', 'Release', 'spatialkit_cuda.node');
+  const prebuild = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`, 'cuda', 'spatialkit_cuda.node');
+  const file = [built, prebuild].find((f) => fs.existsSync(f));
+  if (!file) {
+    const installed = packageRoot.split(path.sep).includes('node_modules');
+    throw new Error(`no CUDA addon for ${process.platform}-${process.arch}: ` + (installed
+      ? `this package has no ${path.relative(packageRoot, prebuild)} (it ships one for linux-x64 when packed after a CUDA build; docs/install.md)`
+      : `no ${path.relative(packageRoot, built)}; run \`npm run build:cuda\` where nvcc exists`));
+  }
+  const mod = requireHere(file) as BackendModule;
   const info = mod.info();
   if (!info.available) throw new Error(info.reason || 'no CUDA device');
   return mod;
@@ -50,8 +56,7 @@ const loaders: Record<BackendName, () => BackendModule> = {
   native: loadNative,
   cuda: loadCuda,
   wasm: () => {
-    if (!wasmAdapter.loadWasm) throw new Error(`the wasm adapter failed to load: ${wasmAdapter.error}`);
-    return wasmAdapter.loadWasm(path.join(packageRoot, 'wasm', 'build', 'spatialkit.wasm'));
+    return loadWasm(path.join(packageRoot, 'wasm', 'build', 'spatialkit.wasm'));
   },
 };
 
@@ -73,8 +78,7 @@ function parseChoice(value: unknown, what: string): Choice {
   throw new RangeError(`Expected one of 'auto', 'native', 'cuda', 'wasm' for ${what} but received ${JSON.stringify(value)}`);
 }
 
-let choice: Choice = process.env.SPATIALKIT_BACKEND ? parseChoice(process.env.SPATIALKIT_BACKEND, '`SPATIALKIT_BACKEND`') : 'auto';
-let current: { name: BackendName; module: BackendModule } | undefined;
+state.choice ??= process.env.SPATIALKIT_BACKEND ? parseChoice(process.env.SPATIALKIT_BACKEND, '`SPATIALKIT_BACKEND`') : 'auto';
 
 function resolve(c: Choice): { name: BackendName; module: BackendModule } {
   if (c === 'auto') {
@@ -104,9 +108,9 @@ export function backends(): BackendInfo[] {
 /** Selects the backend for all later calls; throws, with the load error, if it is unavailable. */
 export function setBackend(name: Choice): BackendName {
   const c = parseChoice(name, '`name`');
-  current = resolve(c);
-  choice = c;
-  return current.name;
+  state.current = resolve(c);
+  state.choice = c;
+  return state.current.name;
 }
 
 /** The name of the backend calls run on now (resolving 'auto' on first use). */
@@ -116,8 +120,8 @@ export function getBackend(): BackendName {
 
 /** The current backend module (for the domain modules). */
 export function active(): { name: BackendName; module: BackendModule } {
-  if (!current) current = resolve(choice);
-  return current;
+  state.current ??= resolve(state.choice ?? 'auto');
+  return state.current;
 }
 
 /** A specific backend's module, loading it if needed (tests and benchmarks). */

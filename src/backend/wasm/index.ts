@@ -16,7 +16,7 @@
 import { describe, isDetached, typedArrayName, typedFacts } from '../../validate.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../package-root.cjs';
 import type { BackendInfo, BackendModule } from '../types.js';
 import { quatKernels } from './quat.js';
 import { cameraKernels } from './camera.js';
@@ -549,8 +549,8 @@ function allocIn<K extends Kind>(rt: WasmRuntime, length: unknown, kind: K): Was
 
 // ---- Loading ------------------------------------------------------------------------------------------
 
-/** The build output next to this file's package root (src/backend/wasm/ or dist/backend/wasm/). */
-const DEFAULT_FILE = fileURLToPath(new URL('../../../wasm/build/spatialkit.wasm', import.meta.url));
+/** The build output in the package (wasm/build/, shipped). */
+const DEFAULT_FILE = path.join(packageRoot, 'wasm', 'build', 'spatialkit.wasm');
 
 /** The wasm backend module, with `alloc` for arrays in its memory. */
 export type WasmBackend = BackendModule & {
