@@ -532,7 +532,123 @@ export async function run(ctx) {
         await ctx.bench({ ...base, impl: 'three.js', kind: 'peer', fn: () => three[d.op](T, I, o), check: peerCheck });
       }
     }
+    await runParity(ctx, I, backends, G, T);
     if (W) W.free();
     I = W = null;
+  }
+}
+
+// ───────────── parity with scipy's Rotation: toEuler, toRotvec, fromRotvec, dot ─────────────
+// A separate block (its own op table and loop, called once per size from run()). Peers where they
+// have the op: three.js Euler.setFromQuaternion ('XYZ' = our 'xyz'), Quaternion.dot; gl-matrix
+// getAxisAngle (angle in [0, 2π], not the shorter arc), setAxisAngle, dot. No wasm in-place rows.
+
+const jsParity = {
+  // Bernardes & Viollet 2022 for 'xyz' (extrinsic sequence z, y, x: i = 2, j = 1, k = 0, sign −1).
+  toEuler(I, o) {
+    const q = I.qa;
+    for (let i = 0; i < I.n; i++) {
+      const x = q[4 * i], y = q[4 * i + 1], z = q[4 * i + 2], w = q[4 * i + 3];
+      const a = w - y, b = z - x, c = y + w, d = -x - z;
+      const hs = Math.atan2(b, a), hd = Math.atan2(d, c);
+      const wrap = (t) => (t < -Math.PI ? t + 2 * Math.PI : t > Math.PI ? t - 2 * Math.PI : t);
+      o[3 * i + 2] = wrap(hs - hd);
+      o[3 * i + 1] = 2 * Math.atan2(Math.hypot(c, d), Math.hypot(a, b)) - Math.PI / 2;
+      o[3 * i] = wrap(-(hs + hd));
+    }
+    return o;
+  },
+  toRotvec(I, o) {
+    const q = I.qa;
+    for (let i = 0; i < I.n; i++) {
+      const s = q[4 * i + 3] < 0 ? -1 : 1, x = s * q[4 * i], y = s * q[4 * i + 1], z = s * q[4 * i + 2];
+      const u = Math.hypot(x, y, z), f = u > 0 ? 2 * Math.atan2(u, s * q[4 * i + 3]) / u : 2;
+      o[3 * i] = x * f; o[3 * i + 1] = y * f; o[3 * i + 2] = z * f;
+    }
+    return o;
+  },
+  fromRotvec(I, o) {
+    const v = I.v;
+    for (let i = 0; i < I.n; i++) {
+      const x = v[3 * i], y = v[3 * i + 1], z = v[3 * i + 2], t = Math.hypot(x, y, z);
+      const f = t < 1e-3 ? 0.5 - (t * t) / 48 : Math.sin(t / 2) / t;
+      o[4 * i] = x * f; o[4 * i + 1] = y * f; o[4 * i + 2] = z * f; o[4 * i + 3] = Math.cos(t / 2);
+    }
+    return o;
+  },
+  dot(I, o) {
+    const a = I.qa, b = I.qb;
+    for (let i = 0, j = 0; i < I.n; i++, j += 4) o[i] = a[j] * b[j] + a[j + 1] * b[j + 1] + a[j + 2] * b[j + 2] + a[j + 3] * b[j + 3];
+    return o;
+  },
+};
+
+const glmParity = {
+  toRotvec: (G, I, o) => {
+    const Q = G.quat.create(), A = G.vec3.create();
+    for (let i = 0; i < I.n; i++) {
+      Q[0] = I.qa[4 * i]; Q[1] = I.qa[4 * i + 1]; Q[2] = I.qa[4 * i + 2]; Q[3] = I.qa[4 * i + 3];
+      const t = G.quat.getAxisAngle(A, Q);
+      o[3 * i] = A[0] * t; o[3 * i + 1] = A[1] * t; o[3 * i + 2] = A[2] * t;
+    }
+  },
+  fromRotvec: (G, I, o) => {
+    const Q = G.quat.create(), A = G.vec3.create();
+    for (let i = 0; i < I.n; i++) {
+      A[0] = I.v[3 * i]; A[1] = I.v[3 * i + 1]; A[2] = I.v[3 * i + 2];
+      const t = G.vec3.length(A);
+      if (t > 0) G.vec3.scale(A, A, 1 / t);
+      G.quat.setAxisAngle(Q, A, t);
+      o[4 * i] = Q[0]; o[4 * i + 1] = Q[1]; o[4 * i + 2] = Q[2]; o[4 * i + 3] = Q[3];
+    }
+  },
+  dot: (G, I, o) => {
+    const A = G.quat.create(), B = G.quat.create();
+    for (let i = 0, j = 0; i < I.n; i++, j += 4) {
+      A[0] = I.qa[j]; A[1] = I.qa[j + 1]; A[2] = I.qa[j + 2]; A[3] = I.qa[j + 3];
+      B[0] = I.qb[j]; B[1] = I.qb[j + 1]; B[2] = I.qb[j + 2]; B[3] = I.qb[j + 3];
+      o[i] = G.quat.dot(A, B);
+    }
+  },
+};
+
+const threeParity = {
+  toEuler: (T, I, o) => {
+    const Q = new T.Quaternion(), E = new T.Euler();
+    for (let i = 0; i < I.n; i++) { E.setFromQuaternion(Q.fromArray(I.qa, 4 * i), 'XYZ'); o[3 * i] = E.x; o[3 * i + 1] = E.y; o[3 * i + 2] = E.z; }
+  },
+  dot: (T, I, o) => {
+    const A = new T.Quaternion(), B = new T.Quaternion();
+    for (let i = 0, j = 0; i < I.n; i++, j += 4) o[i] = A.fromArray(I.qa, j).dot(B.fromArray(I.qb, j));
+  },
+};
+
+const PARITY_OPS = [
+  { op: 'toEuler', out: 'o3', item: 3, bytes: 28, sk: (I, o) => sk.quat.toEuler(I.qa, 'xyz', { out: o }), alloc: (I) => sk.quat.toEuler(I.qa, 'xyz') },
+  { op: 'toRotvec', out: 'o3', item: 3, bytes: 28, sk: (I, o) => sk.quat.toRotvec(I.qa, o) },
+  { op: 'fromRotvec', out: 'o4', item: 4, bytes: 28, sk: (I, o) => sk.quat.fromRotvec(I.v, o) },
+  { op: 'dot', out: 'o1', item: 1, bytes: 36, memoryBound: true, sk: (I, o) => sk.quat.dot(I.qa, I.qb, o) },
+];
+
+async function runParity(ctx, I, backends, G, T) {
+  const n = I.n;
+  for (const d of PARITY_OPS) {
+    const o = I[d.out];
+    const ref = jsParity[d.op](head(I, CHECK_ITEMS), new Float32Array(CHECK_ITEMS * d.item));
+    const check = () => ({ err: maxDiff(ref, o, { item: d.item, count: CHECK_ITEMS }), tol: 1e-4 });  // the framework calls it after a run
+    const base = { op: d.op, n, items: n, bytes: n * d.bytes };
+    for (const b of backends) {
+      await ctx.bench({
+        ...base, impl: b.name, kind: 'subject', threads: b.threads, before: () => sk.setBackend(b.name),
+        fn: () => d.sk(I, o), alloc: () => (d.alloc ? d.alloc(I) : d.sk(I)), check,
+      });
+    }
+    await ctx.bench({ ...base, impl: 'js loop', kind: 'peer', fn: () => jsParity[d.op](I, o), check });
+    // gl-matrix's getAxisAngle takes the long arc for w < 0: its values differ there by design.
+    if (G && glmParity[d.op]) {
+      await ctx.bench({ ...base, impl: 'gl-matrix', label: 'glm batch', kind: 'peer', fn: () => glmParity[d.op](G, I, o),
+        check: d.op === 'toRotvec' ? undefined : check });
+    }
+    if (T && threeParity[d.op]) await ctx.bench({ ...base, impl: 'three.js', kind: 'peer', fn: () => threeParity[d.op](T, I, o), check });
   }
 }

@@ -15,7 +15,9 @@
  */
 import { active } from './backend/index.js';
 import type { QuatKernels, AsyncTwins } from './backend/types.js';
-import { batch, choice, f32, output, scalarOrF32, uint32, integer, withCallerStack } from './validate.js';
+import {
+  batch, boolean, choice, f32, knownKeys, options, output, scalarOrF32, uint32, integer, withCallerStack,
+} from './validate.js';
 
 type Kernels = QuatKernels & AsyncTwins<QuatKernels>;
 type Op = keyof QuatKernels;
@@ -230,3 +232,106 @@ const prepRandom = (n: number, seed: number, out?: Float32Array): Prepared<Float
  */
 export function random(n: number, seed: number, out?: Float32Array): Float32Array { return run('random', prepRandom(n, seed, out)); }
 export function randomAsync(n: number, seed: number, out?: Float32Array): Promise<Float32Array> { return runAsync('random', prepRandom(n, seed, out)); }
+
+// ───── Parity with scipy's Rotation: toEuler, rotation vectors, dot, identity (docs/quat.md) ─────
+
+/** Options of {@link toEuler}. */
+export interface ToEulerOptions {
+  /** Float32Array [N, 3] to write into instead of allocating. */
+  out?: Float32Array;
+  /**
+   * false (default): `order` reads as in {@link fromEuler} — factors left to right, i.e. intrinsic
+   * rotations, scipy's upper case. true: rotations about the fixed axes in the order applied
+   * (scipy's lower case), so `toEuler(q, 'xyz', {extrinsic: true})` equals `toEuler(q, 'zyx')`
+   * except in gimbal lock (which angle is set to 0).
+   */
+  extrinsic?: boolean;
+}
+
+const prepToEuler = (q: Float32Array, order: EulerOrder, opts?: ToEulerOptions): Prepared<Float32Array> => {
+  const o = options<ToEulerOptions>(opts);
+  knownKeys(o, ['out', 'extrinsic']);
+  const ord = choice(order, 'order', EULER_ORDERS);
+  const extrinsic = o.extrinsic === undefined ? false : boolean(o.extrinsic, 'extrinsic');
+  const p = unary(q, 'q', 4, 3, 'angle triples', o.out);
+  return { args: [p.q, ord, extrinsic, p.out], out: p.out };
+};
+/**
+ * Euler angles of the rotations q/|q|, the inverse of {@link fromEuler}: written by axis
+ * (a_x, a_y, a_z) whatever the order, in radians; the middle letter's angle in [−π/2, π/2], the
+ * others in [−π, π] (Bernardes & Viollet 2022, the method of scipy's `Rotation.as_euler`).
+ * Gimbal lock — middle angle within 2^-20 rad (~9.5e-7) of ±π/2 — leaves only the sum or
+ * difference of the other two defined: as scipy, the angle of the order's last letter is set to 0
+ * and the middle to exactly ±π/2 (the rotation is still right, to ~1e-6 rad).
+ * @param q Float32Array [N, 4], quaternions xyzw. @param order one of {@link EULER_ORDERS}.
+ * @param opts `{out?: Float32Array [N, 3], extrinsic?: boolean}` (see {@link ToEulerOptions}).
+ * @returns Float32Array [N, 3].
+ * @throws TypeError for a non-Float32Array `q`, a non-string `order` or a non-boolean `extrinsic`;
+ *   RangeError for an unknown order or option, a length not a multiple of 4, or a zero-length
+ *   (or NaN) quaternion, naming `q[i]`.
+ * @example sk.quat.toEuler(sk.quat.fromEuler(a, 'zyx'), 'zyx') // ≈ a (away from gimbal lock)
+ */
+export function toEuler(q: Float32Array, order: EulerOrder, opts?: ToEulerOptions): Float32Array {
+  return run('toEuler', prepToEuler(q, order, opts));
+}
+export function toEulerAsync(q: Float32Array, order: EulerOrder, opts?: ToEulerOptions): Promise<Float32Array> {
+  return runAsync('toEuler', prepToEuler(q, order, opts));
+}
+
+const prepToRotvec = (q: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+  const p = unary(q, 'q', 4, 3, 'vectors', out);
+  return { args: [p.q, p.out], out: p.out };
+};
+/**
+ * Rotation vectors (unit axis × angle) of q/|q|, on the shorter arc: angle in [0, π] (scipy's
+ * `Rotation.as_rotvec`). Accurate to float32 relative precision for tiny angles (1e-8 rad and
+ * below) and stable near π.
+ * @param q Float32Array [N, 4]. @param out Float32Array [N, 3], optional.
+ * @returns Float32Array [N, 3], radians.
+ * @throws RangeError for a zero-length (or NaN) quaternion, naming `q[i]`.
+ */
+export function toRotvec(q: Float32Array, out?: Float32Array): Float32Array { return run('toRotvec', prepToRotvec(q, out)); }
+export function toRotvecAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('toRotvec', prepToRotvec(q, out)); }
+
+const prepFromRotvec = (v: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+  const p = unary(v, 'v', 3, 4, 'quaternions', out);
+  return { args: [p.q, p.out], out: p.out };
+};
+/**
+ * Unit quaternions of rotation vectors (a rotation by |v| radians about v/|v|; the zero vector
+ * is the identity), as scipy's `Rotation.from_rotvec`: w = cos(|v|/2) ≥ 0 for |v| ≤ π.
+ * @param v Float32Array [N, 3], radians. @param out Float32Array [N, 4], optional.
+ * @returns Float32Array [N, 4].
+ * @throws RangeError for a vector with a NaN or infinite component (or |v|² overflowing float32), naming `v[i]`.
+ */
+export function fromRotvec(v: Float32Array, out?: Float32Array): Float32Array { return run('fromRotvec', prepFromRotvec(v, out)); }
+export function fromRotvecAsync(v: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('fromRotvec', prepFromRotvec(v, out)); }
+
+const prepDot = (a: Float32Array, b: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+  const p = binary(a, 'a', 4, b, 'b', 4, 1, 'values', out);
+  return { args: [p.a, p.b, p.out], out: p.out };
+};
+/**
+ * 4-D dot products a·b, broadcasting as {@link multiply}; no normalisation. For unit inputs,
+ * |a·b| = cos(θ/2) with θ the angle between the rotations.
+ * @param a Float32Array [N, 4] (or [1, 4]). @param b Float32Array [N, 4] (or [1, 4]).
+ * @param out Float32Array [N], optional.
+ * @returns Float32Array [N].
+ */
+export function dot(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array { return run('dot', prepDot(a, b, out)); }
+export function dotAsync(a: Float32Array, b: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('dot', prepDot(a, b, out)); }
+
+/**
+ * n identity quaternions (0, 0, 0, 1), as scipy's `Rotation.identity(n)`. A fill, not a kernel:
+ * it runs in JavaScript on every backend.
+ * @param n number of quaternions, integer in [0, 2^28]. @param out Float32Array [n, 4], optional.
+ * @returns Float32Array [n, 4].
+ */
+export function identity(n: number, out?: Float32Array): Float32Array {
+  integer(n, 'n', 0, 2 ** 28);
+  const o = output(Float32Array, out, n, 4, 'quaternions');
+  o.fill(0);
+  for (let i = 3; i < o.length; i += 4) o[i] = 1;
+  return o;
+}
+export async function identityAsync(n: number, out?: Float32Array): Promise<Float32Array> { return identity(n, out); }

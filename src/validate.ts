@@ -181,3 +181,17 @@ export async function withCallerStack<T>(run: () => Promise<T>): Promise<T> {
     throw e;
   }
 }
+
+export function boolean(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`Expected a boolean for \`${name}\` but received ${describe(v)}`);
+  return v;
+}
+
+/** Throws a RangeError for a key of `opts` not in `allowed` (an unknown option is never silently ignored). */
+export function knownKeys(opts: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) {
+      throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
+    }
+  }
+}

@@ -380,3 +380,302 @@ describe('backends agree', () => {
     for (const x of results.slice(1)) expect(Buffer.from(x.buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
   });
 });
+
+// ───── Parity with scipy's Rotation: toEuler, rotation vectors, dot, identity ─────
+// Oracles: Euler angles read off the rotation matrix (mat(), columns = rotated basis vectors),
+// not the kernel's half-angle method; rotation vectors from asin/acos of the unit quaternion.
+
+/** Letters of the intrinsic product R = R_i·R_j·R_k that `order` means (extrinsic: reversed). */
+const productAxes = (order: string, extrinsic: boolean): number[] => {
+  const ax = [...order].map((c) => 'xyz'.indexOf(c));
+  return extrinsic ? ax.reverse() : ax;
+};
+/** Euler angles by axis of q for R = R_i(a)·R_j(b)·R_k(c): sin b = e·R[i][k] (e = +1 for cyclic i, j, k). */
+const eulerOf = (q: number[], order: string, extrinsic: boolean): { angles: number[]; cosMid: number } => {
+  const m = mat(q), R = (r: number, c: number): number => m[3 * r + c];
+  const [i, j, k] = productAxes(order, extrinsic);
+  const e = (j - i + 3) % 3 === 1 ? 1 : -1;
+  const angles = [0, 0, 0];
+  angles[j] = Math.asin(Math.max(-1, Math.min(1, e * R(i, k))));
+  angles[i] = Math.atan2(-e * R(j, k), R(k, k));
+  angles[k] = Math.atan2(-e * R(i, j), R(i, i));
+  return { angles, cosMid: Math.cos(angles[j]) };
+};
+/** q of Euler angles by axis under either reading (the fromEuler oracle, reversed when extrinsic). */
+const eulerQ = (a: number[], order: string, extrinsic: boolean): number[] =>
+  euler(a, productAxes(order, extrinsic).map((x) => 'xyz'[x]).join(''));
+/** |a − b| as angles (mod 2π). */
+const angDiff = (a: number, b: number): number => Math.abs(Math.atan2(Math.sin(a - b), Math.cos(a - b)));
+/** Rotation vector of q: unit axis × angle, with the angle from asin (small) or acos (large) of canon(unit(q)). */
+const rotvecOf = (q: number[]): number[] => {
+  const u = canon(unit(q)), s = Math.hypot(u[0], u[1], u[2]);
+  if (s === 0) return [0, 0, 0];
+  const ang = s < 0.7 ? 2 * Math.asin(s) : 2 * Math.acos(u[3]);
+  return [u[0] / s * ang, u[1] / s * ang, u[2] / s * ang];
+};
+const rotvecQ = (v: number[]): number[] => { const t = norm(v); return t === 0 ? [0, 0, 0, 1] : axisAngle(v, t); };
+
+/**
+ * Checks toEuler(q, order) against eulerOf: every result reconstructs q's rotation to 2e-6 rad
+ * (the gimbal-lock bound included), and where |cos(middle)| ≥ 0.01 the angles match the matrix
+ * oracle to (float32 noise) / |cos(middle)|; ranges [−π, π] and [−π/2, π/2].
+ */
+const checkEuler = (q: Float32Array, got: Float32Array, order: string, extrinsic: boolean): void => {
+  const n = q.length / 4;
+  const mid = productAxes(order, extrinsic)[1];
+  let worstRot = 0, worstAng = 0, at_ = -1, outOfRange = 0;
+  for (let i = 0; i < n; i++) {
+    const qi = at(q, i, 4), g = at(got, i, 3);
+    worstRot = Math.max(worstRot, angleOf(unit(qi), eulerQ(g, order, extrinsic)));
+    if (!(Math.abs(g[mid]) <= Math.fround(Math.PI / 2)) || !g.every((x) => Math.abs(x) <= Math.fround(Math.PI))) outOfRange++;
+    const want = eulerOf(qi, order, extrinsic);
+    if (want.cosMid < 0.01) continue;
+    const err = Math.max(...g.map((x, k) => angDiff(x, want.angles[k]))) * want.cosMid;
+    if (err > worstAng) { worstAng = err; at_ = i; }
+  }
+  expect(outOfRange, `${order} extrinsic=${extrinsic}: items outside [−π, π] / [−π/2, π/2]`).toBe(0);
+  expect(worstRot, `${order} extrinsic=${extrinsic}: rotation error`).toBeLessThanOrEqual(2e-6);
+  expect(worstAng, `${order} extrinsic=${extrinsic}: angle error × cos(middle) at item ${at_}`).toBeLessThanOrEqual(2e-6);
+};
+
+eachBackend('quat parity with scipy Rotation', (backend) => {
+  beforeAll(() => { sk.setBackend(backend); });
+  const r = rng(SEED + 14);
+
+  describe(`against the float64 oracle (seed ${SEED + 14})`, () => {
+    // 20 003 (not SIZES' 100 003) keeps twelve float64 matrix oracles per item quick; it still splits over threads.
+    it.each([0, 1, 3, 7, 17, 1001, 20_003])('toEuler, all orders, intrinsic and extrinsic: N = %i', (n) => {
+      expect(sk.getBackend()).toBe(backend);
+      const q = randQ(r, n);
+      for (const o of ORDERS) for (const extrinsic of [false, true]) checkEuler(q, sk.quat.toEuler(q, o, { extrinsic }), o, extrinsic);
+      for (const o of ORDERS) expect(sk.quat.toEuler(q, o)).toEqual(sk.quat.toEuler(q, o, { extrinsic: false }));
+    });
+
+    it.each(SIZES)('toRotvec, fromRotvec, dot: N = %i', (n) => {
+      const q = randQ(r, n), v = uniform(r, 3 * n, -3, 3), b = randQ(r, n);
+      // |v| ≤ π: a few float32 ulps of π.
+      expectClose(sk.quat.toRotvec(q), map(n, (i) => rotvecOf(at(q, i, 4))), 1e-6);
+      // Components ≤ 1 from sin/cos of |v|/2 ≤ 2.6: the argument's rounding dominates.
+      expectClose(sk.quat.fromRotvec(v), map(n, (i) => rotvecQ(at(v, i, 3))), 1e-6);
+      // Four products of values ≤ 1, summed in float32: a few ulps of 1.
+      expectClose(sk.quat.dot(q, b), map(n, (i) => [at(q, i, 4).reduce((s, x, k) => s + x * b[4 * i + k], 0)]), 1e-6);
+    });
+
+    it('identity(n) and identity with out', () => {
+      expect(sk.quat.identity(0)).toEqual(new Float32Array(0));
+      expect(sk.quat.identity(3)).toEqual(Float32Array.of(0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1));
+      const o = randQ(r, 2);
+      expect(sk.quat.identity(2, o)).toBe(o);
+      expect(o).toEqual(Float32Array.of(0, 0, 0, 1, 0, 0, 0, 1));
+    });
+  });
+
+  describe('edge cases', () => {
+    // Rows of angles by axis with the middle letter's angle set to `mid`, first/third spread over (−π, π].
+    const rowsWithMiddle = (order: string, extrinsic: boolean, mid: number): number[][] => {
+      const j = productAxes(order, extrinsic)[1], rows: number[][] = [];
+      for (const a of [-Math.PI, -2, 0, 0.7, Math.PI]) for (const c of [-1, 0, 0.3, Math.PI]) {
+        const row = [a, c, a + c]; row[j] = mid;
+        rows.push(row.map((x, k) => (k === j ? x : Math.atan2(Math.sin(x), Math.cos(x)))));
+      }
+      return rows;
+    };
+
+    it('gimbal lock at exactly ±π/2: last letter 0, middle ±π/2 exactly, rotation kept', () => {
+      for (const o of ORDERS) for (const extrinsic of [false, true]) for (const s of [1, -1]) {
+        const rows = rowsWithMiddle(o, extrinsic, s * Math.PI / 2);
+        const q = flat(rows.map((row) => eulerQ(row, o, extrinsic)));
+        const got = sk.quat.toEuler(q, o, { extrinsic });
+        const [, j] = productAxes(o, extrinsic), last = 'xyz'.indexOf(o[2]);
+        for (let i = 0; i < rows.length; i++) {
+          expect(got[3 * i + last], `${o} extrinsic=${extrinsic} row ${rows[i]}`).toBe(0);
+          expect(got[3 * i + j]).toBe(Math.fround(s * Math.PI / 2));
+        }
+        checkEuler(q, got, o, extrinsic);
+      }
+    });
+
+    it('near gimbal lock (1e-3, 1e-5, 3e-6 rad from ±π/2) and at middle 0: not locked, round trip', () => {
+      for (const o of ORDERS) for (const extrinsic of [false, true]) for (const mid of [1 - 1e-3, 1 - 1e-5, 1 - 3e-6, -(1 - 1e-5), 0]) {
+        const m = mid * Math.PI / 2, rows = rowsWithMiddle(o, extrinsic, m);
+        const q = flat(rows.map((row) => eulerQ(row, o, extrinsic)));
+        const got = sk.quat.toEuler(q, o, { extrinsic });
+        const j = productAxes(o, extrinsic)[1];
+        for (let i = 0; i < rows.length; i++) expect(Math.abs(got[3 * i + j] - m), `${o} row ${rows[i]}`).toBeLessThan(1e-6);
+        checkEuler(q, got, o, extrinsic);
+        if (mid === 0) {
+          // Away from the lock the angles themselves come back (±π wrapped to the same angle).
+          for (let i = 0; i < rows.length; i++) for (let k = 0; k < 3; k++) expect(angDiff(got[3 * i + k], rows[i][k])).toBeLessThan(1e-6);
+        }
+      }
+    });
+
+    it('middle angle π (outside [−π/2, π/2]) comes back as the equivalent triple', () => {
+      const rows = [[0.3, Math.PI, -0.4], [1, -Math.PI, 2]];
+      for (const o of ORDERS) {
+        const q = sk.quat.fromEuler(flat(rows), o);
+        checkEuler(q, sk.quat.toEuler(q, o), o, false);
+      }
+    });
+
+    it('toRotvec: identity, 1e-8 rad, q vs −q, scale, exactly and near π', () => {
+      expectClose(sk.quat.toRotvec(Float32Array.of(0, 0, 0, 1)), [0, 0, 0], 0);
+      expectClose(sk.quat.toRotvec(Float32Array.of(0, 0, 0, -3)), [0, 0, 0], 0);
+      const axis = [0.48, 0.6, 0.64];
+      for (const th of [1e-8, 1e-12, 1e-30]) {
+        const q = Float32Array.from(axisAngle(axis, th)); // w rounds to 1: the angle lives in the vector part
+        expectClose(sk.quat.toRotvec(q), axis.map((x) => x * th), 0, 1e-6);
+        expectClose(sk.quat.toRotvec(q.map((x) => -2 * x)), axis.map((x) => x * th), 0, 1e-6);
+      }
+      for (const d of [0, 1e-7, 1e-4]) {
+        const q = Float32Array.from(axisAngle(axis, Math.PI - d));
+        const want = rotvecOf(Array.from(q));
+        expectClose(sk.quat.toRotvec(q), want, 1e-6);
+        expect(Math.hypot(...sk.quat.toRotvec(q))).toBeLessThanOrEqual(Math.fround(Math.PI) * (1 + 1e-7));
+      }
+    });
+
+    it('fromRotvec: zero, 1e-8 rad, |v| = π and beyond', () => {
+      expect(sk.quat.fromRotvec(new Float32Array(3))).toEqual(Float32Array.of(0, 0, 0, 1));
+      const axis = [0.48, 0.6, 0.64];
+      for (const th of [1e-8, 1e-20, 5e-4, 2e-3]) {
+        const v = Float32Array.from(axis.map((x) => x * th));
+        expectClose(sk.quat.fromRotvec(v), rotvecQ(Array.from(v)), 1e-12, 1e-6);
+      }
+      for (const th of [Math.PI, 4, 2 * Math.PI]) {
+        const v = Float32Array.from(axis.map((x) => x * th));
+        expectClose(sk.quat.fromRotvec(v), rotvecQ(Array.from(v)), 1e-6);
+      }
+    });
+
+    it('dot broadcasts like multiply; 1 × 0 gives empty; out may alias nothing it should not', () => {
+      const q = randQ(r, 1), b = randQ(r, 50);
+      expectClose(sk.quat.dot(q, b), map(50, (i) => [at(q, 0, 4).reduce((s, x, k) => s + x * b[4 * i + k], 0)]), 1e-6);
+      expect(sk.quat.dot(b, q)).toEqual(sk.quat.dot(q, b));
+      expect(sk.quat.dot(q, new Float32Array(0)).length).toBe(0);
+      const o = new Float32Array(50);
+      expect(sk.quat.dot(b, q, o)).toBe(o);
+    });
+
+    it('out may overlap the input; inputs are left unchanged', () => {
+      const q = randQ(r, 33), q0 = q.slice();
+      const e = sk.quat.toEuler(q, 'zyx'), v = sk.quat.toRotvec(q);
+      expect(q).toEqual(q0);
+      const o3 = new Float32Array(99);
+      expect(sk.quat.toEuler(q, 'zyx', { out: o3 })).toBe(o3);
+      expect(o3).toEqual(e);
+      // toRotvec writing into the first 3N floats of its own input (overlapping, not identical).
+      const buf = q.slice();
+      expectClose(sk.quat.toRotvec(buf, buf.subarray(0, 99)), v, 0);
+      const v0 = v.slice(), back = sk.quat.fromRotvec(v);
+      expect(v).toEqual(v0);
+      const wide = new Float32Array(4 * 33);
+      wide.set(v);
+      expectClose(sk.quat.fromRotvec(wide.subarray(0, 99), wide), back, 0);
+    });
+  });
+
+  describe('properties (fast-check)', () => {
+    const ang = (lim: number) => fc.double({ min: -lim, max: lim, noNaN: true });
+    it('toEuler(fromEuler(e, o), o) = e away from gimbal lock (|middle| ≤ π/2 − 0.01), every order and reading', () => {
+      fc.assert(fc.property(ang(Math.PI - 1e-3), ang(Math.PI / 2 - 0.01), ang(Math.PI - 1e-3), fc.constantFrom(...ORDERS), fc.boolean(),
+        (a, b, c, o, extrinsic) => {
+          const row = [a, c, a - c]; row[productAxes(o, extrinsic)[1]] = b;
+          const e = Float32Array.from(row);
+          const q = flat([eulerQ(Array.from(e), o, extrinsic)]);
+          const got = sk.quat.toEuler(q, o, { extrinsic });
+          // float32 q (6e-8) amplified by 1/cos(middle) ≤ 100 near the lock.
+          return [0, 1, 2].every((k) => angDiff(got[k], e[k]) <= 2e-6 / Math.cos(b));
+        }), { seed: SEED, numRuns: 500 });
+    });
+    it('toRotvec(fromRotvec(v)) = v for |v| < π, and fromRotvec(toRotvec(q)) = ±q/|q|', () => {
+      fc.assert(fc.property(fc.tuple(ang(1.8), ang(1.8), ang(1.8)).filter((v) => Math.hypot(...v) < Math.PI - 1e-3), qArb4(),
+        (v, q) => {
+          const vf = Float32Array.from(v);
+          const back = sk.quat.toRotvec(sk.quat.fromRotvec(vf));
+          const qb = sk.quat.fromRotvec(sk.quat.toRotvec(q)), u = unit(Array.from(q));
+          return worst(back, vf, 2e-6).ratio <= 1 && Math.min(worst(qb, u, 1e-6).ratio, worst(qb, u.map((x) => -x), 1e-6).ratio) <= 1;
+        }), { seed: SEED, numRuns: 300 });
+    });
+    it('dot(a, b) = dot(b, a) bit for bit, dot(q, q) = |q|²', () => {
+      fc.assert(fc.property(qArb4(), qArb4(), (a, b) => sk.quat.dot(a, b)[0] === sk.quat.dot(b, a)[0]
+        && Math.abs(sk.quat.dot(a, a)[0] - norm(Array.from(a)) ** 2) <= 1e-6), { seed: SEED, numRuns: 300 });
+    });
+  });
+
+  describe('async twins', () => {
+    it('give the same results as the sync calls', async () => {
+      const n = 100_003, q = randQ(r, n), v = uniform(r, 3 * n, -3, 3), b = randQ(r, n);
+      expect(await sk.quat.toEulerAsync(q, 'yzx', { extrinsic: true })).toEqual(sk.quat.toEuler(q, 'yzx', { extrinsic: true }));
+      expect(await sk.quat.toRotvecAsync(q)).toEqual(sk.quat.toRotvec(q));
+      expect(await sk.quat.fromRotvecAsync(v)).toEqual(sk.quat.fromRotvec(v));
+      expect(await sk.quat.dotAsync(q, b)).toEqual(sk.quat.dot(q, b));
+      expect(await sk.quat.identityAsync(5)).toEqual(sk.quat.identity(5));
+      const err = await sk.quat.toEulerAsync(new Float32Array(8), 'xyz').catch((e: Error) => e);
+      expect(err).toBeInstanceOf(RangeError);
+      expect((err as Error).message).toMatch(/`q\[0\]` has zero/);
+    });
+  });
+
+  describe('bad input: TypeError/RangeError naming the argument', () => {
+    const q4 = Float32Array.of(0, 0, 0, 1);
+    it('types, lengths, orders, options, out sizes', () => {
+      expect(() => sk.quat.toEuler(new Float64Array(4) as never, 'xyz')).toThrow(new TypeError('Expected Float32Array of length 4·N for `q` but received Float64Array(4)'));
+      expect(() => sk.quat.toEuler(new Float32Array(6), 'xyz')).toThrow(new RangeError('Expected Float32Array of length 4·N for `q` but received Float32Array(6)'));
+      expect(() => sk.quat.toEuler(q4, 'xyx' as never)).toThrow(new RangeError("Expected one of 'xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx' for `order` but received 'xyx'"));
+      expect(() => sk.quat.toEuler(q4, 'ZYX' as never)).toThrow(/for `order` but received 'ZYX'/);
+      expect(() => sk.quat.toEuler(q4, 3 as never)).toThrow(TypeError);
+      expect(() => sk.quat.toEuler(q4, 'xyz', { extrinsic: 1 as never })).toThrow(new TypeError('Expected a boolean for `extrinsic` but received the number 1'));
+      expect(() => sk.quat.toEuler(q4, 'xyz', { intrinsic: true } as never)).toThrow(new RangeError('Unknown option `intrinsic`; expected `out`, `extrinsic`'));
+      expect(() => sk.quat.toEuler(q4, 'xyz', null as never)).toThrow(TypeError);
+      expect(() => sk.quat.toEuler(q4, 'xyz', { out: new Float32Array(4) })).toThrow(new RangeError('Expected Float32Array of length 3·N for `out` but received Float32Array(4)'));
+      expect(() => sk.quat.toRotvec(q4, new Float32Array(6))).toThrow(new RangeError('Expected `out` to hold 1 vectors but received 2'));
+      expect(() => sk.quat.fromRotvec(new Float32Array(4))).toThrow(new RangeError('Expected Float32Array of length 3·N for `v` but received Float32Array(4)'));
+      expect(() => sk.quat.fromRotvec([1, 2, 3] as never)).toThrow(/for `v` but received Array\(3\)/);
+      expect(() => sk.quat.dot(new Float32Array(8), new Float32Array(12))).toThrow(new RangeError('Expected `b` to hold 1 or 2 items (the batch size of `a`) but received 3'));
+      expect(() => sk.quat.dot(q4, q4, new Float32Array(2))).toThrow(new RangeError('Expected `out` to hold 1 values but received 2'));
+      expect(() => sk.quat.identity(-1)).toThrow(RangeError);
+      expect(() => sk.quat.identity(1.5)).toThrow(/`n`/);
+      expect(() => sk.quat.identity('2' as never)).toThrow(TypeError);
+      expect(() => sk.quat.identity(2, new Float32Array(4))).toThrow(new RangeError('Expected `out` to hold 2 quaternions but received 1'));
+    });
+    it('zero-length, NaN or infinite inputs name the index', () => {
+      const q = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 0, NaN, 0, 0, 1);
+      expect(() => sk.quat.toEuler(q, 'zyx')).toThrow(new RangeError('`q[1]` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])'));
+      expect(() => sk.quat.toEuler(q, 'zyx', { extrinsic: true })).toThrow(/`q\[1\]`/);
+      expect(() => sk.quat.toRotvec(q)).toThrow(/`q\[1\]`/);
+      expect(() => sk.quat.toRotvec(Float32Array.of(0, 0, 0, 1, NaN, 0, 0, 1))).toThrow(/`q\[1\]`/);
+      const v = Float32Array.of(0, 0, 0, 1, 2, 3, 0, NaN, 0, Infinity, 0, 0);
+      expect(() => sk.quat.fromRotvec(v)).toThrow(new RangeError('`v[2]` has a non-finite length (|v|² NaN or above 3.4e38)'));
+      expect(() => sk.quat.fromRotvec(Float32Array.of(-Infinity, 0, 0))).toThrow(/`v\[0\]`/);
+      expect(() => sk.quat.fromRotvec(Float32Array.of(3e19, 3e19, 0))).toThrow(/`v\[0\]`/);
+    });
+  });
+});
+
+const qArb4 = () => fc.tuple(fc.float({ min: -1, max: 1, noNaN: true }), fc.float({ min: -1, max: 1, noNaN: true }),
+  fc.float({ min: -1, max: 1, noNaN: true }), fc.float({ min: -1, max: 1, noNaN: true }))
+  .filter((q) => Math.hypot(...q) > 0.1).map((q) => Float32Array.from(q));
+
+describe('the backend boundary checks the new quat kernels again (calls that bypass the TypeScript layer)', () => {
+  for (const b of sk.backends().filter((x) => x.available)) {
+    it(`${b.backend}: toEuler, toRotvec, fromRotvec, dot`, async () => {
+      const { module } = await import('../src/backend/index.js');
+      const k = module(b.backend)!.quat as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const q = Float32Array.of(0, 0, 0, 1), o3 = new Float32Array(3);
+      expect(() => k.toEuler(q, 'xyx', false, o3)).toThrow(new RangeError("Expected one of 'xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx' for `order` but received 'xyx'"));
+      expect(() => k.toEuler(q, 'xyz', 'yes', o3)).toThrow(TypeError);
+      expect(() => k.toEuler(q, 'xyz', 'yes', o3)).toThrow(/^Expected a boolean for `extrinsic` but received /);
+      expect(() => k.toEuler(q, 'xyz', false, new Float32Array(4))).toThrow(RangeError);
+      expect(() => k.toEuler(new Float32Array(4), 'xyz', false, o3)).toThrow(/`q\[0\]` has zero/);
+      expect(() => k.toEuler(new Float64Array(4), 'xyz', false, o3)).toThrow(TypeError);
+      expect(() => k.toRotvec(Float32Array.of(NaN, 0, 0, 1), o3)).toThrow(/`q\[0\]`/);
+      expect(() => k.toRotvec(q, new Float32Array(4))).toThrow(RangeError);
+      expect(() => k.fromRotvec(Float32Array.of(0, NaN, 0), new Float32Array(4))).toThrow(new RangeError('`v[0]` has a non-finite length (|v|² NaN or above 3.4e38)'));
+      expect(() => k.fromRotvec(new Float32Array(4), new Float32Array(4))).toThrow(RangeError);
+      expect(() => k.dot(new Float32Array(8), new Float32Array(12), new Float32Array(2))).toThrow(RangeError);
+      expect(() => k.dot(q, q, new Float32Array(2))).toThrow(RangeError);
+      expect(() => k.dot()).toThrow(TypeError);
+    });
+  }
+});

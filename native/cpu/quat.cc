@@ -197,3 +197,74 @@ size_t quat_random(uint32_t seed, float* out, size_t n) {
 }
 
 }  // namespace sk::cpu
+
+// ───── Parity with scipy's Rotation: toEuler, rotation vectors, dot ─────
+namespace {
+
+#pragma GCC push_options  // trig-bound like fromEuler: pre-RA scheduling, see above
+#pragma GCC optimize("no-trapping-math", "schedule-insns", "sched-pressure")
+template <int Order, bool Extrinsic>
+SK_INLINE size_t to_euler_loop(const float* q, float* o, size_t s, size_t e) {
+  return each_block(s, e, out<3>(o), [](size_t, float* r, const float* x) SK_LAMBDA {
+    return quat_to_euler(x, Order, Extrinsic, r);
+  }, in<4>(q));
+}
+template <bool Extrinsic>
+SK_INLINE size_t to_euler_order(const float* q, int order, float* o, size_t s, size_t e) {
+  switch (order) {  // a constant order folds the axis indices
+    case EULER_XYZ: return to_euler_loop<EULER_XYZ, Extrinsic>(q, o, s, e);
+    case EULER_XZY: return to_euler_loop<EULER_XZY, Extrinsic>(q, o, s, e);
+    case EULER_YXZ: return to_euler_loop<EULER_YXZ, Extrinsic>(q, o, s, e);
+    case EULER_YZX: return to_euler_loop<EULER_YZX, Extrinsic>(q, o, s, e);
+    case EULER_ZXY: return to_euler_loop<EULER_ZXY, Extrinsic>(q, o, s, e);
+    default: return to_euler_loop<EULER_ZYX, Extrinsic>(q, o, s, e);
+  }
+}
+SK_INLINE size_t to_euler_range(const float* q, int order, bool ex, float* o, size_t s, size_t e) {
+  return ex ? to_euler_order<true>(q, order, o, s, e) : to_euler_order<false>(q, order, o, s, e);
+}
+SK_MULTIVERSION(to_euler_range, (const float* q, int order, bool ex, float* o, size_t s, size_t e),
+                (q, order, ex, o, s, e))
+
+SK_INLINE size_t to_rotvec_range(const float* q, float* o, size_t s, size_t e) {
+  return each_block(s, e, out<3>(o), [](size_t, float* r, const float* x) SK_LAMBDA { return quat_to_rotvec(x, r); },
+                    in<4>(q));
+}
+SK_MULTIVERSION(to_rotvec_range, (const float* q, float* o, size_t s, size_t e), (q, o, s, e))
+
+SK_INLINE size_t from_rotvec_range(const float* v, float* o, size_t s, size_t e) {
+  return each_block(s, e, out<4>(o), [](size_t, float* r, const float* x) SK_LAMBDA { return quat_from_rotvec(x, r); },
+                    in<3>(v));
+}
+SK_MULTIVERSION(from_rotvec_range, (const float* v, float* o, size_t s, size_t e), (v, o, s, e))
+#pragma GCC pop_options
+
+SK_INLINE size_t dot_range(const float* a, bool ab, const float* b, bool bb, float* o, size_t s, size_t e) {
+  return bcast(ab, bb, [&](auto A, auto B) SK_LAMBDA {
+    return each_block(s, e, out<1>(o), [](size_t, float* r, const float* x, const float* y) SK_LAMBDA {
+      quat_dot(x, y, r);
+    }, in<4>(a, A), in<4>(b, B));
+  });
+}
+SK_MULTIVERSION(dot_range, (const float* a, bool ab, const float* b, bool bb, float* o, size_t s, size_t e),
+                (a, ab, b, bb, o, s, e))
+
+}  // namespace
+
+namespace sk::cpu {
+
+size_t quat_to_euler(const float* q, int order, bool extrinsic, float* out, size_t n) {
+  return parallel_for(n, kHeavyGrain,
+                      [&](size_t s, size_t e) { return SK_DISPATCH(to_euler_range)(q, order, extrinsic, out, s, e); });
+}
+size_t quat_to_rotvec(const float* q, float* out, size_t n) {
+  return parallel_for(n, kHeavyGrain, [&](size_t s, size_t e) { return SK_DISPATCH(to_rotvec_range)(q, out, s, e); });
+}
+size_t quat_from_rotvec(const float* v, float* out, size_t n) {
+  return parallel_for(n, kHeavyGrain, [&](size_t s, size_t e) { return SK_DISPATCH(from_rotvec_range)(v, out, s, e); });
+}
+size_t quat_dot(const float* a, bool ab, const float* b, bool bb, float* out, size_t n) {
+  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(dot_range)(a, ab, b, bb, out, s, e); });
+}
+
+}  // namespace sk::cpu

@@ -54,6 +54,21 @@ struct Random {
   uint32_t seed;
   SK_HD void operator()(size_t i, float* o) const { ::quat_random(seed, (uint32_t)i, o); }
 };
+// Parity with scipy's Rotation.
+struct ToEuler {
+  int order;
+  int extrinsic;
+  SK_HD int operator()(size_t, float* o, const float* q) const { return ::quat_to_euler(q, order, extrinsic, o); }
+};
+struct ToRotvec {
+  SK_HD int operator()(size_t, float* o, const float* q) const { return ::quat_to_rotvec(q, o); }
+};
+struct FromRotvec {
+  SK_HD int operator()(size_t, float* o, const float* v) const { return ::quat_from_rotvec(v, o); }
+};
+struct Dot {
+  SK_HD void operator()(size_t, float* o, const float* a, const float* b) const { ::quat_dot(a, b, o); }
+};
 
 }  // namespace
 
@@ -84,6 +99,13 @@ SK_QUAT_OP(quat_slerp,
 SK_QUAT_OP(quat_angle, (const float* a, bool ab, const float* b, bool bb, float* out, size_t n),
            (n, out, 1, Angle{}, in(a, 4, ab), in(b, 4, bb)))
 SK_QUAT_OP(quat_random, (uint32_t seed, float* out, size_t n), (n, out, 4, Random{seed}))
+// Parity with scipy's Rotation.
+SK_QUAT_OP(quat_to_euler, (const float* q, int order, bool extrinsic, float* out, size_t n),
+           (n, out, 3, ToEuler{order, extrinsic ? 1 : 0}, in(q, 4)))
+SK_QUAT_OP(quat_to_rotvec, (const float* q, float* out, size_t n), (n, out, 3, ToRotvec{}, in(q, 4)))
+SK_QUAT_OP(quat_from_rotvec, (const float* v, float* out, size_t n), (n, out, 4, FromRotvec{}, in(v, 3)))
+SK_QUAT_OP(quat_dot, (const float* a, bool ab, const float* b, bool bb, float* out, size_t n),
+           (n, out, 1, Dot{}, in(a, 4, ab), in(b, 4, bb)))
 
 #undef SK_QUAT_OP
 }  // namespace sk::cuda

@@ -26,4 +26,9 @@ size_t quat_slerp(const float* a, bool a_batch, const float* b, bool b_batch, co
                   float* out, size_t n);
 size_t quat_angle(const float* a, bool a_batch, const float* b, bool b_batch, float* out, size_t n);
 size_t quat_random(uint32_t seed, float* out, size_t n);
+// Parity with scipy's Rotation (kernels/quat.h): Euler angles out, rotation vectors, dot.
+size_t quat_to_euler(const float* q, int order, bool extrinsic, float* out, size_t n);
+size_t quat_to_rotvec(const float* q, float* out, size_t n);
+size_t quat_from_rotvec(const float* v, float* out, size_t n);
+size_t quat_dot(const float* a, bool a_batch, const float* b, bool b_batch, float* out, size_t n);
 }  // namespace SK_DRIVER_NS

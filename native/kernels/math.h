@@ -43,3 +43,11 @@ SK_HD float sk_atan2_pos(float y, float x) {
   const float a = sk_atanf(den > 0.0f ? num / den : 0.0f);
   return swap ? 1.5707963267948966f - a : a;
 }
+
+// atan2(y, x) in [−π, π] for finite or infinite inputs: the first-quadrant angle of (|x|, |y|)
+// reflected into x's and y's quadrant. atan2(±0, x ≥ 0) = 0, atan2(±0, x < 0) = π.
+SK_HD float sk_atan2f(float y, float x) {
+  const float r = sk_atan2_pos(fabsf(y), fabsf(x));
+  const float h = x < 0.0f ? 3.14159265358979f - r : r;
+  return y < 0.0f ? -h : h;
+}

@@ -201,3 +201,94 @@ SK_HD void quat_random(uint32_t seed, uint32_t i, float* o) {
   sk_sincosf(6.283185307179586f * u3, &s3, &c3);
   o[0] = r1 * s2; o[1] = r1 * c2; o[2] = r2 * s3; o[3] = r2 * c3;
 }
+
+// ───── Parity with scipy's Rotation: Euler angles out, rotation vectors, dot ─────
+
+// Wraps an angle in [−2π, 2π] into [−π, π].
+SK_HD float quat_wrap_pi(float a) {
+  return a < -3.14159265358979f ? a + 6.28318530717959f : (a > 3.14159265358979f ? a - 6.28318530717959f : a);
+}
+
+// Euler angles of q/|q| for the orders of quat_from_euler, written by axis (a_x, a_y, a_z) as
+// quat_from_euler reads them, in radians: the middle letter's angle in [−π/2, π/2], the others in
+// [−π, π]. extrinsic = 0 reads the order's letters as quat_from_euler does (factors left to right,
+// i.e. intrinsic rotations: scipy's upper case); 1 reads them as rotations about the fixed axes in
+// the order applied (scipy's lower case), i.e. the product reversed.
+// Method: Bernardes & Viollet, "Quaternion to Euler angles conversion: a direct, general and
+// computationally efficient method", PLoS ONE 17(11), 2022 (eqs. 3–8; scipy's as_euler), stated
+// for the extrinsic sequence (i, j, k) with R = R_k·R_j·R_i.
+// Gimbal lock (middle angle within kGimbal of ±π/2): only the sum or difference of the other two
+// angles is defined; as scipy, the angle of the order's last letter is set to 0 and the first
+// takes the whole; the middle angle is set to exactly ±π/2 (float32), which bounds the rotation
+// error of the result by the distance to the lock instead of π times it. kGimbal = 2^-20 rad (~9.5e-7): float32 rounding of a quaternion built at
+// exactly ±90° (fromEuler with float32 π/2) leaves |middle ∓ π/2| up to ~2.4e-7 (measured over
+// 1.2e6 such inputs), which must still count as locked; the rotation error of a locked result is
+// then at most ~kGimbal (checked in the tests).
+SK_HD int quat_to_euler(const float* q, int order, int extrinsic, float* o) {
+  const float x = q[0], y = q[1], z = q[2], w = q[3];
+  const float n2 = x * x + y * y + z * z + w * w;
+  const float inv = 1.0f / sqrtf(n2);  // unit q: the squares below can neither overflow nor underflow early
+  const float u[3] = {x * inv, y * inv, z * inv};
+  const float s = w * inv;
+  const int o0 = quat_euler_axis(order, 0), j = quat_euler_axis(order, 1), o2 = quat_euler_axis(order, 2);
+  const int i = extrinsic ? o0 : o2, k = extrinsic ? o2 : o0;
+  const float sign = (i - j) * (j - k) * (k - i) > 0 ? 1.0f : -1.0f;  // +1 for a cyclic (i, j, k)
+  const float qi = u[i], qj = u[j], qk = sign * u[k];
+  const float a = s - qj, b = qi + qk, c = qj + s, d = qk - qi;  // paper eq. 5 (Tait–Bryan)
+  const float hab = sqrtf(a * a + b * b), hcd = sqrtf(c * c + d * d);
+  const float beta = 2.0f * sk_atan2_pos(hcd, hab) - 1.5707963267948966f;
+  const float half_sum = sk_atan2f(b, a), half_diff = sk_atan2f(d, c);
+  // tan(kGimbal/2) ≈ kGimbal/2 = 2^-21: compare the ratio, no second arctangent.
+  const bool lock_lo = hcd <= 4.76837158203125e-7f * hab;  // β ≈ −π/2: only α + sign·γ = 2·half_sum is defined
+  const bool lock_hi = hab <= 4.76837158203125e-7f * hcd;  // β ≈ +π/2: only α − sign·γ = −2·half_diff is
+  const float both = lock_lo ? 2.0f * half_sum : -2.0f * half_diff;
+  const bool lock = lock_lo | lock_hi;
+  // Unlocked: α = half_sum − half_diff, γ = sign·(half_sum + half_diff) (eq. 8).
+  float alpha = half_sum - half_diff, gamma = sign * (half_sum + half_diff);
+  // Locked: the last letter's angle is 0 — γ (axis k) when extrinsic, α (axis i) otherwise.
+  alpha = lock ? (extrinsic ? both : 0.0f) : alpha;
+  gamma = lock ? (extrinsic ? 0.0f : (lock_lo ? sign * both : -sign * both)) : gamma;
+  float r[3];
+  r[i] = quat_wrap_pi(alpha);
+  r[j] = lock_lo ? -1.5707963267948966f : (lock_hi ? 1.5707963267948966f : beta);
+  r[k] = quat_wrap_pi(gamma);
+  o[0] = r[0]; o[1] = r[1]; o[2] = r[2];
+  return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
+}
+
+// Rotation vector (unit axis × angle, angle in [0, π]) of q/|q|. With q scaled to w ≥ 0 (the
+// shorter of the two arcs), angle = 2·atan2(|u|, w) for the vector part u, and v = u·angle/|u|.
+// That ratio is 2·atan(|u|/w)/|u|: no cancellation, so angles down to 1e-30 keep float32 relative
+// accuracy with no series; where |u|² is below 2^-100 (|u| < 9e-16) the ratio is its limit 2/w to
+// float precision (and u = 0 would be 0/0). Near π, w → 0 and atan2 stays well conditioned.
+SK_HD int quat_to_rotvec(const float* q, float* o) {
+  const float x = q[0], y = q[1], z = q[2], w = q[3];
+  const float n2 = x * x + y * y + z * z + w * w;
+  const float inv = (w < 0.0f ? -1.0f : 1.0f) / sqrtf(n2);
+  const float ux = x * inv, uy = y * inv, uz = z * inv, s = w * inv;
+  const float un2 = ux * ux + uy * uy + uz * uz, un = sqrtf(un2);
+  const float angle = 2.0f * sk_atan2_pos(un, s);
+  const float f = un2 > 7.88860905e-31f ? angle / un : 2.0f / s;
+  o[0] = ux * f; o[1] = uy * f; o[2] = uz * f;
+  return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
+}
+
+// Unit quaternion of the rotation vector v (angle θ = |v| about v/|v|): (v·sin(θ/2)/θ, cos(θ/2)).
+// Below θ = 1e-3, sin(θ/2)/θ = 1/2 − θ²/48 + θ⁴/3840 − …, whose θ⁴ term (< 3e-16) is below float
+// precision; the series also covers θ = 0 and θ² underflowing. SK_BAD when |v|² is not finite
+// (a NaN or infinite component, or a length overflowing float32).
+SK_HD int quat_from_rotvec(const float* v, float* o) {
+  const float vx = v[0], vy = v[1], vz = v[2];
+  const float t2 = vx * vx + vy * vy + vz * vz, t = sqrtf(t2);
+  float s, c;
+  sk_sincosf(0.5f * t, &s, &c);
+  const float f = t < 1e-3f ? 0.5f - t2 * 2.0833333333333333e-2f : s / t;
+  o[0] = vx * f; o[1] = vy * f; o[2] = vz * f; o[3] = c;
+  return t2 <= 3.40282347e+38f ? SK_OK : SK_BAD;
+}
+
+// 4-D dot product a·b (x, y, z, w in that order), no normalisation: cos of half the angle between
+// the rotations for unit inputs, up to sign.
+SK_HD void quat_dot(const float* a, const float* b, float* o) {
+  o[0] = a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3];
+}

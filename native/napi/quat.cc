@@ -10,6 +10,9 @@ namespace drv = SK_DRIVER_NS;
 std::string zero_length(const char* name, size_t i) {
   return "`" + std::string(name) + "[" + std::to_string(i) + "]` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])";
 }
+std::string rotvec_not_finite(size_t i) {
+  return "`v[" + std::to_string(i) + "]` has a non-finite length (|v|² NaN or above 3.4e38)";
+}
 // For two-input ops: name the input whose item i (or its broadcast item) is not a valid rotation.
 std::string zero_length2(const Call& c, const Arr& a, const char* an, const Arr& b, const char* bn, size_t i,
                          size_t item) {
@@ -110,6 +113,47 @@ void random(Call& c) {
   c.run = [&c, seed, o] { return drv::quat_random(seed, c.ptr<float>(o), o.count); };
 }
 
+// ───── Parity with scipy's Rotation ─────
+
+// (q [N, 4], order, extrinsic, out [N, 3])
+void to_euler(Call& c) {
+  Arr q = c.array<float>(0, "q", 4);
+  const int order = c.choice(1, "order", {"xyz", "xzy", "yxz", "yzx", "zxy", "zyx"});
+  const bool extrinsic = c.boolean(2, "extrinsic");
+  Arr o = c.array<float>(3, "out", 3, true);
+  c.expect_count(o, "out", q.count, "angle triples");
+  c.run = [&c, q, order, extrinsic, o] {
+    return drv::quat_to_euler(c.ptr<float>(q), order, extrinsic, c.ptr<float>(o), q.count);
+  };
+  c.bad = [](size_t i) { return zero_length("q", i); };
+}
+
+// (q [N, 4], out [N, 3])
+void to_rotvec(Call& c) {
+  Arr q = c.array<float>(0, "q", 4), o = c.array<float>(1, "out", 3, true);
+  c.expect_count(o, "out", q.count, "vectors");
+  c.run = [&c, q, o] { return drv::quat_to_rotvec(c.ptr<float>(q), c.ptr<float>(o), q.count); };
+  c.bad = [](size_t i) { return zero_length("q", i); };
+}
+
+// (v [N, 3], out [N, 4])
+void from_rotvec(Call& c) {
+  Arr v = c.array<float>(0, "v", 3), o = c.array<float>(1, "out", 4, true);
+  c.expect_count(o, "out", v.count, "quaternions");
+  c.run = [&c, v, o] { return drv::quat_from_rotvec(c.ptr<float>(v), c.ptr<float>(o), v.count); };
+  c.bad = [](size_t i) { return rotvec_not_finite(i); };
+}
+
+// (a [N|1, 4], b [N|1, 4], out [N])
+void dot(Call& c) {
+  Arr a = c.array<float>(0, "a", 4), b = c.array<float>(1, "b", 4), o = c.array<float>(2, "out", 1, true);
+  const size_t n = c.batch({{&a, "a"}, {&b, "b"}});
+  c.expect_count(o, "out", n, "values");
+  c.run = [&c, a, b, o, n] {
+    return drv::quat_dot(c.ptr<float>(a), a.count > 1, c.ptr<float>(b), b.count > 1, c.ptr<float>(o), n);
+  };
+}
+
 }  // namespace
 
 void init_quat(Napi::Env env, Napi::Object exports) {
@@ -126,6 +170,10 @@ void init_quat(Napi::Env env, Napi::Object exports) {
   define<slerp>(env, q, "slerp");
   define<angle>(env, q, "angle");
   define<random>(env, q, "random");
+  define<to_euler>(env, q, "toEuler");
+  define<to_rotvec>(env, q, "toRotvec");
+  define<from_rotvec>(env, q, "fromRotvec");
+  define<dot>(env, q, "dot");
   exports.Set("quat", q);
 }
 

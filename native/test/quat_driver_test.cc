@@ -28,6 +28,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #undef SK_DRIVER_NS
@@ -499,6 +500,125 @@ void test_all(Suite& t) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Parity with scipy's Rotation: to_euler, to_rotvec, from_rotvec, dot. A second table of the new
+// drivers, found by the Driver's name, so the table above stays as it is.
+struct ParityDriver {
+  const char* name;
+  decltype(&sk::cpu::quat_to_euler) to_euler;
+  decltype(&sk::cpu::quat_to_rotvec) to_rotvec;
+  decltype(&sk::cpu::quat_from_rotvec) from_rotvec;
+  decltype(&sk::cpu::quat_dot) dot;
+};
+const ParityDriver kParity[2] = {
+    {"sk::cpu", sk::cpu::quat_to_euler, sk::cpu::quat_to_rotvec, sk::cpu::quat_from_rotvec, sk::cpu::quat_dot},
+    {"sk::cuda", sk::cuda::quat_to_euler, sk::cuda::quat_to_rotvec, sk::cuda::quat_from_rotvec, sk::cuda::quat_dot},
+};
+const ParityDriver& parity(const Driver& d) { return kParity[strcmp(d.name, "sk::cpu") == 0 ? 0 : 1]; }
+
+// Euler angles by axis read off the rotation matrix (not the kernel's half-angle method): for the
+// product R = R_i(a)·R_j(b)·R_k(c), sin b = e·R[i][k] with e = +1 for a cyclic (i, j, k).
+// Returns cos(b); angles near the lock (cos b → 0) are ill-conditioned and checked by rotation.
+double euler_oracle(const Q& q, int order, bool extrinsic, double* out) {
+  double m[9];
+  matrix(scale(q, 1 / norm(q)), m);
+  int ax[3] = {kOrders[order][0] - 'x', kOrders[order][1] - 'x', kOrders[order][2] - 'x'};
+  if (extrinsic) std::swap(ax[0], ax[2]);
+  const int i = ax[0], j = ax[1], k = ax[2];
+  const double e = (j - i + 3) % 3 == 1 ? 1 : -1;
+  out[j] = asin(fmax(-1.0, fmin(1.0, e * m[3 * i + k])));
+  out[i] = atan2(-e * m[3 * j + k], m[3 * k + k]);
+  out[k] = atan2(-e * m[3 * i + j], m[3 * i + i]);
+  return cos(out[j]);
+}
+// The rotation of Euler angles `a` (by axis) under `order` and the reading, as a quaternion.
+Q euler_q(const float* a, int order, bool extrinsic) {
+  Q q{0, 0, 0, 1};
+  for (int n = 0; n < 3; ++n) {
+    const int axis = kOrders[order][extrinsic ? 2 - n : n] - 'x';
+    q = mul(q, axis_q(axis, a[axis]));
+  }
+  return q;
+}
+
+void test_parity(Suite& t) {
+  Gen gen;
+  const bool tf[2] = {true, false};
+  for (size_t n : kSizes) {
+    const std::string N = "n=" + std::to_string(n);
+    const std::vector<float> a = gen.quats(n), b = gen.partners(a), a1 = gen.quats(1), b1 = gen.quats(1);
+    const std::vector<float> v = gen.uniform(3 * n, -3.6, 3.6);
+
+    // to_euler: angles within kTol·scale of the matrix oracle, scale = 1/cos(middle) (their
+    // conditioning), taken mod 2π; within 0.01 of the lock only the rotation is checked (2e-6 rad).
+    for (int order = 0; order < 6; ++order)
+      for (bool ex : tf)
+        t.values("quat_to_euler", N + " order=" + kOrders[order] + (ex ? " extrinsic" : ""), n, 3,
+                 [&](const Driver& d, float* o) { return parity(d).to_euler(a.data(), order, ex, o, n); },
+                 [&](size_t i, const float* g, double* w) {
+                   const double c = euler_oracle(load_q(&a[4 * i]), order, ex, w);
+                   for (int k = 0; k < 3; ++k) {
+                     if (c < 0.01) w[k] = g[k];
+                     else w[k] = g[k] - remainder(g[k] - w[k], 2 * kPi);
+                   }
+                   return 1 / fmax(c, 0.01);
+                 },
+                 [&](size_t i, const float* g) {
+                   const Q q = load_q(&a[4 * i]);
+                   return geodesic(scale(q, 1 / norm(q)), euler_q(g, order, ex)) <= 2e-6 && fabs(g[0]) <= kPi &&
+                          fabs(g[1]) <= kPi && fabs(g[2]) <= kPi;
+                 });
+
+    // to_rotvec: unit axis × angle in [0, π] from asin/acos of the canonical unit quaternion.
+    t.values("quat_to_rotvec", N, n, 3, [&](const Driver& d, float* o) { return parity(d).to_rotvec(a.data(), o, n); },
+             [&](size_t i, const float*, double* w) {
+               Q q = load_q(&a[4 * i]);
+               q = scale(q, (q.w < 0 ? -1 : 1) / norm(q));
+               const double s = sqrt(q.x * q.x + q.y * q.y + q.z * q.z);
+               const double ang = s < 0.7 ? 2 * asin(s) : 2 * acos(q.w), f = s > 0 ? ang / s : 0;
+               w[0] = q.x * f; w[1] = q.y * f; w[2] = q.z * f;
+               return 1.0;
+             });
+
+    // from_rotvec: axis–angle with the angle |v|.
+    t.values("quat_from_rotvec", N, n, 4, [&](const Driver& d, float* o) { return parity(d).from_rotvec(v.data(), o, n); },
+             [&](size_t i, const float*, double* w) {
+               const double x = v[3 * i], y = v[3 * i + 1], z = v[3 * i + 2], th = sqrt(x * x + y * y + z * z);
+               const double s = th > 0 ? sin(th / 2) / th : 0.5;
+               store(Q{x * s, y * s, z * s, cos(th / 2)}, w);
+               return 1.0;
+             });
+
+    // dot, every broadcast combination.
+    for (bool ab : tf)
+      for (bool bb : tf) {
+        if (n == 0 && !(ab && bb)) continue;
+        const auto &x = ab ? a : a1, &y = bb ? b : b1;
+        t.values("quat_dot", bcast_label(n, ab, bb), n, 1,
+                 [&](const Driver& d, float* o) { return parity(d).dot(x.data(), ab, y.data(), bb, o, n); },
+                 [&](size_t i, const float*, double* w) {
+                   const Q p = load_q(at(x, 4, ab, i)), q = load_q(at(y, 4, bb, i));
+                   w[0] = dot(p, q);
+                   return norm(p) * norm(q);
+                 });
+      }
+
+    if (n == 0) continue;
+    // First bad index: zero at n/2, NaN at n − 1 → n/2.
+    const size_t bad = n / 2;
+    std::vector<float> pa = a, pv = v;
+    for (int k = 0; k < 4; ++k) pa[4 * bad + k] = 0;
+    pv[3 * bad + 1] = NAN;
+    if (n > 1) pa[4 * (n - 1)] = NAN, pv[3 * (n - 1)] = INFINITY;
+    t.first_bad("quat_to_euler", N + " zero/NaN", n, 3,
+                [&](const Driver& d, float* o) { return parity(d).to_euler(pa.data(), 5, true, o, n); }, bad);
+    t.first_bad("quat_to_rotvec", N + " zero/NaN", n, 3,
+                [&](const Driver& d, float* o) { return parity(d).to_rotvec(pa.data(), o, n); }, bad);
+    t.first_bad("quat_from_rotvec", N + " NaN/inf", n, 4,
+                [&](const Driver& d, float* o) { return parity(d).from_rotvec(pv.data(), o, n); }, bad);
+  }
+}
+
 // sk::cuda without a usable device: every launcher must throw (never abort), naming the reason.
 int test_unavailable(const std::string& reason) {
   const float q[4] = {0, 0, 0, 1};
@@ -538,6 +658,7 @@ int main() {
   t.stats.resize(t.drivers.size());
 
   test_all(t);
+  test_parity(t);
 
   const char* strict_env = getenv("SK_TEST_STRICT_BITS");
   const bool strict_bits = !(strict_env && !strcmp(strict_env, "0"));

@@ -19,6 +19,11 @@ export interface QuatKernels {
   slerp(a: F32, b: F32, t: F32, out: F32): void;
   angle(a: F32, b: F32, out: F32): void;
   random(seed: number, out: F32): void;
+  // Parity with scipy's Rotation.
+  toEuler(q: F32, order: string, extrinsic: boolean, out: F32): void;
+  toRotvec(q: F32, out: F32): void;
+  fromRotvec(v: F32, out: F32): void;
+  dot(a: F32, b: F32, out: F32): void;
 }
 
 /** `…Async` twins that native backends add: same arguments, resolve when `out` is written. */

@@ -153,6 +153,19 @@ export const MODELS = {
     return { args: [quats(r, n), quats(r, n), r.chance(0.5) ? r() : f32(r, n, 0, 1), ...(r.chance(0.3) ? [new Float32Array(4 * n)] : [])], out: 3, shape: isArr(Float32Array, 4 * n) };
   },
   'quat.random': (r) => { const n = batchN(r); return { args: [n, r.int(2 ** 32)], shape: isArr(Float32Array, 4 * n) }; },
+  'quat.toEuler': (r) => {
+    const n = batchN(r), opts = {};
+    if (r.chance(0.5)) opts.extrinsic = r.chance(0.5);
+    if (r.chance(0.3)) opts.out = new Float32Array(3 * n);
+    return { args: [quats(r, n), r.pick(['xyz', 'zyx', 'yzx', 'xzy']), opts], out: '2.out', shape: isArr(Float32Array, 3 * n) };
+  },
+  'quat.toRotvec': quatUnary(4, 3),
+  'quat.fromRotvec': (r) => {
+    const n = batchN(r);
+    return { args: [f32(r, 3 * n, -4, 4), ...(r.chance(0.3) ? [new Float32Array(4 * n)] : [])], out: 1, shape: isArr(Float32Array, 4 * n) };
+  },
+  'quat.dot': quatBinary(1),
+  'quat.identity': (r) => { const n = batchN(r); return { args: [n, ...(r.chance(0.3) ? [new Float32Array(4 * n)] : [])], out: 1, shape: isArr(Float32Array, 4 * n) }; },
   'rope.quatrope': (r) => ropeCase(r, 'quatrope'),
   'rope.igre': (r) => ropeCase(r, 'igre'),
   'rope.rope1d': (r) => ropeCase(r, 'rope1d'),

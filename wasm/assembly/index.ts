@@ -6,6 +6,7 @@ export {
   quat_multiply_batch, quat_conjugate_batch, quat_invert_batch, quat_normalize_batch, quat_rotate_batch,
   quat_from_axis_angle_batch, quat_from_euler_batch, quat_to_matrix_batch, quat_from_matrix_batch,
   quat_slerp_batch, quat_angle_batch, quat_random_batch, bad_input,
+  quat_to_euler_batch, quat_to_rotvec_batch, quat_from_rotvec_batch, quat_dot_batch,
 } from './quat';
 export { camera_ray_map_hwc, camera_ray_map_chw, camera_rays_batch, camera_moments_batch } from './camera';
 export { rope_quatrope_batch, rope_igre_batch, rope_pairs_batch, rope_scratch_bytes, SCRATCH as rope_scratch, SCRATCH_BYTES as rope_scratch_size } from './rope';

@@ -179,3 +179,10 @@ export const STAGE_OUT: usize = memory.data(MAX_BLOCK);
   const a = sk_atanf(sel(gt(den, splat(0.0)), div(num, den), splat(0.0)));
   return sel(swap, sub(splat(1.5707963267948966), a), a);
 }
+
+/** atan2(y, x) in [−π, π]: the first-quadrant angle of (|x|, |y|) reflected into x's and y's quadrant. */
+@inline export function sk_atan2f(y: v128, x: v128): v128 {
+  const r = sk_atan2_pos(abs(y), abs(x));
+  const h = sel(lt(x, splat(0.0)), sub(splat(3.14159265358979), r), r);
+  return sel(lt(y, splat(0.0)), neg(h), h);
+}

@@ -12,7 +12,7 @@ import {
   t4x, t4y, t4z, t4w, store4, t3x, t3y, t3z, store3,
   t9_0, t9_1, t9_2, t9_3, t9_4, t9_5, t9_6, t9_7, t9_8, store9,
   BCAST0, BCAST1, BCAST2, STAGE0, STAGE1, STAGE2, STAGE_OUT, block_step, broadcast, stage, first_bad,
-  sk_sincosf, sk_atanf, sk_atan2_pos,
+  sk_sincosf, sk_atanf, sk_atan2_pos, sk_atan2f,
 } from './math';
 
 // sk_sincosf results (C passes float* s_out, c_out): three consecutive 16-byte slots for sines,
@@ -471,6 +471,136 @@ export function quat_random_batch(seed: u32, first: u32, o: usize, n: i32): i32 
     quat_random(seed, first + <u32>i, tail ? STAGE_OUT : o);
     if (tail) memory.copy(o, STAGE_OUT, r * 16);
     o += 64;
+  }
+  return -1;
+}
+
+// ---- Parity with scipy's Rotation: bodies (native/kernels/quat.h) ------------------------------
+
+/** Wraps an angle in [−2π, 2π] into [−π, π]. */
+@inline function quat_wrap_pi(a: v128): v128 {
+  return sel(lt(a, splat(-3.14159265358979)), add(a, splat(6.28318530717959)),
+    sel(gt(a, splat(3.14159265358979)), sub(a, splat(6.28318530717959)), a));
+}
+/** Component `axis` (0, 1, 2) of (x, y, z). */
+@inline function pick(axis: i32, x: v128, y: v128, z: v128): v128 { return axis == 0 ? x : axis == 1 ? y : z; }
+
+/**
+ * Euler angles of q/|q| by axis (a_x, a_y, a_z): Bernardes & Viollet, PLoS ONE 17(11), 2022, for
+ * the extrinsic sequence (i, j, k); gimbal lock within 2^-20 rad of ±π/2 sets the angle of the
+ * order's last letter to 0 and the middle to exactly ±π/2. See the C body for the conventions.
+ */
+@inline export function quat_to_euler(q: usize, order: i32, extrinsic: bool, o: usize): v128 {
+  const r0 = v128.load(q), r1 = v128.load(q, 16), r2 = v128.load(q, 32), r3 = v128.load(q, 48);
+  const x = t4x(r0, r1, r2, r3), y = t4y(r0, r1, r2, r3), z = t4z(r0, r1, r2, r3), w = t4w(r0, r1, r2, r3);
+  const n2 = norm2(x, y, z, w);
+  const inv = div(splat(1.0), sqrt(n2));
+  const ux = mul(x, inv), uy = mul(y, inv), uz = mul(z, inv);
+  const s = mul(w, inv);
+  const o0 = quat_euler_axis(order, 0), j = quat_euler_axis(order, 1), o2 = quat_euler_axis(order, 2);
+  const i = extrinsic ? o0 : o2, k = extrinsic ? o2 : o0;
+  const sign: f32 = (i - j) * (j - k) * (k - i) > 0 ? 1.0 : -1.0;  // +1 for a cyclic (i, j, k)
+  const qi = pick(i, ux, uy, uz), qj = pick(j, ux, uy, uz), qk = mul(splat(sign), pick(k, ux, uy, uz));
+  const a = sub(s, qj), b = add(qi, qk), c = add(qj, s), d = sub(qk, qi);
+  const hab = sqrt(add(mul(a, a), mul(b, b))), hcd = sqrt(add(mul(c, c), mul(d, d)));
+  const beta = sub(mul(splat(2.0), sk_atan2_pos(hcd, hab)), splat(1.5707963267948966));
+  const half_sum = sk_atan2f(b, a), half_diff = sk_atan2f(d, c);
+  const lock_lo = f32x4.le(hcd, mul(splat(4.76837158203125e-7), hab));
+  const lock_hi = f32x4.le(hab, mul(splat(4.76837158203125e-7), hcd));
+  const both = sel(lock_lo, mul(splat(2.0), half_sum), mul(splat(-2.0), half_diff));
+  const lock = v128.or(lock_lo, lock_hi);
+  const zero = splat(0.0);
+  const alpha = sel(lock, extrinsic ? both : zero, sub(half_sum, half_diff));
+  const gamma = sel(lock, extrinsic ? zero : sel(lock_lo, mul(splat(sign), both), mul(splat(-sign), both)),
+    mul(splat(sign), add(half_sum, half_diff)));
+  const A = quat_wrap_pi(alpha), G = quat_wrap_pi(gamma);
+  const B = sel(lock_lo, splat(-1.5707963267948966), sel(lock_hi, splat(1.5707963267948966), beta));
+  store3(o, i == 0 ? A : j == 0 ? B : G, i == 1 ? A : j == 1 ? B : G, i == 2 ? A : j == 2 ? B : G);
+  return norm2_bad(n2);
+}
+
+/** Rotation vector (axis × angle, angle in [0, π]) of q/|q|; see the C body for the accuracy argument. */
+@inline export function quat_to_rotvec(q: usize, o: usize): v128 {
+  const r0 = v128.load(q), r1 = v128.load(q, 16), r2 = v128.load(q, 32), r3 = v128.load(q, 48);
+  const x = t4x(r0, r1, r2, r3), y = t4y(r0, r1, r2, r3), z = t4z(r0, r1, r2, r3), w = t4w(r0, r1, r2, r3);
+  const n2 = norm2(x, y, z, w);
+  const inv = div(sel(lt(w, splat(0.0)), splat(-1.0), splat(1.0)), sqrt(n2));
+  const ux = mul(x, inv), uy = mul(y, inv), uz = mul(z, inv), s = mul(w, inv);
+  const un2 = add(add(mul(ux, ux), mul(uy, uy)), mul(uz, uz)), un = sqrt(un2);
+  const angle = mul(splat(2.0), sk_atan2_pos(un, s));
+  const f = sel(gt(un2, splat(7.88860905e-31)), div(angle, un), div(splat(2.0), s));
+  store3(o, mul(ux, f), mul(uy, f), mul(uz, f));
+  return norm2_bad(n2);
+}
+
+/** Unit quaternion of the rotation vector v; series below |v| = 1e-3. Bad lanes: |v|² not finite. */
+@inline export function quat_from_rotvec(v: usize, o: usize): v128 {
+  const v0 = v128.load(v), v1 = v128.load(v, 16), v2 = v128.load(v, 32);
+  const vx = t3x(v0, v1, v2), vy = t3y(v0, v1, v2), vz = t3z(v0, v1, v2);
+  const t2 = add(add(mul(vx, vx), mul(vy, vy)), mul(vz, vz)), t = sqrt(t2);
+  sk_sincosf(mul(splat(0.5), t), S0, C0);
+  const f = sel(lt(t, splat(1e-3)), sub(splat(0.5), mul(t2, splat(2.0833333333333333e-2))), div(v128.load(S0), t));
+  store4(o, mul(vx, f), mul(vy, f), mul(vz, f), v128.load(C0));
+  return v128.not(f32x4.le(t2, splat(3.40282347e+38)));
+}
+
+/** a·b, x, y, z, w in that order. */
+@inline export function quat_dot(a: usize, b: usize, o: usize): void {
+  const a0 = v128.load(a), a1 = v128.load(a, 16), a2 = v128.load(a, 32), a3 = v128.load(a, 48);
+  const b0 = v128.load(b), b1 = v128.load(b, 16), b2 = v128.load(b, 32), b3 = v128.load(b, 48);
+  const ax = t4x(a0, a1, a2, a3), ay = t4y(a0, a1, a2, a3), az = t4z(a0, a1, a2, a3), aw = t4w(a0, a1, a2, a3);
+  const bx = t4x(b0, b1, b2, b3), by = t4y(b0, b1, b2, b3), bz = t4z(b0, b1, b2, b3), bw = t4w(b0, b1, b2, b3);
+  v128.store(o, add(add(add(mul(ax, bx), mul(ay, by)), mul(az, bz)), mul(aw, bw)));
+}
+
+// ---- Parity with scipy's Rotation: drivers (native/drivers/quat.h) -----------------------------
+
+export function quat_to_euler_batch(q: usize, order: i32, extrinsic: bool, o: usize, n: i32): i32 {
+  let bad = -1;
+  for (let i = 0; i < n; i += 4) {
+    const r = <usize>(n - i), tail = r < 4;
+    const m = quat_to_euler(tail ? stage(q, true, 16, r, STAGE0) : q, order, extrinsic, tail ? STAGE_OUT : o);
+    if (tail) memory.copy(o, STAGE_OUT, r * 12);
+    bad = first_bad(bad, m, i);
+    q += 64; o += 48;
+  }
+  return bad;
+}
+
+export function quat_to_rotvec_batch(q: usize, o: usize, n: i32): i32 {
+  let bad = -1;
+  for (let i = 0; i < n; i += 4) {
+    const r = <usize>(n - i), tail = r < 4;
+    const m = quat_to_rotvec(tail ? stage(q, true, 16, r, STAGE0) : q, tail ? STAGE_OUT : o);
+    if (tail) memory.copy(o, STAGE_OUT, r * 12);
+    bad = first_bad(bad, m, i);
+    q += 64; o += 48;
+  }
+  return bad;
+}
+
+export function quat_from_rotvec_batch(v: usize, o: usize, n: i32): i32 {
+  let bad = -1;
+  for (let i = 0; i < n; i += 4) {
+    const r = <usize>(n - i), tail = r < 4;
+    const m = quat_from_rotvec(tail ? stage(v, true, 12, r, STAGE0) : v, tail ? STAGE_OUT : o);
+    if (tail) memory.copy(o, STAGE_OUT, r * 16);
+    bad = first_bad(bad, m, i);
+    v += 48; o += 64;
+  }
+  return bad;
+}
+
+export function quat_dot_batch(a: usize, a_batch: bool, b: usize, b_batch: bool, o: usize, n: i32): i32 {
+  if (n <= 0) return -1;
+  const sa = block_step(a_batch, 16), sb = block_step(b_batch, 16);
+  a = broadcast(a, a_batch, 16, BCAST0); b = broadcast(b, b_batch, 16, BCAST1);
+  for (let i = 0; i < n; i += 4) {
+    const r = <usize>(n - i), tail = r < 4;
+    quat_dot(tail ? stage(a, a_batch, 16, r, STAGE0) : a, tail ? stage(b, b_batch, 16, r, STAGE1) : b,
+      tail ? STAGE_OUT : o);
+    if (tail) memory.copy(o, STAGE_OUT, r * 4);
+    a += sa; b += sb; o += 16;
   }
   return -1;
 }

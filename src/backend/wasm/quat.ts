@@ -20,6 +20,10 @@ interface QuatExports {
   quat_slerp_batch(a: number, ab: boolean, b: number, bb: boolean, t: number, tb: boolean, o: number, n: number): number;
   quat_angle_batch(a: number, ab: boolean, b: number, bb: boolean, o: number, n: number): number;
   quat_random_batch(seed: number, first: number, o: number, n: number): number;
+  quat_to_euler_batch(q: number, order: number, extrinsic: boolean, o: number, n: number): number;
+  quat_to_rotvec_batch(q: number, o: number, n: number): number;
+  quat_from_rotvec_batch(v: number, o: number, n: number): number;
+  quat_dot_batch(a: number, ab: boolean, b: number, bb: boolean, o: number, n: number): number;
   /** After a failing slerp/angle: 0 if `a` was bad at that index, 1 if `b`. */
   bad_input(): number;
 }
@@ -29,6 +33,9 @@ const EULER_ORDERS = ['xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx'] as const;
 
 function zeroLength(name: string, i: number): string {
   return `\`${name}[${i}]\` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])`;
+}
+function rotvecNotFinite(i: number): string {
+  return `\`v[${i}]\` has a non-finite length (|v|² NaN or above 3.4e38)`;
 }
 /** Index of item i in a possibly broadcast argument. */
 const at = (a: Arr, i: number) => (a.batched ? i : 0);
@@ -124,6 +131,44 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
       const O = c.array(1, 'out', 4, true);
       if (O.count > 0xffffffff) c.rangeError('Expected at most 2^32 − 1 quaternions for `out`');
       c.each(O.count, (k, start) => w.quat_random_batch(s, start, O.ptr, k));
+    },
+
+    // ───── Parity with scipy's Rotation ─────
+
+    // (q [N, 4], order, extrinsic, out [N, 3])
+    toEuler(q, order, extrinsic, out) {
+      const c = rt.call([q, order, extrinsic, out]);
+      const Q = c.array(0, 'q', 4);
+      const k = c.choice(1, 'order', EULER_ORDERS);
+      const ex = c.boolean(2, 'extrinsic');
+      const O = c.array(3, 'out', 3, true);
+      c.expectCount(O, Q.count, 'angle triples');
+      c.each(Q.count, (m) => w.quat_to_euler_batch(Q.ptr, k, ex, O.ptr, m), (i) => zeroLength('q', i));
+    },
+
+    // (q [N, 4], out [N, 3])
+    toRotvec(q, out) {
+      const c = rt.call([q, out]);
+      const Q = c.array(0, 'q', 4), O = c.array(1, 'out', 3, true);
+      c.expectCount(O, Q.count, 'vectors');
+      c.each(Q.count, (m) => w.quat_to_rotvec_batch(Q.ptr, O.ptr, m), (i) => zeroLength('q', i));
+    },
+
+    // (v [N, 3], out [N, 4])
+    fromRotvec(v, out) {
+      const c = rt.call([v, out]);
+      const V = c.array(0, 'v', 3), O = c.array(1, 'out', 4, true);
+      c.expectCount(O, V.count, 'quaternions');
+      c.each(V.count, (m) => w.quat_from_rotvec_batch(V.ptr, O.ptr, m), rotvecNotFinite);
+    },
+
+    // (a [N|1, 4], b [N|1, 4], out [N])
+    dot(a, b, out) {
+      const c = rt.call([a, b, out]);
+      const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), O = c.array(2, 'out', 1, true);
+      const n = c.batch(A, B);
+      c.expectCount(O, n, 'values');
+      c.each(n, (k) => w.quat_dot_batch(A.ptr, A.batched, B.ptr, B.batched, O.ptr, k));
     },
   };
 }
