@@ -6,10 +6,11 @@
 // Here a large output is a block: a 2 MiB-aligned anonymous mapping with MADV_HUGEPAGE (THP in
 // `madvise` mode serves only regions that ask), handed to JS as an external ArrayBuffer. Fresh
 // mappings read as zeros. Faulting even huge pages in costs more than a memory-bound kernel, so
-// blocks are reused: once the ArrayBuffer lent a block is garbage (its weak reference is cleared
-// by GC — Node runs the finaliser itself only when the event loop turns, which a synchronous loop
-// never lets happen), the next allocOutput of a size that fits takes the block and zeroes it with
-// memset, whose pages are already in memory.
+// blocks are reused: when the ArrayBuffer lent a block is gone — its finaliser ran (Node runs it
+// when the event loop turns) or GC cleared our weak reference to it (seen after full collections;
+// the incremental ones that external memory triggers did not clear it in Node 20, measured) — the
+// next allocOutput of a size that fits takes the block and zeroes it with memset, whose pages are
+// already in memory. A synchronous loop that never yields therefore maps afresh on every call.
 //
 // A block may be lent again before the finaliser of its previous ArrayBuffer ran, so a block counts
 // its pending finalisers and is unmapped only when none is pending and it is neither lent nor kept.
@@ -18,8 +19,7 @@
 //
 // Limits:
 //  - Runtimes that forbid external buffers (Electron's V8 sandbox: napi_no_external_buffers_allowed)
-//    get plain ArrayBuffers from then on; so does any size below kMinMapped (calloc is as fast
-//    there). SPATIALKIT_NO_EXTERNAL_BUFFERS=1 makes every external buffer fail that way (tests).
+//    get plain ArrayBuffers from then on; so does any size below min_mapped() (32 MiB: see there). SPATIALKIT_NO_EXTERNAL_BUFFERS=1 makes every external buffer fail that way (tests).
 //  - Mapped bytes (lent, kept or awaiting a finaliser) are capped (SPATIALKIT_ALLOC_CAP_MB, default
 //    2048); beyond the cap outputs are plain ArrayBuffers, so RSS stays bounded. Blocks kept for
 //    reuse are capped separately (SPATIALKIT_ALLOC_KEEP_MB, default 512).
@@ -50,7 +50,6 @@ namespace sk::napi {
 namespace {
 
 constexpr size_t kHuge = size_t(2) << 20;             // x86-64 / arm64 (4 KiB granule) huge page
-constexpr size_t kMinMapped = size_t(1) << 20;        // below this, calloc'd ArrayBuffers are as fast
 constexpr double kMaxByteLength = 9007199254740991.0;  // 2^53 − 1: V8's limit on 64-bit
 // napi_no_external_buffers_allowed (22; named in Node ≥ 20 headers only, so by value, as
 // node-addon-api does).
@@ -64,6 +63,11 @@ size_t env_mb(const char* name, size_t fallback_mb) {
   }
   return fallback_mb << 20;
 }
+// Outputs from this size on are mapped (SPATIALKIT_ALLOC_MIN_MB, default 32). Below it glibc serves
+// V8's calloc from its heap once a chunk of that size was freed (its mmap threshold rises up to
+// 32 MiB), and V8 frees plain ArrayBuffers at GC without the event loop turning: measured, plain
+// ArrayBuffers were faster there in synchronous loops. From 32 MiB on glibc always maps afresh.
+size_t min_mapped() { static const size_t v = env_mb("SPATIALKIT_ALLOC_MIN_MB", 32); return v; }
 size_t mapped_cap() { static const size_t v = env_mb("SPATIALKIT_ALLOC_CAP_MB", 2048); return v; }
 size_t keep_cap() { static const size_t v = env_mb("SPATIALKIT_ALLOC_KEEP_MB", 512); return v; }
 bool external_forbidden_by_env() {
@@ -287,7 +291,7 @@ Napi::Value alloc_output(const Napi::CallbackInfo& info) {
   if (!(d >= 0 && d <= kMaxByteLength && d == (double)(uint64_t)d)) throw Napi::RangeError::New(env, want);
   const size_t n = (size_t)d;
 #ifdef SK_HAVE_MMAP
-  if (n >= kMinMapped && !g_refused.load(std::memory_order_relaxed)) {
+  if (n >= min_mapped() && n > 0 && !g_refused.load(std::memory_order_relaxed)) {
     bool refused = false;
     napi_value ab = lend(env, n, &refused);
     if (ab) return Napi::Value(env, ab);
