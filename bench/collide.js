@@ -320,3 +320,6 @@ export async function run(ctx) {
     });
   }
 }
+
+// For ad-hoc measurements (node -e "import('./bench/collide.js')…").
+export { scenes, jsBatched };
