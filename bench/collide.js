@@ -243,6 +243,23 @@ export async function run(ctx) {
     }
   }
 
+  // Small batches (1, 8, 64 boxes): the per-call cost next to the JS loop (the JS SAT over every
+  // AABB-overlapping pair).
+  for (const n of ctx.quick ? [1, 64] : [1, 8, 64]) {
+    const b = scene(n, false, 7), whole = Uint32Array.of(0, n);
+    const ref = jsBatched(b, whole).pairs;
+    const check = (get) => () => ({ err: same(get(), ref) ? 0 : 1, tol: 0 });
+    const bytes = 40 * n + 8 * (ref.length / 2);
+    for (const be of backends) {
+      let last = null;
+      await ctx.bench({ op: 'pairs 3-D', n, impl: be.name, threads: 1, items: n, bytes, before: () => sk.setBackend(be.name),
+        fn: () => (last = sk.collide.pairs(b)), check: check(() => last) });
+    }
+    let lastJs = null;
+    await ctx.bench({ op: 'pairs 3-D', n, impl: 'js SAT', kind: 'peer', items: n, bytes,
+      fn: () => (lastJs = jsBatched(b, whole).pairs), check: check(() => lastJs) });
+  }
+
   for (const yaw of [false, true]) {
     const op = yaw ? 'pairs yaw' : 'pairs 3-D';
     for (const n of sizes.filter((x) => !yaw || x <= 1e5)) {  // yaw at 1e6 adds minutes of peers and no target
@@ -320,3 +337,6 @@ export async function run(ctx) {
     });
   }
 }
+
+// For ad-hoc measurements (node -e "import('./bench/collide.js')…").
+export { scenes, jsBatched };

@@ -13,15 +13,20 @@
  *   await ctx.peer(specifier, label) → the imported module, or null with a skip note (peers are
  *       devDependencies and may be missing).
  *   await ctx.bench({op, n, impl, kind: 'subject' | 'peer', label?, threads?: 1, items, bytes,
- *       fn, alloc?, before?, check?}) — times fn() (`out` preallocated) and alloc() (allocating
- *       call) as median-of-samples; `items` = elements per call, `bytes` = bytes read + written
+ *       fn, alloc?, allocOut?, before?, check?}) — times fn() (`out` preallocated), alloc()
+ *       (allocating call: variant 'alloc') and allocOut() (the output allocated with the
+ *       backend's allocOutput, then the `out` call, as the TypeScript layer does for large
+ *       outputs: variant 'allocOutput' with the event loop turning between calls, as a pipeline
+ *       that awaits between batches; 'allocOutput sync' in a synchronous loop) as median-of-samples; `items` = elements per call, `bytes` = bytes read + written
  *       per call; before() runs before timing (e.g. setBackend); check() → max abs error vs a
  *       reference (or {err, tol}). The first bench of each (op, n) first times the copy kernel
  *       (TypedArray.set of bytes/2 into a preallocated array, i.e. the same bytes touched).
  *       A throwing case becomes a skip row with the error; the suite goes on.
+ *   await ctx.allocator(backend) → the backend's allocOutput(byteLength) → ArrayBuffer, or null.
  *   ctx.skip({op?, n?, impl, reason}), ctx.note(text)
  *   ctx.target({label, where: {op, n, impl, variant?, threads?}, metric, min}) — a goal checked
- *       after both modes ran; metric: 'pctCopy' | 'melemPerS' | 'gbps' | 'x:<peer label>'.
+ *       after both modes ran; metric: 'pctCopy' | 'melemPerS' | 'gbps' | 'x:<peer label>' |
+ *       'outRatio' (ns of the same case's 'out' row / ns of this row: ≥ 0.5 = within 2× of it).
  * The parent merges both modes, adds GB/s, % of copy and × each peer (peer time / this time,
  * same op, n and variant; peers are single-threaded), prints one table per (suite, n), and writes
  * JSON to bench/results/<suite>-<YYYY-MM-DD>[-quick].json (and --json FILE).
@@ -124,6 +129,38 @@ export function measure(fn, quick) {
 }
 
 /**
+ * Like measure(), but the event loop turns before every call (await setImmediate) and only the
+ * call is timed: how a pipeline that awaits between batches calls (finalisers of external
+ * buffers run only when the loop turns).
+ */
+export async function measureYielding(fn, quick) {
+  const set = quick ? SETTINGS.quick : SETTINGS.full;
+  const ns = [];
+  const c0 = process.cpuUsage();
+  let busy = 0;
+  const start = now();
+  await new Promise(setImmediate);
+  fn();  // warm-up
+  while (ns.length < set.minSamples || (now() - start < set.maxTime && ns.length < 50)) {
+    await new Promise(setImmediate);
+    const t0 = now();
+    fn();
+    const dt = now() - t0;
+    busy += dt;
+    ns.push(dt * 1e9);
+  }
+  const cpu = process.cpuUsage(c0), cpuSec = (cpu.user + cpu.system) / 1e6;
+  const med = median(ns), mean = ns.reduce((a, b) => a + b, 0) / ns.length;
+  const sd = Math.sqrt(ns.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, ns.length - 1));
+  return {
+    ns: med, minNs: Math.min(...ns), maxNs: Math.max(...ns), samples: ns.length,
+    rme: ns.length > 1 ? (100 * 1.96 * sd) / Math.sqrt(ns.length) / mean : 0,
+    cpuNs: (cpuSec * 1e9) / (ns.length + 1), onCpu: busy > 0 ? Math.min(1, cpuSec / busy) : 1, calls: ns.length + 1,
+    sampler: 'yielding',
+  };
+}
+
+/**
  * The copy kernel: `dst.set(src)` of bytes/2 bytes into a preallocated array, so it touches
  * `bytes` bytes (read + write) like the case it is compared with. One thread (TypedArray.set).
  */
@@ -177,6 +214,15 @@ class Context {
   }
 
   note(text) { if (!this.notes.includes(text)) this.notes.push(text); }
+
+  /** The backend's allocOutput(byteLength) → ArrayBuffer (native addons have one), or null. */
+  async allocator(backend) {
+    try {
+      const { module } = await import(pathToFileURL(path.join(PACKAGE_ROOT, 'dist', 'backend', 'index.js')).href);
+      const m = module(backend);
+      return m && typeof m.allocOutput === 'function' ? (bytes) => m.allocOutput(bytes) : null;
+    } catch { return null; }
+  }
 
   skip({ op = null, n = null, impl, reason }) {
     const s = { op, n, impl, mode: this.mode, reason: String(reason).split('\n')[0] };
@@ -235,14 +281,15 @@ class Context {
   }
 
   async bench(c) {
-    const { op, n, impl, kind = 'subject', label = impl, threads = 1, items, bytes, fn, alloc, before, check } = c;
+    const { op, n, impl, kind = 'subject', label = impl, threads = 1, items, bytes, fn, alloc, allocOut, before, check } = c;
     if (this.mode === 'all' && threads <= 1) return;  // single-threaded cases run in mode 'one' only
     this.copyFor(op, n, bytes);
-    const variants = [['out', fn], ['alloc', alloc]].filter(([, f]) => typeof f === 'function');
-    for (const [variant, f] of variants) {
+    const variants = [['out', fn], ['alloc', alloc], ['allocOutput', allocOut, true], ['allocOutput sync', allocOut]]
+      .filter(([, f]) => typeof f === 'function');
+    for (const [variant, f, yielding] of variants) {
       try {
         if (before) before();
-        const m = measure(f, this.quick);
+        const m = yielding ? await measureYielding(f, this.quick) : measure(f, this.quick);
         const row = {
           suite: this.suite, op, n, impl, label, kind, variant, threads, items, bytes,
           ...timing(m), melemPerS: melemPerS(items, m.ns), gbps: gbps(bytes, m.ns),
@@ -356,9 +403,14 @@ function runChild(job, threadsEnv) {
   });
 }
 
-/** Adds pctCopy and ratios (× peer = peer ns / this ns, same op, n and variant). */
+/**
+ * Adds pctCopy, ratios (× peer = peer ns / this ns, same op, n and variant) and, on allocating
+ * rows, outRatio (the same case's 'out' ns / this ns).
+ */
 export function addRatios(rows) {
   const key = (r) => `${r.suite}|${r.op}|${r.n}`;
+  const caseKey = (r) => `${key(r)}|${r.label}|${r.threads}`;
+  const outRows = new Map(rows.filter((r) => r.variant === 'out' && r.kind !== 'copy').map((r) => [caseKey(r), r]));
   const copy = new Map(rows.filter((r) => r.kind === 'copy').map((r) => [key(r), r]));
   const peers = rows.filter((r) => r.kind === 'peer');
   for (const r of rows) {
@@ -374,6 +426,8 @@ export function addRatios(rows) {
     }
     r.ratios = {};
     if (r.kind === 'copy') continue;
+    const o = r.variant !== 'out' ? outRows.get(caseKey(r)) : null;
+    r.outRatio = o ? o.ns / r.ns : null;
     if (r.threads === 1) r.ratiosCpu = {};
     for (const p of peers) {
       if (key(p) !== key(r) || p.variant !== r.variant || p === r) continue;

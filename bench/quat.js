@@ -16,6 +16,10 @@ import * as sk from 'spatialkit';
 import { fmtN, maxDiff } from './lib.js';
 
 const CHECK_ITEMS = 256;
+// Outputs from this size on are allocated with the backend's allocOutput by the TypeScript layer.
+const ALLOC_OUTPUT_MIN = 1 << 20;
+// SK_BENCH_QUAT_OPS=multiply,angle runs only those ops (a quicker look at a few).
+const onlyOps = process.env.SK_BENCH_QUAT_OPS ? process.env.SK_BENCH_QUAT_OPS.split(',') : null;
 
 // ───────────── inputs (pure JS, so they do not depend on any backend) ─────────────
 
@@ -463,6 +467,7 @@ function declareTargets(ctx, n) {
   for (const d of OPS) {
     if (d.memoryBound) {
       ctx.target({ label: `native ${d.op} ≥ 80% of copy GB/s, 1 thread, ${at}`, where: { op: d.op, n, impl: 'native', threads: 1 }, metric: 'pctCopy', min: 80 });
+      ctx.target({ label: `native ${d.op} allocating (allocOutput) within 2× of out, 1 thread, ${at}`, where: { op: d.op, n, impl: 'native', threads: 1, variant: 'allocOutput' }, metric: 'outRatio', min: 0.5 });
     }
     if (d.perCore) {
       ctx.target({ label: `native ${d.op} ≥ ${d.perCore} M elem/s per core, ${at}`, where: { op: d.op, n, impl: 'native', threads: 1 }, metric: 'melemPerS', min: d.perCore });
@@ -483,7 +488,9 @@ export async function run(ctx) {
   const glmMod = await ctx.peer('gl-matrix', 'gl-matrix');
   const G = glmMod && (glmMod.quat ? glmMod : glmMod.default);
   const T = await ctx.peer('three', 'three.js');
-  const sizes = ctx.quick ? [1e6] : [1e6, 1e7];
+  // n = 1, 8, 64: the per-call cost next to gl-matrix and three.js (small batches are how scene and
+  // user code call); 1e6, 1e7: bandwidth.
+  const sizes = ctx.quick ? [1, 64, 1e6] : [1, 8, 64, 1e6, 1e7];
   declareTargets(ctx, sizes[sizes.length - 1]);
   ctx.note('inputs: unit quaternions (Shoemake), per-element slerp t, fromEuler order xyz (three.js XYZ); ' +
     'glm idiom = subarray views per element, glm batch = scratch quats + index loads, three.js = reused objects + fromArray/toArray');
@@ -492,25 +499,31 @@ export async function run(ctx) {
   if (!wasmAlloc && backends.some((b) => b.name === 'wasm')) {
     ctx.skip({ impl: 'wasm in-place', reason: 'sk.wasmAlloc is not exported, so wasm runs only on copies of JS arrays' });
   }
+  const allocators = {};
+  for (const b of backends) allocators[b.name] = await ctx.allocator(b.name);
   for (const n of sizes) {
     let I = makeInputs(n);
     let W = null;
     if (wasmAlloc && ctx.mode === 'one') {
       try { W = wasmResident(I, wasmAlloc); } catch (e) { ctx.skip({ n, impl: 'wasm in-place', reason: e.message }); }
     }
-    for (const d of OPS) {
+    const checkItems = Math.min(CHECK_ITEMS, n);
+    for (const d of OPS.filter((x) => !onlyOps || onlyOps.includes(x.op))) {
       const o = I[d.out];
-      const ref = js[d.op](head(I, CHECK_ITEMS), new Float32Array(CHECK_ITEMS * d.item));
+      const ref = js[d.op](head(I, checkItems), new Float32Array(checkItems * d.item));
       const tol = d.tol ?? 1e-4;
       const checkOf = (out, transposeB = false) => () => ({
-        err: maxDiff(ref, out(), { item: d.item, count: CHECK_ITEMS, signFree: d.signFree, transposeB }), tol,
+        err: maxDiff(ref, out(), { item: d.item, count: checkItems, signFree: d.signFree, transposeB }), tol,
       });
       const check = (transposeB = false) => checkOf(() => o, transposeB);
       const base = { op: d.op, n, items: n, bytes: n * d.bytes };
       for (const b of backends) {
+        const allocOutput = allocators[b.name];
         await ctx.bench({
           ...base, impl: b.name, kind: 'subject', threads: b.threads, before: () => sk.setBackend(b.name),
           fn: () => d.sk(I, o), alloc: () => d.sk(I), check: check(),
+          allocOut: allocOutput && d.memoryBound && 4 * o.length >= ALLOC_OUTPUT_MIN
+            ? () => d.sk(I, new Float32Array(allocOutput(4 * o.length))) : undefined,
         });
         if (b.name === 'wasm' && W) {
           await ctx.bench({

@@ -112,6 +112,7 @@ function declareTargets(ctx, n128, n129) {
   for (const n of [n128, n129]) {
     const at = `x = [4096, 32, ${n === n128 ? 128 : 129}]`;
     ctx.target({ label: `native quatrope ≥ 80% of copy GB/s, out of place, 1 thread, ${at}`, where: { op: 'quatrope', n, impl: 'native', threads: 1, variant: 'out' }, metric: 'pctCopy', min: 80 });
+    ctx.target({ label: `native quatrope allocating (allocOutput) within 2× of out, 1 thread, ${at}`, where: { op: 'quatrope', n, impl: 'native', threads: 1, variant: 'allocOutput' }, metric: 'outRatio', min: 0.5 });
     ctx.target({ label: `native quatrope ≥ 80% of copy GB/s, in place, 1 thread, ${at}`, where: { op: 'quatrope in place', n, impl: 'native', threads: 1, variant: 'out' }, metric: 'pctCopy', min: 80 });
     ctx.target({ label: `wasm quatrope ≥ 1.5× js loop, ${at}`, where: { op: 'quatrope', n, impl: 'wasm', threads: 1, variant: 'out' }, metric: 'x:js loop', min: 1.5 });
   }
@@ -127,6 +128,24 @@ export async function run(ctx) {
   ctx.note(`x = [${T}, ${H}, D] float32, positions uniform in [0, 10]³ m; quatrope θ = 0.3; igre = released preset ` +
     `(b = (1, 0, 0), θ = 1e4^(−3/D)); mrope sections = Qwen2-VL proportions; mixed3d = default frequencies (seed 0); ` +
     `"in place" rows use out = x; js loop = hand-written flat-array loop in float64 (the reference)`);
+
+  const allocators = {};
+  for (const b of backends) allocators[b.name] = await ctx.allocator(b.name);
+
+  // Small batches (1, 8, 64 tokens × 32 heads × 128): the per-call cost next to the JS loop.
+  for (const t of ctx.quick ? [1, 64] : [1, 8, 64]) {
+    const I = makeInputs(t, 128);
+    const n = t * H * 128, out = I.out;
+    const want = js.quatrope(I, new Float32Array(n));
+    const check = () => ({ err: maxDiff(want, out, { count: Math.min(CHECK, n) }), tol: 2e-5 });
+    const sub = (o) => sk.rope.quatrope(I.x, I.pos, { heads: H, headDim: 128, out: o });
+    for (const b of backends) {
+      await ctx.bench({ op: 'quatrope', n, items: n, bytes: 8 * n, impl: b.name, kind: 'subject', threads: 1,
+        before: () => sk.setBackend(b.name), fn: () => sub(out), alloc: () => sub(undefined), check });
+    }
+    await ctx.bench({ op: 'quatrope', n, items: n, bytes: 8 * n, impl: 'js loop', kind: 'peer', fn: () => js.quatrope(I, out), check });
+    ctx.note(`n = ${n}: ${t} token${t > 1 ? 's' : ''} × ${H} heads × 128`);
+  }
 
   for (const D of [129, 128]) {
     const I = makeInputs(T, D);
@@ -176,6 +195,7 @@ export async function run(ctx) {
         await ctx.bench({
           ...base, impl: b.name, kind: 'subject', threads: b.threads, before: () => { sk.setBackend(b.name); fresh(); },
           fn: () => d.sk(out), alloc: d.inPlace ? undefined : () => d.sk(undefined), check,
+          allocOut: allocators[b.name] && !d.inPlace ? () => d.sk(new Float32Array(allocators[b.name](4 * out.length))) : undefined,
         });
       }
       await ctx.bench({

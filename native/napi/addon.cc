@@ -34,6 +34,8 @@ Napi::Value info_object(Napi::Env env) {
   o.Set("threads", sk::threads());
 #endif
   o.Set("napiVersion", NAPI_VERSION);
+  o.Set("allocOutput", sk::napi::alloc_mode());
+  o.Set("allocMappedBytes", (double)sk::napi::alloc_mapped_bytes());
   return o;
 }
 
@@ -66,6 +68,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   sk::napi::init_collide(env, exports);
   sk::napi::init_metrics(env, exports);
   sk::napi::init_render(env, exports);
+  sk::napi::init_alloc(env, exports);
   return exports;
 }
 

@@ -168,5 +168,9 @@ void init_camera(Napi::Env env, Napi::Object exports);
 void init_collide(Napi::Env env, Napi::Object exports);
 void init_metrics(Napi::Env env, Napi::Object exports);
 void init_render(Napi::Env env, Napi::Object exports);
+// allocOutput (native/napi/alloc.cc) and what info() reports about it.
+void init_alloc(Napi::Env env, Napi::Object exports);
+const char* alloc_mode();
+size_t alloc_mapped_bytes();
 
 }  // namespace sk::napi
