@@ -9,11 +9,11 @@
  * o the camera centre; channels `[m, d]` by default (`order: 'dm'` = RayDiffusion's `[d, m]`).
  * Per-camera constants (K⁻¹, Rᵀ, centre) are derived in float64.
  */
-import { active } from './backend/index.js';
-import type { CameraModule, Layout, Order } from './backend/camera-types.js';
-import { batch, choice, describe, f32, finite, integer, output, withCallerStack } from './validate.js';
+import type { Layout, Order } from './backend/kernels.js';
+import { call, callAsync, output } from './call.js';
+import { batch, choice, describe, f32, finite, integer, withCallerStack } from './validate.js';
 
-export type { Layout, Order } from './backend/camera-types.js';
+export type { Layout, Order } from './backend/kernels.js';
 /** Extrinsics `{R: [N, 9], t: [N, 3]}`, world-to-camera (x_cam = R·x_world + t). */
 export interface Extrinsics { R: Float32Array; t: Float32Array }
 
@@ -90,8 +90,6 @@ const R_TOL = 1e-4;
 const LAYOUTS = ['hwc', 'chw'] as const;
 const ORDERS = ['md', 'dm', 'd'] as const;
 const PLUCKER_ORDERS = ['md', 'dm'] as const;
-
-const kernels = (): CameraModule => active().module.camera as CameraModule;
 
 function camerasArg(cameras: unknown, name = 'cameras'): { K: Float32Array; R: Float32Array; t: Float32Array; nK: number; nR: number; nt: number; n: number } {
   if (typeof cameras !== 'object' || cameras === null || ArrayBuffer.isView(cameras) || Array.isArray(cameras)) {
@@ -237,21 +235,15 @@ function prepRayMap(cameras: Cameras, opts: RayMapOptions): { args: unknown[]; o
  */
 export function rayMap(cameras: Cameras, opts: RayMapOptions): Float32Array {
   const p = prepRayMap(cameras, opts);
-  (kernels().rayMap as (...a: unknown[]) => void)(...p.args);
+  call('camera', 'rayMap', p.args as never);
   return p.out;
 }
 /** {@link rayMap} off the event loop (native backends); resolves to the map. */
 export function rayMapAsync(cameras: Cameras, opts: RayMapOptions): Promise<Float32Array> {
   const p = prepRayMap(cameras, opts);  // argument errors throw synchronously, as in the sync call
-  return runAsync('rayMap', p.args).then(() => p.out);
+  return callAsync('camera', 'rayMap', p.args as never).then(() => p.out);
 }
 
-async function runAsync(op: 'rayMap' | 'rays' | 'moments', args: unknown[]): Promise<void> {
-  const k = kernels();
-  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
-  if (twin) await withCallerStack(() => twin(...args));
-  else (k[op] as (...a: unknown[]) => void)(...args);
-}
 
 /** Options of {@link rays}. */
 export interface RaysOptions {
@@ -294,12 +286,12 @@ function prepRays(cameras: Cameras, points: Float32Array, opts?: RaysOptions): {
  */
 export function rays(cameras: Cameras, points: Float32Array, opts?: RaysOptions): Float32Array {
   const p = prepRays(cameras, points, opts);
-  (kernels().rays as (...a: unknown[]) => void)(...p.args);
+  call('camera', 'rays', p.args as never);
   return p.out;
 }
 export function raysAsync(cameras: Cameras, points: Float32Array, opts?: RaysOptions): Promise<Float32Array> {
   const p = prepRays(cameras, points, opts);
-  return runAsync('rays', p.args).then(() => p.out);
+  return callAsync('camera', 'rays', p.args as never).then(() => p.out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -461,12 +453,12 @@ const solveAll = (p: { sums: Float64Array; n: number; h: number; w: number }): R
  */
 export function fromRays(map: Float32Array, opts: FromRaysOptions): RecoveredCamera[] {
   const p = prepFromRays(map, opts);
-  (kernels().moments as (...a: unknown[]) => void)(...p.args);
+  call('camera', 'moments', p.args as never);
   return solveAll(p);
 }
 export function fromRaysAsync(map: Float32Array, opts: FromRaysOptions): Promise<RecoveredCamera[]> {
   const p = prepFromRays(map, opts);
-  return withCallerStack(async () => { await runAsync('moments', p.args); return solveAll(p); });
+  return withCallerStack(async () => { await callAsync('camera', 'moments', p.args as never); return solveAll(p); });
 }
 
 // ---------------------------------------------------------------------------------------------

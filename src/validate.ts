@@ -25,6 +25,24 @@ export function typedFacts(v: ArrayBufferView): { length: number; buffer: ArrayB
   return { length: TA_LENGTH.call(v), buffer: TA_BUFFER.call(v), byteOffset: TA_OFFSET.call(v) };
 }
 
+const F32_PROTO = Float32Array.prototype;
+
+/**
+ * The small-call fast path's one test (issue #17): the length of `v` when it is a plain
+ * Float32Array — its own type, Float32Array's prototype, its `length` property telling its memory
+ * — else -1 (then the full checks run and say what is wrong). Cheap: no allocation.
+ */
+export function plainF32Length(v: unknown): number {
+  if (TA_NAME.call(v) !== 'Float32Array' || Object.getPrototypeOf(v) !== F32_PROTO) return -1;
+  const n = TA_LENGTH.call(v);
+  return (v as Float32Array).length === n ? n : -1;
+}
+
+/** The buffer of a typed array (typedArrayName(v) defined), from its internal slot. */
+export function bufferOf(v: ArrayBufferView): ArrayBufferLike {
+  return TA_BUFFER.call(v);
+}
+
 /** How error messages name what they received: "Float64Array(7)", "Array(3)", "the number NaN", … */
 export function describe(v: unknown): string {
   const name = typedArrayName(v);
@@ -95,14 +113,6 @@ export function batch(...inputs: [count: number, name: string][]): number {
     who = name;
   }
   return n;
-}
-
-/** `out` if given (checked to hold exactly n items of `item` values), else a new array. */
-export function output<T extends Typed>(ctor: TypedCtor<T>, out: unknown, n: number, item: number, unit: string): T {
-  if (out === undefined) return new ctor(n * item);
-  const count = array(ctor, out, 'out', item);
-  if (count !== n) throw new RangeError(`Expected \`out\` to hold ${n} ${unit} but received ${count}`);
-  return out as T;
 }
 
 /**

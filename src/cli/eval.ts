@@ -7,8 +7,8 @@
 // and line; the report is still printed, and the exit code is then 1.
 import fs from 'node:fs';
 import { parseArgs } from './suggest.js';
-import { checkGold, Evaluation, type EvalReport, type SliceReport } from '../evaluate.js';
-import { OOS_MODES, type OosMode } from '../metrics.js';
+import { checkGold, Evaluation, type EvalReport, type SliceReport } from '../metrics/evaluate.js';
+import { OOS_MODES, type OosMode } from '../metrics/metrics.js';
 import { escapeControls as esc } from './escape.js';
 import { EncodingError, forEachLine, MAX_LINE_BYTES } from './lines.js';
 

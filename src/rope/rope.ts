@@ -25,9 +25,9 @@
  * Angles are formed and reduced mod 2π in float64 once per token, so positions up to ~1e6 times
  * frequencies keep float32 accuracy. Every kernel has an `…Async` twin.
  */
-import { active } from './backend/index.js';
-import type { AsyncTwins } from './backend/types.js';
-import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, withCallerStack, options } from './validate.js';
+import type { RopeKernels, Storage } from '../backend/kernels.js';
+import { call, callAsync, output } from '../call.js';
+import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, options } from '../validate.js';
 
 export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -35,8 +35,7 @@ export const LAYOUTS = ['half', 'interleaved'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 export const ENCODINGS = ['quatrope', 'igre', 'rope1d', 'mrope', 'mixed3d'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
-/** Storage of x and out: float32 values, or float16/bfloat16 bits. */
-export type Storage = Float32Array | Uint16Array;
+export type { RopeKernels, Storage };
 type Vec3 = ArrayLike<number>;
 
 /** Largest `heads` and `headDim` accepted. */
@@ -44,16 +43,6 @@ export const MAX_DIM = 65536;
 /** QuatRoPE's default θ (the paper's π/10, rounded). */
 export const DEFAULT_THETA = 0.3;
 
-/** The backend kernels (native/napi/rope.cc and the wasm port take exactly these arguments). */
-export interface RopeKernels {
-  quatrope(x: Storage, dtype: Dtype, positions: Float32Array, theta: Float64Array, mask: Uint8Array | undefined,
-    heads: number, headDim: number, out: Storage): void;
-  igre(x: Storage, dtype: Dtype, positions: Float32Array, theta: Float64Array, baseVector: Float32Array,
-    mask: Uint8Array | undefined, heads: number, headDim: number, out: Storage): void;
-  rotatePairs(x: Storage, dtype: Dtype, positions: Float32Array, axes: number, frequencies: Float64Array, layout: Layout,
-    mask: Uint8Array | undefined, heads: number, headDim: number, out: Storage): void;
-}
-type Kernels = RopeKernels & AsyncTwins<RopeKernels>;
 type Op = keyof RopeKernels;
 
 /** Options every function takes. */
@@ -113,11 +102,7 @@ function dtypeOf(x: unknown, dtype: unknown): Dtype {
 }
 
 function storageOut(dtype: Dtype, out: unknown, n: number): Storage {
-  const ctor = dtype === 'float32' ? Float32Array : Uint16Array;
-  if (out === undefined) return new ctor(n);
-  const len = array(ctor as typeof Float32Array, out, 'out');
-  if (len !== n) throw new RangeError(`Expected \`out\` to hold ${n} values but received ${len}`);
-  return out as Storage;
+  return dtype === 'float32' ? output(Float32Array, out, n, 1, 'values') : output(Uint16Array, out, n, 1, 'values');
 }
 
 /** B·T tokens of x (the sentence matches native/napi/rope.cc). */
@@ -177,15 +162,12 @@ function thetaTable(theta: unknown, S: number, axisScale: unknown): Float64Array
 interface Prepared { op: Op; args: unknown[]; out: Storage }
 
 function run(p: Prepared): Storage {
-  ((active().module.rope as Kernels)[p.op] as (...a: unknown[]) => void)(...p.args);
+  call('rope', p.op, p.args as never);
   return p.out;
 }
 
 async function runAsync(p: Prepared): Promise<Storage> {
-  const k = active().module.rope as Kernels;
-  const twin = k[`${p.op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
-  if (twin) await withCallerStack(() => twin(...p.args));
-  else (k[p.op] as (...a: unknown[]) => void)(...p.args);
+  await callAsync('rope', p.op, p.args as never);
   return p.out;
 }
 
@@ -470,5 +452,3 @@ export function fromBFloat16(h: Uint16Array): Float32Array {
   return new Float32Array(o.buffer);
 }
 
-export { invariance, scoreMatrix } from './rope-analysis.js';
-export type { InvarianceOptions, InvarianceReport, ScoreMatrixOptions } from './rope-analysis.js';

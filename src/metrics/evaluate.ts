@@ -26,7 +26,7 @@ import {
   CARDINALS, compatible, extractAnswer, normalizeAnswer, normalizedEntropyGrouped, OOS_MODES,
   type AnswerKind, type NormalizedAnswer, type OosMode,
 } from './metrics.js';
-import { choice, describe, integer, options } from './validate.js';
+import { choice, describe, integer, options } from '../validate.js';
 
 export const TASKS = ['judgement', 'prediction'] as const;
 export const VIEWPOINTS = ['relative', 'absolute'] as const;
