@@ -93,11 +93,12 @@ export async function run(ctx) {
   const glm = G && glmBatch(G);
   ctx.note('small calls: inputs are separate plain Float32Arrays of n items; `out` preallocated (fn) or not (alloc); ' +
     'gl-matrix = scratch quats + index loads (bench/quat.js "glm batch"); the numbers to read are ns per call');
+  for (const b of backends) {
+    ctx.target({ label: `${b.name} multiply at n = 1 within 200 ns per call`, where: { op: 'multiply', n: 1, impl: b.name }, metric: 'melemPerS', min: 5 });
+    ctx.target({ label: `${b.name} multiply at n = 8 at least gl-matrix`, where: { op: 'multiply', n: 8, impl: b.name }, metric: 'x:gl-matrix', min: 1 });
+  }
   for (const n of SIZES) {
     const I = { n, a: unitQuats(n, 1), b: unitQuats(n, 2), v: unitQuats(n, 3).subarray(0, 3 * n).slice() };
-    for (const b of backends) {
-      ctx.target({ label: `${b.name} multiply at n = 1 within 200 ns per call`, where: { op: 'multiply', n: 1, impl: b.name }, metric: 'melemPerS', min: 5 });
-    }
     for (const d of OPS) {
       const o = d.item === 4 ? new Float32Array(4 * n) : new Float32Array(3 * n);
       const ref = js[d.op](I, new Float32Array(o.length));

@@ -22,7 +22,7 @@
  */
 import type { BatchedPairs, CollideKernels } from './backend/kernels.js';
 import { call, callAsync, output } from './call.js';
-import { array, batch, describe, f32 } from './validate.js';
+import { array, batch, describe, f32, options as checkedOptions } from './validate.js';
 
 type F32 = Float32Array;
 
@@ -51,16 +51,7 @@ export interface OverlapOptions {
 
 /** The options object, checked: a plain object (or undefined) with only the `allowed` keys. */
 function options<T extends object>(opts: unknown, allowed: readonly string[]): Partial<T> {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
-    throw new TypeError(`Expected an options object for \`opts\` but received ${describe(opts)}`);
-  }
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
-    }
-  }
-  return opts as Partial<T>;
+  return checkedOptions<Partial<T>>(opts, 'opts', false, allowed);
 }
 
 function margin(v: unknown): number {

@@ -117,14 +117,23 @@ export function batch(...inputs: [count: number, name: string][]): number {
 
 /**
  * An options object — or undefined, meaning all defaults, unless `required` (some options have no
- * default). null, arrays, typed arrays and primitives are a TypeError.
+ * default). null, arrays, typed arrays and primitives are a TypeError. With `allowed`, a key not in
+ * it is a RangeError naming it (a mistyped option is never silently ignored).
  */
-export function options<T = Record<string, unknown>>(v: unknown, name = 'opts', required = false): T {
+export function options<T = Record<string, unknown>>(v: unknown, name = 'opts', required = false, allowed?: readonly string[]): T {
   if (v === undefined && !required) return {} as T;
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
     throw new TypeError(`Expected an options object for \`${name}\` but received ${describe(v)}`);
   }
+  if (allowed) knownKeys(v, allowed);
   return v as T;
+}
+
+/** Only the `allowed` keys: any other is a RangeError naming it and listing the allowed ones. */
+export function knownKeys(opts: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
+  }
 }
 
 export function finite(v: unknown, name: string): number {

@@ -12,6 +12,7 @@ import { allocate, FAST_ALLOC_MIN_BYTES } from '../src/call.js';
 import { module as backendModule, nativeEnvProblems, packageRoot } from '../src/backend/index.js';
 import type { BackendModule } from '../src/backend/kernels.js';
 import { eachBackend, rng, SEED, uniform } from './helpers.js';
+import { hash32 } from '../src/scene/random.js';
 // @ts-expect-error plain JS module without types
 import { backArrows, cycles, importGraph } from '../scripts/import-graph.mjs';
 
@@ -176,5 +177,54 @@ describe('environment variables: an unknown value is never silently ignored', ()
     const r = run({ SPATIALKIT_BACKEND: 'gpu' }, "await import('spatialkit');");
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("RangeError: Expected one of 'auto', 'native', 'cuda', 'wasm' for `SPATIALKIT_BACKEND` but received \"gpu\"");
+  });
+});
+
+// One strict options(): a mistyped key is a RangeError naming it, in every domain (before the
+// change rope and camera ignored it silently).
+describe('a mistyped option key is a RangeError naming it, in every domain', () => {
+  const x = new Float32Array(12), p3 = new Float32Array(3), p1 = new Float32Array(1);
+  const K = Float32Array.of(100, 0, 32, 0, 100, 32, 0, 0, 1), R = Float32Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), t = new Float32Array(3);
+  const box = Float32Array.of(0, 0, 0, 1, 1, 1, 0, 0, 0, 1);
+  const cases: [string, () => unknown, string][] = [
+    ['rope.quatrope', () => sk.rope.quatrope(x, p3, { heads: 1, headDim: 12, thetta: 0.3 } as never), 'thetta'],
+    ['rope.igre', () => sk.rope.igre(x, p3, undefined, { heads: 1, headDim: 12, mask: new Uint8Array(1) } as never), 'mask'],
+    ['rope.rope1d', () => sk.rope.rope1d(x, p1, { heads: 1, headDim: 12, bse: 1e4 } as never), 'bse'],
+    ['rope.mrope', () => sk.rope.mrope(x, p3, { heads: 1, headDim: 12, sections: [2, 2, 2], section: [2, 2, 2] } as never), 'section'],
+    ['rope.mixed3d', () => sk.rope.mixed3d(x, p3, { heads: 1, headDim: 12, layot: 'half' } as never), 'layot'],
+    ['rope.mixedFrequencies', () => sk.rope.mixedFrequencies(12, { sed: 1 } as never), 'sed'],
+    ['camera.rayMap', () => sk.camera.rayMap({ K, R, t }, { height: 4, width: 4, pixelCentre: 0 } as never), 'pixelCentre'],
+    ['camera.rays', () => sk.camera.rays({ K, R, t }, Float32Array.of(1, 2), { shard: true } as never), 'shard'],
+    ['camera.resize', () => sk.camera.resize(K, { sx: 2, sy: 2, pixelcenter: 0 } as never), 'pixelcenter'],
+    ['camera.crop', () => sk.camera.crop(K, { x: 1, y: 1, z: 1 } as never), 'z'],
+    ['collide.overlap', () => sk.collide.overlap(box, box, { margn: 0.1 } as never), 'margn'],
+    ['metrics.evaluate', () => sk.metrics.evaluate([], [], { oss: 'byText' } as never), 'oss'],
+  ];
+  it.each(cases)('%s', (_name, call, key) => {
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow(new RegExp(`^Unknown option \`${key}\`; expected \``));
+  });
+  it('the right keys still work (rope, camera)', () => {
+    expect(sk.rope.rope1d(new Float32Array(12), p1, { heads: 1, headDim: 12, base: 1e4, layout: 'half' })).toHaveLength(12);
+    expect(sk.camera.resize(K, { sx: 2, sy: 2, pixelCenter: 0.5 })).toHaveLength(9);
+  });
+});
+
+// The one TypeScript lowbias32 (src/scene/random.ts hash32, used by scene streams and rope's
+// default mixed frequencies) is the kernel's sk_hash32: sk.quat.random's item i has
+// |q_z|² + |q_w|² = u1 = sk_uniform(seed, i, 0) (Shoemake), which this recomputes from hash32.
+eachBackend('hash32 is the kernel\'s lowbias32', (backend) => {
+  it('u1 of sk.quat.random agrees with hash32\'s stream to float32 rounding, 2000 items, 3 seeds', () => {
+    sk.setBackend(backend);
+    for (const seed of [0, 7, 0xdeadbeef]) {
+      const q = sk.quat.random(2000, seed);
+      let worstErr = 0;
+      for (let i = 0; i < 2000; i++) {
+        const h = hash32((hash32((hash32(seed) ^ i) >>> 0) + Math.imul(0, 0x9e3779b9)) >>> 0);
+        const u1 = (h >>> 8) / 2 ** 24;
+        worstErr = Math.max(worstErr, Math.abs(q[4 * i + 2] ** 2 + q[4 * i + 3] ** 2 - u1));
+      }
+      expect(worstErr).toBeLessThan(1e-5);  // a different hash gives errors of order 0.5
+    }
   });
 });

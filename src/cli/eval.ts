@@ -12,7 +12,6 @@ import { OOS_MODES, type OosMode } from '../metrics/metrics.js';
 import { escapeControls as esc } from './escape.js';
 import { EncodingError, forEachLine, MAX_LINE_BYTES } from './lines.js';
 
-export const describe = 'Score predictions against ROTATE gold questions (accuracy, RC, RTC, answer bias)';
 
 const HELP = `Usage: spatialkit eval --gold qa.jsonl --pred predictions.jsonl [--json out.json] [--per-question FILE]
                       [--extract] [--oos byText|eachDistinct] [--max-problems N] [--max-line-bytes N]

@@ -20,7 +20,7 @@ import type { MetricsKernels } from '../backend/kernels.js';
 import { call, callAsync, output } from '../call.js';
 import { CARDINALS, cardinalIndex, clockHour, compatible, type Cardinal } from '../scene/relations.js';
 import * as quat from '../quat.js';
-import { array, choice, describe, finite, integer, options } from '../validate.js';
+import { array, choice, describe, finite, integer, knownKeys, options } from '../validate.js';
 
 // The sector definitions and Table 3 live once, in the scene module; metrics re-exports them.
 export { CARDINALS, compatible } from '../scene/relations.js';
@@ -428,13 +428,6 @@ export interface RotationAccuracy {
 }
 
 const ROTATION_OPTIONS = ['thresholdsDeg', 'format', 'pairs', 'offsets'];
-
-/** Only the `allowed` keys (an unknown option is never silently ignored). */
-function knownKeys(opts: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
-  }
-}
 
 /** quat.* names its arguments a, b and q; name them as the caller of rotationAccuracy did. */
 function renamed<T>(names: Record<string, string>, run: () => T): T {

@@ -27,6 +27,7 @@
  */
 import type { RopeKernels, Storage } from '../backend/kernels.js';
 import { call, callAsync, output } from '../call.js';
+import { hash32 } from '../scene/random.js';
 import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, options } from '../validate.js';
 
 export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
@@ -181,8 +182,16 @@ function shape(x: unknown, positions: unknown, axes: number, o: CommonOptions, m
 
 // ---------------- QuatRoPE ----------------
 
+/** Option keys of every function, and each function's own. */
+const COMMON_KEYS = ['heads', 'headDim', 'dtype', 'mask', 'out'];
+const QUATROPE_KEYS = [...COMMON_KEYS, 'theta', 'axisScale'];
+const IGRE_KEYS = ['heads', 'headDim', 'dtype', 'out', 'theta', 'axisScale', 'segments', 'baseVector'];
+const ROPE1D_KEYS = [...COMMON_KEYS, 'base', 'layout'];
+const MROPE_KEYS = [...ROPE1D_KEYS, 'sections'];
+const MIXED3D_KEYS = [...ROPE1D_KEYS, 'frequencies', 'seed'];
+
 function prepQuat(x: Storage, positions: Float32Array, opts: QuatRopeOptions): Prepared {
-  const o = options<QuatRopeOptions>(opts, 'opts', true);
+  const o = options<QuatRopeOptions>(opts, 'opts', true, QUATROPE_KEYS);
   const s = shape(x, positions, 3, o, 3);
   const mask = maskOf(o.mask, s.T);
   const theta = thetaTable(o.theta, Math.floor(s.D / 3), o.axisScale);
@@ -227,7 +236,7 @@ export function igreReleased(headDim: number, ropeTheta = 1e4): { segments: numb
 }
 
 function prepIgre(x: Storage, positions: Float32Array, mask: Uint8Array, opts: IgreOptions): Prepared {
-  const o = options<IgreOptions>(opts, 'opts', true);
+  const o = options<IgreOptions>(opts, 'opts', true, IGRE_KEYS);
   const s = shape(x, positions, 3, o as CommonOptions, 1);
   const m = maskOf(mask, s.T);
   let S = 1;
@@ -281,7 +290,7 @@ export function inverseFrequencies(headDim: number, base = 1e4): Float64Array {
 
 function prepPairs(x: Storage, positions: Float32Array, opts: PairOptions, axes: 1 | 3,
   freqs: (D: number, o: PairOptions) => Float64Array): Prepared {
-  const o = options<PairOptions>(opts, 'opts', true);
+  const o = options<PairOptions>(opts, 'opts', true, freqs === ropeFreqs ? ROPE1D_KEYS : freqs === mropeFreqs ? MROPE_KEYS : MIXED3D_KEYS);
   const s = shape(x, positions, axes, o, 2);
   if (s.D % 2) throw new RangeError(`Expected an even \`headDim\` but received ${s.D}`);
   const layout = o.layout === undefined ? 'half' : choice(o.layout, 'layout', LAYOUTS);
@@ -335,11 +344,8 @@ export function mropeAsync<T extends Storage>(x: T, positions: Float32Array, opt
   return runAsync(prepPairs(x, positions, opts, 3, mropeFreqs)) as Promise<T>;
 }
 
-// lowbias32 (C. Wellons), as the quaternion sampler uses: documented, so the default set is reproducible.
-function hash32(x: number): number {
-  x = (x ^ (x >>> 16)) >>> 0; x = Math.imul(x, 0x7feb352d) >>> 0; x = (x ^ (x >>> 15)) >>> 0;
-  x = Math.imul(x, 0x846ca68b) >>> 0; return (x ^ (x >>> 16)) >>> 0;
-}
+// hash32 is lowbias32 (C. Wellons), the hash of the quaternion sampler (native/kernels/quat.h):
+// documented, so the default set is reproducible. Its one TypeScript copy is src/scene/random.ts.
 const u01 = (seed: number, i: number, k: number): number =>
   (hash32((hash32((hash32(seed) ^ i) >>> 0) + Math.imul(k, 0x9e3779b9)) >>> 0) >>> 8) / 2 ** 24;
 
@@ -350,7 +356,7 @@ const u01 = (seed: number, i: number, k: number): number =>
  * @returns Float64Array [D/2, 3].
  */
 export function mixedFrequencies(headDim: number, opts: { seed?: number; base?: number } = {}): Float64Array {
-  options(opts);
+  options(opts, 'opts', false, ['seed', 'base']);
   integer(headDim, 'headDim', 2, MAX_DIM);
   const seed = opts.seed === undefined ? 0 : integer(opts.seed, 'seed', 0, 2 ** 32 - 1);
   const inv = inverseFrequencies(headDim, baseOf(opts.base));
@@ -389,7 +395,7 @@ export function mixed3dAsync<T extends Storage>(x: T, positions: Float32Array, o
  * @returns Float64Array [count].
  */
 export function ladder(count: number, opts: { base?: number; dims?: number; start?: number } = {}): Float64Array {
-  options(opts);
+  options(opts, 'opts', false, ['base', 'dims', 'start']);
   integer(count, 'count', 1, MAX_DIM);
   const base = baseOf(opts.base), dims = opts.dims === undefined ? 3 * count : integer(opts.dims, 'dims', 1, MAX_DIM);
   const start = opts.start === undefined ? 0 : integer(opts.start, 'start', 0, MAX_DIM);

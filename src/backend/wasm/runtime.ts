@@ -31,7 +31,6 @@ interface CoreExports {
   sk_free(ptr: number): void;
   arena_acquire(bytes: number): number;
   arena_release(): void;
-  heap_top(): number;
   heap_high_water(): number;
   heap_user_bytes(): number;
   arena_bytes(): number;
