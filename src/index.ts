@@ -6,7 +6,7 @@ export { backends, getBackend, setBackend } from './backend/index.js';
 export type { BackendInfo, BackendName } from './backend/index.js';
 export * as quat from './quat.js';
 export * as rope from './rope/index.js';
-export * as camera from './camera.js';
+export * as camera from './camera/index.js';
 export * as collide from './collide.js';
 export * as scene from './scene.js';
 export * as metrics from './metrics/index.js';

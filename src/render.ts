@@ -17,7 +17,7 @@
  * tolerance against a float64 oracle: rays grazing an edge).
  */
 import { call, callAsync } from './call.js';
-import { constants, resize, MAX_SIDE, type Cameras } from './camera.js';
+import { constants, resize, MAX_SIDE, type Cameras } from './camera/camera.js';
 import {
   boxError, boxStatus, MAX_COUNT, offsetsError, pixelsError, RENDER_CONSTS, rowOffsets,
 } from './backend/render-types.js';
