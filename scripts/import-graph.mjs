@@ -57,7 +57,7 @@ export function backArrows(graph) {
   const out = [];
   for (const [f, deps] of graph) {
     if (!f.startsWith('src/backend/')) continue;
-    for (const d of deps) if (!d.startsWith('src/backend/') && d !== 'src/validate.ts' && d !== 'src/limits.ts') out.push(`${f} → ${d}`);
+    for (const d of deps) if (!d.startsWith('src/backend/') && d !== 'src/validate.ts') out.push(`${f} → ${d}`);
   }
   return out;
 }
