@@ -20,47 +20,24 @@
  * a RangeError naming the argument and index (`a[3]` has a negative half-extent). Every function
  * has an `…Async` twin that runs off the event loop on the native backend.
  */
-import { active } from './backend/index.js';
-import type { AsyncTwins } from './backend/types.js';
-import { array, batch, describe, f32, output, withCallerStack } from './validate.js';
+import type { BatchedPairs, CollideKernels } from './backend/kernels.js';
+import { call, callAsync, output } from './call.js';
+import { array, batch, describe, f32, options as checkedOptions } from './validate.js';
 
 type F32 = Float32Array;
 
-/** The kernels a backend provides for this module (arguments already validated). */
-export interface CollideKernels {
-  overlap(a: F32, b: F32, margin: number, out: Uint8Array): void;
-  fits(candidate: F32, placed: F32, margin: number, out: Uint8Array): void;
-  /** Returns a new Uint32Array [P, 2]. */
-  pairs(boxes: F32, margin: number, maxPairs: number): Uint32Array;
-  pairsBatched(boxes: F32, offsets: Uint32Array, margin: number, maxPairs: number): BatchedPairs;
-}
-
-/** Pairs of many scenes: scene s's pairs are `pairs[2·offsets[s] … 2·offsets[s + 1])`. */
-export interface BatchedPairs {
-  /** Uint32Array [P, 2]: (i, j), i < j, indices local to each scene, sorted within each scene. */
-  pairs: Uint32Array;
-  /** Uint32Array [S + 1]: scene s's pairs are rows offsets[s] … offsets[s + 1] − 1 of `pairs`. */
-  offsets: Uint32Array;
-}
-
-type Kernels = CollideKernels & AsyncTwins<CollideKernels>;
+export type { BatchedPairs, CollideKernels };
 type Op = keyof CollideKernels;
-
-function kernels(): Kernels {
-  return active().module.collide as Kernels;
-}
 
 interface Prepared<R> { args: unknown[]; out: R }
 
 function run<R>(op: Op, p: Prepared<R>): R {
-  const r = (kernels()[op] as (...a: unknown[]) => unknown)(...p.args);
+  const r = call('collide', op, p.args as never);
   return (r === undefined ? p.out : r) as R;
 }
 
 async function runAsync<R>(op: Op, p: Prepared<R>): Promise<R> {
-  const k = kernels();
-  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<unknown>) | undefined;
-  const r = twin ? await withCallerStack(() => twin(...p.args)) : (k[op] as (...a: unknown[]) => unknown)(...p.args);
+  const r = await callAsync('collide', op, p.args as never);
   return (r === undefined ? p.out : r) as R;
 }
 
@@ -74,16 +51,7 @@ export interface OverlapOptions {
 
 /** The options object, checked: a plain object (or undefined) with only the `allowed` keys. */
 function options<T extends object>(opts: unknown, allowed: readonly string[]): Partial<T> {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
-    throw new TypeError(`Expected an options object for \`opts\` but received ${describe(opts)}`);
-  }
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
-    }
-  }
-  return opts as Partial<T>;
+  return checkedOptions<Partial<T>>(opts, 'opts', false, allowed);
 }
 
 function margin(v: unknown): number {

@@ -13,26 +13,20 @@
  * result). `out` (last argument) may be given to avoid an allocation and may alias an input.
  * Every function has an `…Async` twin that runs off the event loop on the native backend.
  */
-import { active } from './backend/index.js';
-import type { QuatKernels, AsyncTwins } from './backend/types.js';
-import {
-  batch, boolean, choice, f32, knownKeys, options, output, scalarOrF32, uint32, integer, withCallerStack,
-} from './validate.js';
+import { call, callAsync, kernels, output, smallOutput } from './call.js';
+import { batch, boolean, choice, f32, options, scalarOrF32, uint32, integer } from './validate.js';
 
-type Kernels = QuatKernels & AsyncTwins<QuatKernels>;
-type Op = keyof QuatKernels;
+type Op = 'multiply' | 'conjugate' | 'invert' | 'normalize' | 'toMatrix' | 'fromMatrix' | 'rotate' | 'fromAxisAngle'
+  | 'fromEuler' | 'slerp' | 'angle' | 'random' | 'toEuler' | 'toRotvec' | 'fromRotvec' | 'dot';
 interface Prepared<R> { args: unknown[]; out: R }
 
 function run<R>(op: Op, p: Prepared<R>): R {
-  (active().module.quat[op] as (...a: unknown[]) => void)(...p.args);
+  call('quat', op, p.args as never);
   return p.out;
 }
 
 async function runAsync<R>(op: Op, p: Prepared<R>): Promise<R> {
-  const k = active().module.quat as Kernels;
-  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
-  if (twin) await withCallerStack(() => twin(...p.args));
-  else (k[op] as (...a: unknown[]) => void)(...p.args);
+  await callAsync('quat', op, p.args as never);
   return p.out;
 }
 
@@ -69,6 +63,8 @@ const prepMultiply = (a: Float32Array, b: Float32Array, out?: Float32Array): Pre
  * @example sk.quat.multiply(q1, q2) // rotation q2, then q1
  */
 export function multiply(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(a, 4, b, 4, out, 4);
+  if (o) { kernels('quat').multiply(a, b, o); return o; }
   return run('multiply', prepMultiply(a, b, out));
 }
 export function multiplyAsync(a: Float32Array, b: Float32Array, out?: Float32Array): Promise<Float32Array> {
@@ -84,7 +80,11 @@ const prepUnary = (q: Float32Array, outItem: number, out?: Float32Array): Prepar
  * @param q Float32Array [N, 4]. @param out Float32Array [N, 4], optional, may alias q.
  * @returns Float32Array [N, 4].
  */
-export function conjugate(q: Float32Array, out?: Float32Array): Float32Array { return run('conjugate', prepUnary(q, 4, out)); }
+export function conjugate(q: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(q, 4, undefined, 0, out, 4);
+  if (o) { kernels('quat').conjugate(q, o); return o; }
+  return run('conjugate', prepUnary(q, 4, out));
+}
 export function conjugateAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('conjugate', prepUnary(q, 4, out)); }
 
 /**
@@ -93,7 +93,11 @@ export function conjugateAsync(q: Float32Array, out?: Float32Array): Promise<Flo
  * @returns Float32Array [N, 4].
  * @throws RangeError "`q[i]` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])".
  */
-export function invert(q: Float32Array, out?: Float32Array): Float32Array { return run('invert', prepUnary(q, 4, out)); }
+export function invert(q: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(q, 4, undefined, 0, out, 4);
+  if (o) { kernels('quat').invert(q, o); return o; }
+  return run('invert', prepUnary(q, 4, out));
+}
 export function invertAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('invert', prepUnary(q, 4, out)); }
 
 /**
@@ -102,7 +106,11 @@ export function invertAsync(q: Float32Array, out?: Float32Array): Promise<Float3
  * @returns Float32Array [N, 4], unit quaternions.
  * @throws RangeError for |q|² zero, NaN or outside [2^-126, 2^126], naming the index.
  */
-export function normalize(q: Float32Array, out?: Float32Array): Float32Array { return run('normalize', prepUnary(q, 4, out)); }
+export function normalize(q: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(q, 4, undefined, 0, out, 4);
+  if (o) { kernels('quat').normalize(q, o); return o; }
+  return run('normalize', prepUnary(q, 4, out));
+}
 export function normalizeAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('normalize', prepUnary(q, 4, out)); }
 
 /**
@@ -111,7 +119,11 @@ export function normalizeAsync(q: Float32Array, out?: Float32Array): Promise<Flo
  * @returns Float32Array [N, 9].
  * @throws RangeError for a zero-length quaternion.
  */
-export function toMatrix(q: Float32Array, out?: Float32Array): Float32Array { return run('toMatrix', prepUnary(q, 9, out)); }
+export function toMatrix(q: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(q, 4, undefined, 0, out, 9);
+  if (o) { kernels('quat').toMatrix(q, o); return o; }
+  return run('toMatrix', prepUnary(q, 9, out));
+}
 export function toMatrixAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('toMatrix', prepUnary(q, 9, out)); }
 
 const prepFromMatrix = (m: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
@@ -125,7 +137,11 @@ const prepFromMatrix = (m: Float32Array, out?: Float32Array): Prepared<Float32Ar
  * @param m Float32Array [N, 9]. @param out Float32Array [N, 4], optional.
  * @returns Float32Array [N, 4].
  */
-export function fromMatrix(m: Float32Array, out?: Float32Array): Float32Array { return run('fromMatrix', prepFromMatrix(m, out)); }
+export function fromMatrix(m: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(m, 9, undefined, 0, out, 4);
+  if (o) { kernels('quat').fromMatrix(m, o); return o; }
+  return run('fromMatrix', prepFromMatrix(m, out));
+}
 export function fromMatrixAsync(m: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('fromMatrix', prepFromMatrix(m, out)); }
 
 const prepRotate = (q: Float32Array, v: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
@@ -139,7 +155,11 @@ const prepRotate = (q: Float32Array, v: Float32Array, out?: Float32Array): Prepa
  * @returns Float32Array [N, 3].
  * @throws RangeError for a zero-length quaternion.
  */
-export function rotate(q: Float32Array, v: Float32Array, out?: Float32Array): Float32Array { return run('rotate', prepRotate(q, v, out)); }
+export function rotate(q: Float32Array, v: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(q, 4, v, 3, out, 3);
+  if (o) { kernels('quat').rotate(q, v, o); return o; }
+  return run('rotate', prepRotate(q, v, out));
+}
 export function rotateAsync(q: Float32Array, v: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('rotate', prepRotate(q, v, out)); }
 
 const prepAxisAngle = (axis: Float32Array, angle: Float32Array | number, out?: Float32Array): Prepared<Float32Array> => {
@@ -214,7 +234,11 @@ const prepAngle = (a: Float32Array, b: Float32Array, out?: Float32Array): Prepar
  * @param out Float32Array [N], optional.
  * @returns Float32Array [N].
  */
-export function angle(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array { return run('angle', prepAngle(a, b, out)); }
+export function angle(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array {
+  const o = smallOutput(a, 4, b, 4, out, 1);
+  if (o) { kernels('quat').angle(a, b, o); return o; }
+  return run('angle', prepAngle(a, b, out));
+}
 export function angleAsync(a: Float32Array, b: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('angle', prepAngle(a, b, out)); }
 
 const prepRandom = (n: number, seed: number, out?: Float32Array): Prepared<Float32Array> => {
@@ -249,8 +273,7 @@ export interface ToEulerOptions {
 }
 
 const prepToEuler = (q: Float32Array, order: EulerOrder, opts?: ToEulerOptions): Prepared<Float32Array> => {
-  const o = options<ToEulerOptions>(opts);
-  knownKeys(o, ['out', 'extrinsic']);
+  const o = options<ToEulerOptions>(opts, 'opts', false, ['out', 'extrinsic']);
   const ord = choice(order, 'order', EULER_ORDERS);
   const extrinsic = o.extrinsic === undefined ? false : boolean(o.extrinsic, 'extrinsic');
   const p = unary(q, 'q', 4, 3, 'angle triples', o.out);

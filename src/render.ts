@@ -16,13 +16,12 @@
  * Rays are cast in float32 from constants derived in float64 (see docs/render.md for the tie
  * tolerance against a float64 oracle: rays grazing an edge).
  */
-import { active } from './backend/index.js';
-import { constants, resize, MAX_SIDE, type Cameras } from './camera.js';
+import { call, callAsync } from './call.js';
+import { constants, resize, MAX_SIDE, type Cameras } from './camera/camera.js';
 import {
-  boxError, boxStatus, MAX_COUNT, offsetsError, pixelsError, RENDER_CONSTS, rowOffsets, type RenderKernels,
-  type RenderModule,
+  boxError, boxStatus, MAX_COUNT, offsetsError, pixelsError, RENDER_CONSTS, rowOffsets,
 } from './backend/render-types.js';
-import { array, batch, describe, f32, finite, integer, withCallerStack } from './validate.js';
+import { array, batch, describe, f32, finite, integer } from './validate.js';
 
 /** Boxes grouped into scenes. */
 export interface Scenes {
@@ -94,7 +93,6 @@ export interface VisibilityOptions extends Omit<RaycastOptions, 'out'> {
   out?: Partial<Omit<Visibility, 'offsets'>>;
 }
 
-const kernels = (): RenderModule => active().module.render as RenderModule;
 
 function plainObject(v: unknown, name: string, allowed: readonly string[], required = false): Record<string, unknown> {
   if (v === undefined && !required) return {};
@@ -229,13 +227,13 @@ function prepRaycast(scenes: Scenes, cameras: SceneCameras, opts: RaycastOptions
  */
 export function raycast(scenes: Scenes, cameras: SceneCameras, opts: RaycastOptions): Raycast {
   const p = prepRaycast(scenes, cameras, opts);
-  (kernels().raycast as (...a: unknown[]) => void)(...p.args);
+  call('render', 'raycast', p.args as never);
   return p.result;
 }
 /** {@link raycast} off the event loop (native backends); resolves to the maps. */
 export function raycastAsync(scenes: Scenes, cameras: SceneCameras, opts: RaycastOptions): Promise<Raycast> {
   const p = prepRaycast(scenes, cameras, opts);  // argument errors throw synchronously, as in the sync call
-  return runAsync('raycast', p.args).then(() => p.result);
+  return callAsync('render', 'raycast', p.args as never).then(() => p.result);
 }
 
 function prepVisibility(scenes: Scenes, cameras: SceneCameras, opts: VisibilityOptions): { args: unknown[]; result: Visibility } {
@@ -283,18 +281,11 @@ function prepVisibility(scenes: Scenes, cameras: SceneCameras, opts: VisibilityO
  */
 export function visibility(scenes: Scenes, cameras: SceneCameras, opts: VisibilityOptions): Visibility {
   const p = prepVisibility(scenes, cameras, opts);
-  (kernels().visibility as (...a: unknown[]) => void)(...p.args);
+  call('render', 'visibility', p.args as never);
   return p.result;
 }
 /** {@link visibility} off the event loop (native backends). */
 export function visibilityAsync(scenes: Scenes, cameras: SceneCameras, opts: VisibilityOptions): Promise<Visibility> {
   const p = prepVisibility(scenes, cameras, opts);
-  return runAsync('visibility', p.args).then(() => p.result);
-}
-
-async function runAsync(op: keyof RenderKernels, args: unknown[]): Promise<void> {
-  const k = kernels();
-  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
-  if (twin) await withCallerStack(() => twin(...args));
-  else (k[op] as (...a: unknown[]) => void)(...args);
+  return callAsync('render', 'visibility', p.args as never).then(() => p.result);
 }

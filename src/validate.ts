@@ -25,6 +25,24 @@ export function typedFacts(v: ArrayBufferView): { length: number; buffer: ArrayB
   return { length: TA_LENGTH.call(v), buffer: TA_BUFFER.call(v), byteOffset: TA_OFFSET.call(v) };
 }
 
+const F32_PROTO = Float32Array.prototype;
+
+/**
+ * The small-call fast path's one test (issue #17): the length of `v` when it is a plain
+ * Float32Array — its own type, Float32Array's prototype, its `length` property telling its memory
+ * — else -1 (then the full checks run and say what is wrong). Cheap: no allocation.
+ */
+export function plainF32Length(v: unknown): number {
+  if (TA_NAME.call(v) !== 'Float32Array' || Object.getPrototypeOf(v) !== F32_PROTO) return -1;
+  const n = TA_LENGTH.call(v);
+  return (v as Float32Array).length === n ? n : -1;
+}
+
+/** The buffer of a typed array (typedArrayName(v) defined), from its internal slot. */
+export function bufferOf(v: ArrayBufferView): ArrayBufferLike {
+  return TA_BUFFER.call(v);
+}
+
 /** How error messages name what they received: "Float64Array(7)", "Array(3)", "the number NaN", … */
 export function describe(v: unknown): string {
   const name = typedArrayName(v);
@@ -97,24 +115,25 @@ export function batch(...inputs: [count: number, name: string][]): number {
   return n;
 }
 
-/** `out` if given (checked to hold exactly n items of `item` values), else a new array. */
-export function output<T extends Typed>(ctor: TypedCtor<T>, out: unknown, n: number, item: number, unit: string): T {
-  if (out === undefined) return new ctor(n * item);
-  const count = array(ctor, out, 'out', item);
-  if (count !== n) throw new RangeError(`Expected \`out\` to hold ${n} ${unit} but received ${count}`);
-  return out as T;
-}
-
 /**
  * An options object — or undefined, meaning all defaults, unless `required` (some options have no
- * default). null, arrays, typed arrays and primitives are a TypeError.
+ * default). null, arrays, typed arrays and primitives are a TypeError. With `allowed`, a key not in
+ * it is a RangeError naming it (a mistyped option is never silently ignored).
  */
-export function options<T = Record<string, unknown>>(v: unknown, name = 'opts', required = false): T {
+export function options<T = Record<string, unknown>>(v: unknown, name = 'opts', required = false, allowed?: readonly string[]): T {
   if (v === undefined && !required) return {} as T;
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
     throw new TypeError(`Expected an options object for \`${name}\` but received ${describe(v)}`);
   }
+  if (allowed) knownKeys(v, allowed);
   return v as T;
+}
+
+/** Only the `allowed` keys: any other is a RangeError naming it and listing the allowed ones. */
+export function knownKeys(opts: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
+  }
 }
 
 export function finite(v: unknown, name: string): number {
@@ -187,11 +206,3 @@ export function boolean(v: unknown, name: string): boolean {
   return v;
 }
 
-/** Throws a RangeError for a key of `opts` not in `allowed` (an unknown option is never silently ignored). */
-export function knownKeys(opts: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
-    }
-  }
-}

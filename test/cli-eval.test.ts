@@ -8,7 +8,7 @@ import path from 'node:path';
 import { run } from '../src/cli/eval.js';
 import fc from 'fast-check';
 import { escapeControls } from '../src/cli/escape.js';
-import * as m from '../src/metrics.js';
+import * as m from '../src/metrics/metrics.js';
 import { rng, SEED } from './helpers.js';
 import { answerSet, goldFixture } from './rotate-fixture.js';
 

@@ -1,8 +1,8 @@
-// KeyIndex (src/key-index.ts), the compact string → index map behind `spatialkit eval`, against a
+// KeyIndex (src/metrics/key-index.ts), the compact string → index map behind `spatialkit eval`, against a
 // Map: same indices, same keys back, on ASCII, non-ASCII (UTF-8 slow path) and empty strings.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { KeyIndex } from '../src/key-index.js';
+import { KeyIndex } from '../src/metrics/key-index.js';
 import { SEED } from './helpers.js';
 
 describe('KeyIndex', () => {

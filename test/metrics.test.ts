@@ -726,7 +726,7 @@ describe('evaluate() on a generated gold set', () => {
 describe('evaluate() on sk.scene output', () => {
   const scene = sk.scene as unknown as {
     generate?: (o: { groups: number; seed: number }) => unknown[];
-    qa?: (g: unknown) => import('../src/evaluate.js').GoldQuestion[];
+    qa?: (g: unknown) => import('../src/metrics/evaluate.js').GoldQuestion[];
   };
   const ready = typeof scene.generate === 'function' && typeof scene.qa === 'function';
   it.skipIf(!ready)('perfect: accuracy 1, RC 0, RTC 1; constant: RC 0 with topShare 1; random: chance accuracy', () => {

@@ -5,7 +5,7 @@
 // (every yaw + 180°); absolute answers depend on the camera (ring azimuth 45k°) and are the same
 // in both subgroups — which is what the `consistency` keys group.
 import { CARDINALS, cardinalIndex as cardinalSector, clockHour as clockSector } from '../src/scene/relations.js';
-import type { GoldQuestion } from '../src/evaluate.js';
+import type { GoldQuestion } from '../src/metrics/evaluate.js';
 import { rng } from './helpers.js';
 
 export interface FixtureQuestion extends GoldQuestion {

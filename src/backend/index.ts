@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { packageRoot } from '../package-root.cjs';
 import { loadWasm } from './wasm/index.js';
 import { version } from '../version.js';
-import type { BackendInfo, BackendModule, BackendName } from './types.js';
+import type { BackendInfo, BackendModule, BackendName } from './kernels.js';
 
 export { packageRoot };
 const requireHere = createRequire(path.join(packageRoot, 'package.json'));
@@ -28,7 +28,29 @@ const state = ((globalThis as Record<symbol, State | undefined>)[Symbol.for(`spa
   { slots: { native: { tried: false }, cuda: { tried: false }, wasm: { tried: false } } });
 const slots = state.slots;
 
+/** Values the native addon reads from the environment (native/cpu/dispatch.cc, native/cpu/pool.cc). */
+export const ISA_VALUES = ['baseline', 'scalar', 'avx2', 'avx512'] as const;
+export const MAX_THREADS = 1024;
+
+/**
+ * What is wrong with SPATIALKIT_ISA / SPATIALKIT_THREADS in `env`, one sentence each naming the
+ * accepted values (the addon ignores such a value and uses its default; never silently).
+ */
+export function nativeEnvProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  const isa = env.SPATIALKIT_ISA;
+  if (isa && !(ISA_VALUES as readonly string[]).includes(isa)) {
+    out.push(`SPATIALKIT_ISA=${JSON.stringify(isa)} is not one of ${ISA_VALUES.map((v) => `'${v}'`).join(', ')}; ignored: the best ISA this CPU supports is used`);
+  }
+  const threads = env.SPATIALKIT_THREADS;
+  if (threads && !(/^[0-9]+$/.test(threads) && +threads >= 1 && +threads <= MAX_THREADS)) {
+    out.push(`SPATIALKIT_THREADS=${JSON.stringify(threads)} is not an integer in [1, ${MAX_THREADS}]; a value the addon cannot read gives one thread per core`);
+  }
+  return out;
+}
+
 function loadNative(): BackendModule {
+  for (const problem of nativeEnvProblems()) process.emitWarning(problem, { code: 'SPATIALKIT_ENV' });
   // node-gyp-build looks in build/Release, build/Debug and prebuilds/<platform>-<arch>/.
   const load = requireHere('node-gyp-build') as (dir: string) => BackendModule;
   return load(packageRoot);
@@ -129,4 +151,4 @@ export function module(name: BackendName): BackendModule | undefined {
   return tryLoad(name).module;
 }
 
-export type { BackendInfo, BackendModule, BackendName } from './types.js';
+export type { BackendInfo, BackendModule, BackendName } from './kernels.js';

@@ -1,9 +1,8 @@
-// The render kernels every backend module provides as `module.render` (native/napi/render.cc,
-// the wasm adapter), and the sentences of their argument errors, shared by src/render.ts and the
-// wasm adapter so both say what the native glue says (test/render.test.ts holds all three equal).
+// The sentences of the render kernels' argument errors (the contract is in ./kernels.ts), shared by
+// src/render.ts and the wasm adapter so both say what the native glue says (test/render.test.ts
+// holds all three equal).
 // Cameras arrive as RENDER_CONSTS float32 each (native/kernels/render.h): the 12 camera constants
 // of sk.camera, then P = K·R row-major.
-import type { AsyncTwins, F32 } from './types.js';
 
 export { offsetsError } from '../validate.js';
 
@@ -11,21 +10,6 @@ export const RENDER_CONSTS = 21;
 /** Pixels in all (N × H × W) and (camera, box) rows are counted in uint32. */
 export const MAX_COUNT = 2 ** 32 - 1;
 
-export interface RenderKernels {
-  /** consts [N, 21], scene [N], boxes [M, 10], offsets [S + 1] → instance Int32Array [N·H·W], depth [N·H·W]. */
-  raycast(consts: F32, scene: Uint32Array, boxes: F32, offsets: Uint32Array, height: number, width: number,
-    pixelCenter: number, instance: Int32Array, depth: F32): void;
-  /**
-   * The same inputs → the maps (either may have length 0: not written) and per (camera, box) row
-   * (R rows, camera i's box j at row Σ_{k<i} M_{scene[k]} + j): amodal [R, 4], amodalUnclipped
-   * [R, 4], behind Uint8Array [R], visible Int32Array [R, 4], pixelsAlone Uint32Array [R],
-   * pixelsVisible Uint32Array [R], visibleFraction [R], inFrame [R].
-   */
-  visibility(consts: F32, scene: Uint32Array, boxes: F32, offsets: Uint32Array, height: number, width: number,
-    pixelCenter: number, instance: Int32Array, depth: F32, amodal: F32, amodalUnclipped: F32, behind: Uint8Array,
-    visible: Int32Array, pixelsAlone: Uint32Array, pixelsVisible: Uint32Array, visibleFraction: F32, inFrame: F32): void;
-}
-export type RenderModule = RenderKernels & AsyncTwins<RenderKernels>;
 
 /** kRenderQuatTol: | |q|² − 1 | above this is not rounding but a quaternion that is not unit. */
 const QUAT_TOL = 2e-3;

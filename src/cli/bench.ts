@@ -8,7 +8,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 
-export const describe = 'Run the benchmark suites (bench/*.js) and print a table';
 
 interface BenchLib {
   main(opts: { suites?: string[]; quick?: boolean; json?: string | null }): Promise<number>;

@@ -7,12 +7,11 @@
 // and line; the report is still printed, and the exit code is then 1.
 import fs from 'node:fs';
 import { parseArgs } from './suggest.js';
-import { checkGold, Evaluation, type EvalReport, type SliceReport } from '../evaluate.js';
-import { OOS_MODES, type OosMode } from '../metrics.js';
+import { checkGold, Evaluation, type EvalReport, type SliceReport } from '../metrics/evaluate.js';
+import { OOS_MODES, type OosMode } from '../metrics/metrics.js';
 import { escapeControls as esc } from './escape.js';
 import { EncodingError, forEachLine, MAX_LINE_BYTES } from './lines.js';
 
-export const describe = 'Score predictions against ROTATE gold questions (accuracy, RC, RTC, answer bias)';
 
 const HELP = `Usage: spatialkit eval --gold qa.jsonl --pred predictions.jsonl [--json out.json] [--per-question FILE]
                       [--extract] [--oos byText|eachDistinct] [--max-problems N] [--max-line-bytes N]

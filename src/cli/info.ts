@@ -2,7 +2,6 @@
 import { parseArgs } from 'node:util';
 import * as sk from '../index.js';
 
-export const describe = 'Print the version and each backend\'s status';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });

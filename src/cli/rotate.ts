@@ -22,7 +22,7 @@ import { npy } from './npy.js';
 import { parseShard } from './shard.js';
 import { parseArgs, didYouMean } from './suggest.js';
 import { fsyncDir, lock, makeDir, readJson, removeStaleTemps, UsageError, writeAll, writeAtomic } from './outdir.js';
-import * as camera from '../camera.js';
+import * as camera from '../camera/index.js';
 
 export const describe = 'Generate ROTATE-style spatial-relation data: scenes, relations, captions, QA and SDG pairs';
 

@@ -1,6 +1,6 @@
 // The camera ring: `count` cameras evenly on a horizontal circle, all looking at one target.
 import { describe as describeValue, finite, integer, options } from '../validate.js';
-import { lookAt } from '../camera.js';
+import { lookAt } from '../camera/camera.js';
 
 /** A ring camera: OpenCV pinhole (x right, y down, z forward), world-to-camera x_c = R·x_w + t. */
 export interface RingCamera {

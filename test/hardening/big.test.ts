@@ -5,7 +5,7 @@
 // a 2^29-label group (~2.7 GB of RSS, 10–40 s): it runs only with SPATIALKIT_BIG_TESTS=1.
 import { describe, expect, it } from 'vitest';
 import * as sk from 'spatialkit';
-import { align16 } from '../../src/backend/wasm/index.js';
+import { align16 } from '../../src/backend/wasm/runtime.js';
 
 const wasm = sk.backends().find((b) => b.backend === 'wasm')!;
 

@@ -125,8 +125,6 @@ export function arena_release(): void {
 
 // ---- Figures for info() -------------------------------------------------------------------------
 
-/** Bytes below the heap's current end (static data, arena, live blocks and free holes). */
-export function heap_top(): usize { return top; }
 /** Largest heap end ever reached. */
 export function heap_high_water(): usize { return highWater; }
 /** Bytes in user blocks (sk_alloc) not yet freed. */

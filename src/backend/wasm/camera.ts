@@ -3,9 +3,9 @@
 // sentences). Each call is checked once with the native item sizes, then placed for its driver:
 // 'hwc' maps and rays stream through the arena (rows or rays as items), 'chw' maps and the
 // fromRays sums are placed whole.
-import type { CameraKernels } from '../camera-types.js';
+import type { CameraKernels } from '../kernels.js';
 import { describe } from '../../validate.js';
-import type { WasmRuntime } from './index.js';
+import type { WasmRuntime } from './runtime.js';
 
 interface CameraExports {
   camera_ray_map_hwc(consts: number, h: number, w: number, pc: number, order: number, out: number, r0: number, r1: number): void;

@@ -3,9 +3,9 @@
 // sentences). Pair lists have a size known only after the narrow phase: the drivers count past
 // the capacity they are given, and the adapter calls again with the exact size when a first
 // guess (4 pairs per box) was short.
-import type { BatchedPairs, CollideKernels } from '../../collide.js';
+import type { BatchedPairs, CollideKernels } from '../kernels.js';
 import { offsetsError } from '../../validate.js';
-import { align16, describe, type Arr, type WasmRuntime } from './index.js';
+import { align16, describe, type Arr, type WasmRuntime } from './runtime.js';
 
 interface CollideExports {
   collide_overlap_batch(a: number, ab: boolean, b: number, bb: boolean, margin: number, out: number, n: number): number;

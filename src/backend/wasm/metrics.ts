@@ -1,7 +1,7 @@
 // sk.metrics on the wasm backend: the adapter table over wasm/assembly/metrics.ts drivers,
 // mirroring native/napi/metrics.cc parser for parser (same argument names, checks and sentences).
-import type { MetricsKernels } from '../../metrics.js';
-import { describe, type WasmRuntime } from './index.js';
+import type { MetricsKernels } from '../kernels.js';
+import { describe, type WasmRuntime } from './runtime.js';
 
 interface MetricsExports {
   metrics_histogram_batch(codes: number, n: number, K: number, table: number): number;

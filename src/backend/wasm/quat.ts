@@ -1,7 +1,7 @@
 // sk.quat on the wasm backend: the adapter table over wasm/assembly/quat.ts drivers, mirroring
 // native/napi/quat.cc parser for parser (same argument names, checks, order and sentences).
-import type { QuatKernels } from '../types.js';
-import type { Arr, WasmRuntime } from './index.js';
+import type { QuatKernels } from '../kernels.js';
+import type { Arr, WasmRuntime } from './runtime.js';
 
 /**
  * Driver exports of wasm/assembly/quat.ts: addresses, broadcast flags (false = one item for all),
@@ -45,6 +45,13 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
 
   // (q [N, 4], out [N, 4] or [N, 9]) for the unary ops.
   const unary = (driver: Unary, outItem: number) => (q: Float32Array, out: Float32Array): void => {
+    const n = rt.placeSmall(q, 4, undefined, 0, out, outItem);
+    if (n > 0) {
+      const first = w[driver](rt.smallX, rt.smallOut, n);
+      rt.finishSmall(out, n * outItem);
+      if (first >= 0) throw new RangeError(zeroLength('q', first));
+      return;
+    }
     const c = rt.call([q, out]);
     const Q = c.array(0, 'q', 4), O = c.array(1, 'out', outItem, true);
     c.expectCount(O, Q.count, outItem === 9 ? 'matrices' : 'quaternions');
@@ -54,6 +61,12 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
   return {
     // (a [N|1, 4], b [N|1, 4], out [N, 4])
     multiply(a, b, out) {
+      const m = rt.placeSmall(a, 4, b, 4, out, 4);
+      if (m > 0) {
+        w.quat_multiply_batch(rt.smallX, m > 1, rt.smallY, m > 1, rt.smallOut, m);
+        rt.finishSmall(out, 4 * m);
+        return;
+      }
       const c = rt.call([a, b, out]);
       const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), O = c.array(2, 'out', 4, true);
       const n = c.batch(A, B);
@@ -68,6 +81,12 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
 
     // (m [N, 9], out [N, 4])
     fromMatrix(m, out) {
+      const k = rt.placeSmall(m, 9, undefined, 0, out, 4);
+      if (k > 0) {
+        w.quat_from_matrix_batch(rt.smallX, rt.smallOut, k);
+        rt.finishSmall(out, 4 * k);
+        return;
+      }
       const c = rt.call([m, out]);
       const M = c.array(0, 'm', 9), O = c.array(1, 'out', 4, true);
       c.expectCount(O, M.count, 'quaternions');
@@ -76,6 +95,13 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
 
     // (q [N|1, 4], v [N|1, 3], out [N, 3])
     rotate(q, v, out) {
+      const m = rt.placeSmall(q, 4, v, 3, out, 3);
+      if (m > 0) {
+        const first = w.quat_rotate_batch(rt.smallX, m > 1, rt.smallY, m > 1, rt.smallOut, m);
+        rt.finishSmall(out, 3 * m);
+        if (first >= 0) throw new RangeError(zeroLength('q', first));
+        return;
+      }
       const c = rt.call([q, v, out]);
       const Q = c.array(0, 'q', 4), V = c.array(1, 'v', 3), O = c.array(2, 'out', 3, true);
       const n = c.batch(Q, V);
@@ -116,6 +142,13 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
 
     // (a [N|1, 4], b [N|1, 4], out [N])
     angle(a, b, out) {
+      const m = rt.placeSmall(a, 4, b, 4, out, 1);
+      if (m > 0) {
+        const first = w.quat_angle_batch(rt.smallX, m > 1, rt.smallY, m > 1, rt.smallOut, m);
+        rt.finishSmall(out, m);
+        if (first >= 0) throw new RangeError(w.bad_input() === 0 ? zeroLength('a', first) : zeroLength('b', first));
+        return;
+      }
       const c = rt.call([a, b, out]);
       const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), O = c.array(2, 'out', 1, true);
       const n = c.batch(A, B);

@@ -2,8 +2,9 @@
 // mirroring native/napi/render.cc parser for parser (same argument names, checks, order and
 // sentences, the sentences from ../render-types.ts). Every array is placed whole (run()); the
 // driver's scratch (frames and per-row counts) is a heap block for the call's duration.
-import { boxError, boxStatus, MAX_COUNT, offsetsError, pixelsError, RENDER_CONSTS, rowOffsets, type RenderKernels } from '../render-types.js';
-import type { Arr, Call, WasmRuntime } from './index.js';
+import { boxError, boxStatus, MAX_COUNT, offsetsError, pixelsError, RENDER_CONSTS, rowOffsets } from '../render-types.js';
+import type { RenderKernels } from '../kernels.js';
+import type { Arr, Call, WasmRuntime } from './runtime.js';
 
 interface RenderExports {
   render_scratch_bytes(R: number, most: number): number;

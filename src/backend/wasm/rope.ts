@@ -3,8 +3,8 @@
 // The drivers are per token (position rows shared by the B sequences), so x and out stream
 // through the arena a few tokens at a time (streamTokens) while positions, tables and mask are
 // placed once; arrays already in wasm memory are used in place.
-import type { RopeKernels } from '../../rope.js';
-import { align16, describe, type Arr, type Call, type WasmRuntime } from './index.js';
+import type { RopeKernels } from '../kernels.js';
+import { align16, describe, type Arr, type Call, type WasmRuntime } from './runtime.js';
 import { typedArrayName, typedFacts } from '../../validate.js';
 
 interface RopeExports {

@@ -5,7 +5,7 @@
  * the scene-level picture. Both run the kernels of `sk.rope` on the current backend (float32) and
  * sum dot products in float64.
  */
-import { choice, f32, finite, integer, options } from './validate.js';
+import { choice, f32, finite, integer, options } from '../validate.js';
 import * as rope from './rope.js';
 import type { Encoding } from './rope.js';
 

@@ -16,40 +16,23 @@
  *   with group offsets) and the histogram behind {@link codebookUsage} and {@link entropy}; both
  *   have `…Async` twins.
  */
-import { active } from './backend/index.js';
-import type { AsyncTwins } from './backend/types.js';
-import { CARDINALS, cardinalIndex, clockHour, compatible, type Cardinal } from './scene/relations.js';
-import * as quat from './quat.js';
-import { array, choice, describe, finite, integer, output, withCallerStack, options } from './validate.js';
+import type { MetricsKernels } from '../backend/kernels.js';
+import { call, callAsync, output } from '../call.js';
+import { CARDINALS, cardinalIndex, clockHour, compatible, type Cardinal } from '../scene/relations.js';
+import * as quat from '../quat.js';
+import { array, choice, describe, finite, integer, knownKeys, options } from '../validate.js';
 
 // The sector definitions and Table 3 live once, in the scene module; metrics re-exports them.
-export { CARDINALS, compatible } from './scene/relations.js';
-export type { Cardinal } from './scene/relations.js';
+export { CARDINALS, compatible } from '../scene/relations.js';
+export type { Cardinal } from '../scene/relations.js';
 /** Index 0–7 into {@link CARDINALS} of the cardinal sector holding θ (degrees, any finite value). */
 export const cardinalSector = (theta: number): number => cardinalIndex(finite(theta, 'theta'));
 /** The clock hour 1–12 holding θ (degrees, any finite value; 12 on 0°). */
 export const clockSector = (theta: number): number => clockHour(finite(theta, 'theta'));
-export { evaluate } from './evaluate.js';
-export type { GoldQuestion, Prediction, Predictions, EvalOptions, EvalReport, SliceReport } from './evaluate.js';
 
 // ---------------------------------------------------------------- backend kernels
 
-/** The metric kernels every backend provides (native/napi/metrics.cc, src/backend/wasm/metrics.ts). */
-export interface MetricsKernels {
-  /** counts[k] = #codes equal to k (overwritten); RangeError naming the first code outside [0, K). */
-  histogram(codes: Int32Array, K: number, counts: Float64Array): void;
-  /** out[g] = NE of group g (NaN if N < 2); stats = [sum of the non-NaN values, their count]. */
-  neGrouped(labels: Int32Array, offsets: Uint32Array, out: Float64Array, stats: Float64Array): void;
-}
-type Kernels = MetricsKernels & AsyncTwins<MetricsKernels>;
-const kernels = (): Kernels => active().module.metrics as Kernels;
-
-async function callAsync<K extends keyof MetricsKernels>(op: K, args: Parameters<MetricsKernels[K]>): Promise<void> {
-  const k = kernels();
-  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
-  if (twin) await withCallerStack(() => twin(...args));
-  else (k[op] as (...a: unknown[]) => void)(...args);
-}
+export type { MetricsKernels };
 
 /** Largest K the histogram accepts (the CPU driver keeps one table of K + 1 bins per thread). */
 export const MAX_BINS = 2 ** 24;
@@ -259,14 +242,14 @@ const groupedResult = (out: Float64Array, stats: Float64Array): GroupedEntropy =
 export function normalizedEntropyGrouped(labels: Int32Array, offsets: Uint32Array, opts: { out?: Float64Array } = {}): GroupedEntropy {
   options(opts);
   const args = prepGrouped(labels, offsets, opts.out);
-  kernels().neGrouped(...args);
+  call('metrics', 'neGrouped', args);
   return groupedResult(args[2], args[3]);
 }
 export async function normalizedEntropyGroupedAsync(labels: Int32Array, offsets: Uint32Array,
   opts: { out?: Float64Array } = {}): Promise<GroupedEntropy> {
   options(opts);
   const args = prepGrouped(labels, offsets, opts.out);
-  await callAsync('neGrouped', args);
+  await callAsync('metrics', 'neGrouped', args);
   return groupedResult(args[2], args[3]);
 }
 
@@ -320,7 +303,7 @@ function bitsFromCounts(counts: ArrayLike<number>): number | null {
 
 function histogramOf(codes: Int32Array, K: number): Float64Array {
   const counts = new Float64Array(K);
-  kernels().histogram(codes, K, counts);
+  call('metrics', 'histogram', [codes, K, counts]);
   return counts;
 }
 
@@ -402,13 +385,13 @@ function codebookResult(n: number, counts: Float64Array): CodebookUsage {
  */
 export function codebookUsage(codes: Int32Array, K: number): CodebookUsage {
   const args = prepCodebook(codes, K);
-  kernels().histogram(...args);
+  call('metrics', 'histogram', args);
   return codebookResult(codes.length, args[2]);
 }
 export async function codebookUsageAsync(codes: Int32Array, K: number): Promise<CodebookUsage> {
   const args = prepCodebook(codes, K);
   const n = codes.length;  // read before the await: the caller may transfer `codes` meanwhile
-  await callAsync('histogram', args);
+  await callAsync('metrics', 'histogram', args);
   return codebookResult(n, args[2]);
 }
 
@@ -445,13 +428,6 @@ export interface RotationAccuracy {
 }
 
 const ROTATION_OPTIONS = ['thresholdsDeg', 'format', 'pairs', 'offsets'];
-
-/** Only the `allowed` keys (an unknown option is never silently ignored). */
-function knownKeys(opts: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) throw new RangeError(`Unknown option \`${key}\`; expected ${allowed.map((a) => `\`${a}\``).join(', ')}`);
-  }
-}
 
 /** quat.* names its arguments a, b and q; name them as the caller of rotationAccuracy did. */
 function renamed<T>(names: Record<string, string>, run: () => T): T {

@@ -9,11 +9,12 @@
  * o the camera centre; channels `[m, d]` by default (`order: 'dm'` = RayDiffusion's `[d, m]`).
  * Per-camera constants (K⁻¹, Rᵀ, centre) are derived in float64.
  */
-import { active } from './backend/index.js';
-import type { CameraModule, Layout, Order } from './backend/camera-types.js';
-import { batch, choice, describe, f32, finite, integer, output, withCallerStack } from './validate.js';
+import type { Layout, Order } from '../backend/kernels.js';
+import { call, callAsync, output } from '../call.js';
+import { inverse3, symmetricEigen } from '../linalg.js';
+import { batch, choice, describe, f32, finite, integer, knownKeys, withCallerStack } from '../validate.js';
 
-export type { Layout, Order } from './backend/camera-types.js';
+export type { Layout, Order } from '../backend/kernels.js';
 /** Extrinsics `{R: [N, 9], t: [N, 3]}`, world-to-camera (x_cam = R·x_world + t). */
 export interface Extrinsics { R: Float32Array; t: Float32Array }
 
@@ -91,8 +92,6 @@ const LAYOUTS = ['hwc', 'chw'] as const;
 const ORDERS = ['md', 'dm', 'd'] as const;
 const PLUCKER_ORDERS = ['md', 'dm'] as const;
 
-const kernels = (): CameraModule => active().module.camera as CameraModule;
-
 function camerasArg(cameras: unknown, name = 'cameras'): { K: Float32Array; R: Float32Array; t: Float32Array; nK: number; nR: number; nt: number; n: number } {
   if (typeof cameras !== 'object' || cameras === null || ArrayBuffer.isView(cameras) || Array.isArray(cameras)) {
     throw new TypeError(`Expected an object {K, R, t} for \`${name}\` but received ${describe(cameras)}`);
@@ -108,18 +107,6 @@ const allFinite = (a: ArrayLike<number>, o: number, len: number): boolean => {
   return true;
 };
 
-/** Inverse of a row-major 3×3 (float64, adjugate / determinant); null when singular or non-finite. */
-function inverse3(a: ArrayLike<number>, o = 0): Float64Array | null {
-  const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((k) => a[o + k]);
-  const c0 = a4 * a8 - a5 * a7, c1 = a5 * a6 - a3 * a8, c2 = a3 * a7 - a4 * a6;
-  const det = a0 * c0 + a1 * c1 + a2 * c2;
-  if (!(det !== 0 && Number.isFinite(det))) return null;
-  const s = 1 / det;
-  return Float64Array.of(
-    c0 * s, (a2 * a7 - a1 * a8) * s, (a1 * a5 - a2 * a4) * s,
-    c1 * s, (a0 * a8 - a2 * a6) * s, (a2 * a3 - a0 * a5) * s,
-    c2 * s, (a1 * a6 - a0 * a7) * s, (a0 * a4 - a1 * a3) * s);
-}
 
 function checkK(K: Float32Array, i: number): Float64Array {
   const o = 9 * i;
@@ -174,11 +161,13 @@ export function constants(cameras: unknown): Float32Array {
   return c;
 }
 
-function options(opts: unknown, what: string): Record<string, unknown> {
+/** An options object (`what` lists its keys, as the TypeError shows them); any other key is a RangeError (src/validate.ts knownKeys). */
+function options(opts: unknown, what: string, allowed: readonly string[]): Record<string, unknown> {
   if (opts === undefined) return {};
   if (typeof opts !== 'object' || opts === null || ArrayBuffer.isView(opts) || Array.isArray(opts)) {
     throw new TypeError(`Expected an options object ${what} for \`opts\` but received ${describe(opts)}`);
   }
+  knownKeys(opts, allowed);
   return opts as Record<string, unknown>;
 }
 
@@ -211,7 +200,7 @@ export interface RayMapOptions {
 }
 
 function prepRayMap(cameras: Cameras, opts: RayMapOptions): { args: unknown[]; out: Float32Array } {
-  const o = options(opts, '{height, width, …}');
+  const o = options(opts, '{height, width, …}', ['height', 'width', 'layout', 'order', 'pixelCenter', 'out']);
   const h = integer(o.height, 'height', 1, MAX_SIDE), w = integer(o.width, 'width', 1, MAX_SIDE);
   const layout = choice(o.layout ?? 'hwc', 'layout', LAYOUTS);
   const order = choice(o.order ?? 'md', 'order', ORDERS);
@@ -237,21 +226,15 @@ function prepRayMap(cameras: Cameras, opts: RayMapOptions): { args: unknown[]; o
  */
 export function rayMap(cameras: Cameras, opts: RayMapOptions): Float32Array {
   const p = prepRayMap(cameras, opts);
-  (kernels().rayMap as (...a: unknown[]) => void)(...p.args);
+  call('camera', 'rayMap', p.args as never);
   return p.out;
 }
 /** {@link rayMap} off the event loop (native backends); resolves to the map. */
 export function rayMapAsync(cameras: Cameras, opts: RayMapOptions): Promise<Float32Array> {
   const p = prepRayMap(cameras, opts);  // argument errors throw synchronously, as in the sync call
-  return runAsync('rayMap', p.args).then(() => p.out);
+  return callAsync('camera', 'rayMap', p.args as never).then(() => p.out);
 }
 
-async function runAsync(op: 'rayMap' | 'rays' | 'moments', args: unknown[]): Promise<void> {
-  const k = kernels();
-  const twin = k[`${op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
-  if (twin) await withCallerStack(() => twin(...args));
-  else (k[op] as (...a: unknown[]) => void)(...args);
-}
 
 /** Options of {@link rays}. */
 export interface RaysOptions {
@@ -264,7 +247,7 @@ export interface RaysOptions {
 }
 
 function prepRays(cameras: Cameras, points: Float32Array, opts?: RaysOptions): { args: unknown[]; out: Float32Array } {
-  const o = options(opts, '{order, shared, out}');
+  const o = options(opts, '{order, shared, out}', ['order', 'shared', 'out']);
   const order = choice(o.order ?? 'md', 'order', ORDERS);
   const shared = o.shared ?? false;
   if (typeof shared !== 'boolean') throw new TypeError(`Expected a boolean for \`shared\` but received ${describe(shared)}`);
@@ -294,12 +277,12 @@ function prepRays(cameras: Cameras, points: Float32Array, opts?: RaysOptions): {
  */
 export function rays(cameras: Cameras, points: Float32Array, opts?: RaysOptions): Float32Array {
   const p = prepRays(cameras, points, opts);
-  (kernels().rays as (...a: unknown[]) => void)(...p.args);
+  call('camera', 'rays', p.args as never);
   return p.out;
 }
 export function raysAsync(cameras: Cameras, points: Float32Array, opts?: RaysOptions): Promise<Float32Array> {
   const p = prepRays(cameras, points, opts);
-  return runAsync('rays', p.args).then(() => p.out);
+  return callAsync('camera', 'rays', p.args as never).then(() => p.out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,49 +298,6 @@ export interface FromRaysOptions {
   pixelCenter?: number;
 }
 
-/** Eigen-decomposition of a symmetric n×n matrix (cyclic Jacobi, float64): ascending values, vectors as columns. */
-function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const A = Float64Array.from(a), V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0, diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += A[i * n + i] ** 2;
-      for (let j = i + 1; j < n; j++) off += A[i * n + j] ** 2;
-    }
-    if (off <= 1e-34 * diag || off === 0) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (apq === 0) continue;
-        // Rutishauser's rotation: t = sgn(θ)/(|θ| + √(θ² + 1)), θ = (a_qq − a_pp)/(2 a_pq).
-        const theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k * n + p], akq = A[k * n + q];
-          A[k * n + p] = c * akp - s * akq;
-          A[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p * n + k], aqk = A[q * n + k];
-          A[p * n + k] = c * apk - s * aqk;
-          A[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = V[k * n + p], vkq = V[k * n + q];
-          V[k * n + p] = c * vkp - s * vkq;
-          V[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const idx = Array.from({ length: n }, (_, i) => i).sort((i, j) => A[i * n + i] - A[j * n + j]);
-  const values = Float64Array.from(idx, (i) => A[i * n + i]);
-  const vectors = new Float64Array(n * n);
-  idx.forEach((src, dst) => { for (let k = 0; k < n; k++) vectors[k * n + dst] = V[k * n + src]; });
-  return { values, vectors };
-}
 
 // Eigenvalue ratios below these mean the rays do not determine the quantity: the information is
 // then at the level of float32 rounding (≈ 1e-7 relative per ray, squared in the normal matrix).
@@ -432,7 +372,7 @@ function solveCamera(a: Float64Array, o: number, count: number, h: number, w: nu
 }
 
 function prepFromRays(map: Float32Array, opts: FromRaysOptions): { args: unknown[]; sums: Float64Array; n: number; h: number; w: number } {
-  const o = options(opts, '{height, width, …}');
+  const o = options(opts, '{height, width, …}', ['height', 'width', 'layout', 'order', 'pixelCenter']);
   const h = integer(o.height, 'height', 2, MAX_SIDE), w = integer(o.width, 'width', 2, MAX_SIDE);
   const layout = choice(o.layout ?? 'hwc', 'layout', LAYOUTS);
   const order = choice(o.order ?? 'md', 'order', PLUCKER_ORDERS);
@@ -461,12 +401,12 @@ const solveAll = (p: { sums: Float64Array; n: number; h: number; w: number }): R
  */
 export function fromRays(map: Float32Array, opts: FromRaysOptions): RecoveredCamera[] {
   const p = prepFromRays(map, opts);
-  (kernels().moments as (...a: unknown[]) => void)(...p.args);
+  call('camera', 'moments', p.args as never);
   return solveAll(p);
 }
 export function fromRaysAsync(map: Float32Array, opts: FromRaysOptions): Promise<RecoveredCamera[]> {
   const p = prepFromRays(map, opts);
-  return withCallerStack(async () => { await runAsync('moments', p.args); return solveAll(p); });
+  return withCallerStack(async () => { await callAsync('camera', 'moments', p.args as never); return solveAll(p); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,7 +449,7 @@ const FLIP_GL = [1, -1, -1], FLIP_P3D = [-1, -1, 1];
 export function convert(cameras: Cameras, from: Convention, to: Convention, opts?: ConvertOptions): Cameras {
   const { K, R, t, nK, nR, nt, n } = camerasArg(cameras);
   const f = choice(from, 'from', CONVENTIONS), g = choice(to, 'to', CONVENTIONS);
-  const o = options(opts, '{height, width, pixelCenter}');
+  const o = options(opts, '{height, width, pixelCenter}', ['height', 'width', 'pixelCenter']);
   const ndc = f === 'pytorch3d' || g === 'pytorch3d';
   const h = ndc ? integer(o.height, 'height', 1, MAX_SIDE) : 0, w = ndc ? integer(o.width, 'width', 1, MAX_SIDE) : 0;
   const corner = 0.5 - finite(o.pixelCenter ?? 0.5, 'pixelCenter');  // corner-origin = K's units + this
@@ -588,7 +528,7 @@ function affine(K: Float32Array, params: [unknown, string][], coeffs: (p: number
  * @example sk.camera.crop(K, {x: 64, y: 32})
  */
 export function crop(K: Float32Array, opts: { x: PerCamera; y: PerCamera }): Float32Array {
-  const o = options(opts, '{x, y}');
+  const o = options(opts, '{x, y}', ['x', 'y']);
   return affine(K, [[o.x, 'x'], [o.y, 'y']], ([x, y]) => [1, -x, 1, -y]);
 }
 
@@ -599,7 +539,7 @@ export function crop(K: Float32Array, opts: { x: PerCamera; y: PerCamera }): Flo
  * @returns Float32Array [N, 9].
  */
 export function shift(K: Float32Array, opts: { x: PerCamera; y: PerCamera }): Float32Array {
-  const o = options(opts, '{x, y}');
+  const o = options(opts, '{x, y}', ['x', 'y']);
   return affine(K, [[o.x, 'x'], [o.y, 'y']], ([x, y]) => [1, x, 1, y]);
 }
 
@@ -613,7 +553,7 @@ export function shift(K: Float32Array, opts: { x: PerCamera; y: PerCamera }): Fl
  * @returns Float32Array [N, 9].
  */
 export function resize(K: Float32Array, opts: { sx: PerCamera; sy: PerCamera; pixelCenter?: number }): Float32Array {
-  const o = options(opts, '{sx, sy, pixelCenter}');
+  const o = options(opts, '{sx, sy, pixelCenter}', ['sx', 'sy', 'pixelCenter']);
   const e = 0.5 - finite(o.pixelCenter ?? 0.5, 'pixelCenter');
   return affine(K, [[o.sx, 'sx'], [o.sy, 'sy']], ([sx, sy]) => {
     if (!(sx > 0 && sy > 0)) throw new RangeError(`Expected \`sx\` and \`sy\` > 0 but received ${sx} and ${sy}`);
@@ -630,7 +570,7 @@ export function resize(K: Float32Array, opts: { sx: PerCamera; sy: PerCamera; pi
  * @returns Float32Array [N, 9].
  */
 export function zoom(K: Float32Array, factor: PerCamera, opts: { width: number; height: number; pixelCenter?: number }): Float32Array {
-  const o = options(opts, '{width, height, pixelCenter}');
+  const o = options(opts, '{width, height, pixelCenter}', ['width', 'height', 'pixelCenter']);
   const w = integer(o.width, 'width', 1, MAX_SIDE), h = integer(o.height, 'height', 1, MAX_SIDE);
   const e = 0.5 - finite(o.pixelCenter ?? 0.5, 'pixelCenter');
   // In K's units q = c − e: q' = f·q + (1 − f)·(C − e).

@@ -25,9 +25,10 @@
  * Angles are formed and reduced mod 2π in float64 once per token, so positions up to ~1e6 times
  * frequencies keep float32 accuracy. Every kernel has an `…Async` twin.
  */
-import { active } from './backend/index.js';
-import type { AsyncTwins } from './backend/types.js';
-import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, withCallerStack, options } from './validate.js';
+import type { RopeKernels, Storage } from '../backend/kernels.js';
+import { call, callAsync, output } from '../call.js';
+import { hash32 } from '../scene/random.js';
+import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, options } from '../validate.js';
 
 export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -35,8 +36,7 @@ export const LAYOUTS = ['half', 'interleaved'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 export const ENCODINGS = ['quatrope', 'igre', 'rope1d', 'mrope', 'mixed3d'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
-/** Storage of x and out: float32 values, or float16/bfloat16 bits. */
-export type Storage = Float32Array | Uint16Array;
+export type { RopeKernels, Storage };
 type Vec3 = ArrayLike<number>;
 
 /** Largest `heads` and `headDim` accepted. */
@@ -44,16 +44,6 @@ export const MAX_DIM = 65536;
 /** QuatRoPE's default θ (the paper's π/10, rounded). */
 export const DEFAULT_THETA = 0.3;
 
-/** The backend kernels (native/napi/rope.cc and the wasm port take exactly these arguments). */
-export interface RopeKernels {
-  quatrope(x: Storage, dtype: Dtype, positions: Float32Array, theta: Float64Array, mask: Uint8Array | undefined,
-    heads: number, headDim: number, out: Storage): void;
-  igre(x: Storage, dtype: Dtype, positions: Float32Array, theta: Float64Array, baseVector: Float32Array,
-    mask: Uint8Array | undefined, heads: number, headDim: number, out: Storage): void;
-  rotatePairs(x: Storage, dtype: Dtype, positions: Float32Array, axes: number, frequencies: Float64Array, layout: Layout,
-    mask: Uint8Array | undefined, heads: number, headDim: number, out: Storage): void;
-}
-type Kernels = RopeKernels & AsyncTwins<RopeKernels>;
 type Op = keyof RopeKernels;
 
 /** Options every function takes. */
@@ -113,11 +103,7 @@ function dtypeOf(x: unknown, dtype: unknown): Dtype {
 }
 
 function storageOut(dtype: Dtype, out: unknown, n: number): Storage {
-  const ctor = dtype === 'float32' ? Float32Array : Uint16Array;
-  if (out === undefined) return new ctor(n);
-  const len = array(ctor as typeof Float32Array, out, 'out');
-  if (len !== n) throw new RangeError(`Expected \`out\` to hold ${n} values but received ${len}`);
-  return out as Storage;
+  return dtype === 'float32' ? output(Float32Array, out, n, 1, 'values') : output(Uint16Array, out, n, 1, 'values');
 }
 
 /** B·T tokens of x (the sentence matches native/napi/rope.cc). */
@@ -177,15 +163,12 @@ function thetaTable(theta: unknown, S: number, axisScale: unknown): Float64Array
 interface Prepared { op: Op; args: unknown[]; out: Storage }
 
 function run(p: Prepared): Storage {
-  ((active().module.rope as Kernels)[p.op] as (...a: unknown[]) => void)(...p.args);
+  call('rope', p.op, p.args as never);
   return p.out;
 }
 
 async function runAsync(p: Prepared): Promise<Storage> {
-  const k = active().module.rope as Kernels;
-  const twin = k[`${p.op}Async`] as ((...a: unknown[]) => Promise<void>) | undefined;
-  if (twin) await withCallerStack(() => twin(...p.args));
-  else (k[p.op] as (...a: unknown[]) => void)(...p.args);
+  await callAsync('rope', p.op, p.args as never);
   return p.out;
 }
 
@@ -199,8 +182,16 @@ function shape(x: unknown, positions: unknown, axes: number, o: CommonOptions, m
 
 // ---------------- QuatRoPE ----------------
 
+/** Option keys of every function, and each function's own. */
+const COMMON_KEYS = ['heads', 'headDim', 'dtype', 'mask', 'out'];
+const QUATROPE_KEYS = [...COMMON_KEYS, 'theta', 'axisScale'];
+const IGRE_KEYS = ['heads', 'headDim', 'dtype', 'out', 'theta', 'axisScale', 'segments', 'baseVector'];
+const ROPE1D_KEYS = [...COMMON_KEYS, 'base', 'layout'];
+const MROPE_KEYS = [...ROPE1D_KEYS, 'sections'];
+const MIXED3D_KEYS = [...ROPE1D_KEYS, 'frequencies', 'seed'];
+
 function prepQuat(x: Storage, positions: Float32Array, opts: QuatRopeOptions): Prepared {
-  const o = options<QuatRopeOptions>(opts, 'opts', true);
+  const o = options<QuatRopeOptions>(opts, 'opts', true, QUATROPE_KEYS);
   const s = shape(x, positions, 3, o, 3);
   const mask = maskOf(o.mask, s.T);
   const theta = thetaTable(o.theta, Math.floor(s.D / 3), o.axisScale);
@@ -245,7 +236,7 @@ export function igreReleased(headDim: number, ropeTheta = 1e4): { segments: numb
 }
 
 function prepIgre(x: Storage, positions: Float32Array, mask: Uint8Array, opts: IgreOptions): Prepared {
-  const o = options<IgreOptions>(opts, 'opts', true);
+  const o = options<IgreOptions>(opts, 'opts', true, IGRE_KEYS);
   const s = shape(x, positions, 3, o as CommonOptions, 1);
   const m = maskOf(mask, s.T);
   let S = 1;
@@ -299,7 +290,7 @@ export function inverseFrequencies(headDim: number, base = 1e4): Float64Array {
 
 function prepPairs(x: Storage, positions: Float32Array, opts: PairOptions, axes: 1 | 3,
   freqs: (D: number, o: PairOptions) => Float64Array): Prepared {
-  const o = options<PairOptions>(opts, 'opts', true);
+  const o = options<PairOptions>(opts, 'opts', true, freqs === ropeFreqs ? ROPE1D_KEYS : freqs === mropeFreqs ? MROPE_KEYS : MIXED3D_KEYS);
   const s = shape(x, positions, axes, o, 2);
   if (s.D % 2) throw new RangeError(`Expected an even \`headDim\` but received ${s.D}`);
   const layout = o.layout === undefined ? 'half' : choice(o.layout, 'layout', LAYOUTS);
@@ -353,11 +344,8 @@ export function mropeAsync<T extends Storage>(x: T, positions: Float32Array, opt
   return runAsync(prepPairs(x, positions, opts, 3, mropeFreqs)) as Promise<T>;
 }
 
-// lowbias32 (C. Wellons), as the quaternion sampler uses: documented, so the default set is reproducible.
-function hash32(x: number): number {
-  x = (x ^ (x >>> 16)) >>> 0; x = Math.imul(x, 0x7feb352d) >>> 0; x = (x ^ (x >>> 15)) >>> 0;
-  x = Math.imul(x, 0x846ca68b) >>> 0; return (x ^ (x >>> 16)) >>> 0;
-}
+// hash32 is lowbias32 (C. Wellons), the hash of the quaternion sampler (native/kernels/quat.h):
+// documented, so the default set is reproducible. Its one TypeScript copy is src/scene/random.ts.
 const u01 = (seed: number, i: number, k: number): number =>
   (hash32((hash32((hash32(seed) ^ i) >>> 0) + Math.imul(k, 0x9e3779b9)) >>> 0) >>> 8) / 2 ** 24;
 
@@ -368,7 +356,7 @@ const u01 = (seed: number, i: number, k: number): number =>
  * @returns Float64Array [D/2, 3].
  */
 export function mixedFrequencies(headDim: number, opts: { seed?: number; base?: number } = {}): Float64Array {
-  options(opts);
+  options(opts, 'opts', false, ['seed', 'base']);
   integer(headDim, 'headDim', 2, MAX_DIM);
   const seed = opts.seed === undefined ? 0 : integer(opts.seed, 'seed', 0, 2 ** 32 - 1);
   const inv = inverseFrequencies(headDim, baseOf(opts.base));
@@ -407,7 +395,7 @@ export function mixed3dAsync<T extends Storage>(x: T, positions: Float32Array, o
  * @returns Float64Array [count].
  */
 export function ladder(count: number, opts: { base?: number; dims?: number; start?: number } = {}): Float64Array {
-  options(opts);
+  options(opts, 'opts', false, ['base', 'dims', 'start']);
   integer(count, 'count', 1, MAX_DIM);
   const base = baseOf(opts.base), dims = opts.dims === undefined ? 3 * count : integer(opts.dims, 'dims', 1, MAX_DIM);
   const start = opts.start === undefined ? 0 : integer(opts.start, 'start', 0, MAX_DIM);
@@ -470,5 +458,3 @@ export function fromBFloat16(h: Uint16Array): Float32Array {
   return new Float32Array(o.buffer);
 }
 
-export { invariance, scoreMatrix } from './rope-analysis.js';
-export type { InvarianceOptions, InvarianceReport, ScoreMatrixOptions } from './rope-analysis.js';

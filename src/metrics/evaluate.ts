@@ -26,7 +26,7 @@ import {
   CARDINALS, compatible, extractAnswer, normalizeAnswer, normalizedEntropyGrouped, OOS_MODES,
   type AnswerKind, type NormalizedAnswer, type OosMode,
 } from './metrics.js';
-import { choice, describe, integer, options } from './validate.js';
+import { choice, describe, integer, options } from '../validate.js';
 
 export const TASKS = ['judgement', 'prediction'] as const;
 export const VIEWPOINTS = ['relative', 'absolute'] as const;
@@ -247,10 +247,7 @@ export class Evaluation {
   private labels = new Map<number, string>();
 
   constructor(opts: EvalOptions = {}, listLimit = Infinity) {
-    options(opts);
-    for (const key of Object.keys(opts)) {
-      if (key !== 'oos' && key !== 'extract') throw new RangeError(`Unknown option \`${key}\`; expected \`oos\`, \`extract\``);
-    }
+    options(opts, 'opts', false, ['oos', 'extract']);
     this.oos = choice(opts.oos ?? 'byText', 'oos', OOS_MODES);
     if (opts.extract !== undefined && typeof opts.extract !== 'boolean') throw new TypeError(`Expected a boolean for \`extract\` but received ${describe(opts.extract)}`);
     this.extract = opts.extract ?? false;

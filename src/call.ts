@@ -1,0 +1,83 @@
+// The one call path from the domain modules to the active backend's kernels (the contract in
+// src/backend/kernels.ts), and the one place outputs are allocated. Domain modules validate, then
+// call(domain, op, args) or callAsync(…); hot small-batch paths take kernels(domain) once and call
+// the kernel directly (no argument array, no closure: issue #17's small-call budget).
+import { active } from './backend/index.js';
+import type { BackendModule, Domain, DomainKernels, Kernels } from './backend/kernels.js';
+import { array, plainF32Length, withCallerStack } from './validate.js';
+
+type Fn = (...a: unknown[]) => unknown;
+type Op<D extends Domain> = keyof DomainKernels[D] & string;
+type Args<D extends Domain, K extends Op<D>> = DomainKernels[D][K] extends (...a: infer A) => unknown ? A : never;
+type Result<D extends Domain, K extends Op<D>> = DomainKernels[D][K] extends (...a: never[]) => infer R ? R : never;
+
+/** The active backend's kernels of one domain. */
+export function kernels<D extends Domain>(domain: D): Kernels<D> {
+  return active().module[domain] as Kernels<D>;
+}
+
+/** Runs `op` of `domain` on the active backend now; returns what the kernel returns. */
+export function call<D extends Domain, K extends Op<D>>(domain: D, op: K, args: Args<D, K>): Result<D, K> {
+  const k = active().module[domain] as unknown as Record<string, Fn>;
+  return k[op].apply(k, args) as Result<D, K>;
+}
+
+/**
+ * `op` off the event loop where the backend has an `…Async` twin (native, cuda), else run now
+ * (wasm); a rejection carries the caller's stack. Arguments were checked synchronously.
+ */
+export async function callAsync<D extends Domain, K extends Op<D>>(domain: D, op: K, args: Args<D, K>): Promise<Result<D, K>> {
+  const k = active().module[domain] as unknown as Record<string, Fn | undefined>;
+  const twin = k[`${op}Async`];
+  if (twin) return withCallerStack(() => twin.apply(k, args) as Promise<Result<D, K>>);
+  return k[op]!.apply(k, args) as Result<D, K>;
+}
+
+// ---- outputs ------------------------------------------------------------------------------------
+
+type Typed = Float32Array | Float64Array | Uint8Array | Uint16Array | Int32Array | Uint32Array;
+type TypedCtor<T extends Typed> = {
+  new (n: number): T;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+  readonly name: string;
+};
+
+/**
+ * Outputs of at least this many bytes come from the backend's allocOutput (native memory on huge
+ * pages: no 4 KiB first-touch faults) where it has one; smaller ones from `new Ctor(length)`,
+ * which is cheaper below it. Tuned on the bench machine (issue #17).
+ */
+export const FAST_ALLOC_MIN_BYTES = 2 ** 20;
+
+/** A zero-filled output of `length` elements for a call on `backend`. */
+export function allocate<T extends Typed>(backend: BackendModule, Ctor: TypedCtor<T>, length: number): T {
+  const bytes = length * Ctor.BYTES_PER_ELEMENT;
+  if (backend.allocOutput !== undefined && bytes >= FAST_ALLOC_MIN_BYTES) return new Ctor(backend.allocOutput(bytes), 0, length);
+  return new Ctor(length);
+}
+
+/** `out` if given (checked to hold exactly n items of `item` values), else a new output. */
+export function output<T extends Typed>(ctor: TypedCtor<T>, out: unknown, n: number, item: number, unit: string): T {
+  if (out === undefined) return allocate(active().module, ctor, n * item);
+  const count = array(ctor, out, 'out', item);
+  if (count !== n) throw new RangeError(`Expected \`out\` to hold ${n} ${unit} but received ${count}`);
+  return out as T;
+}
+
+/**
+ * The small-call fast path (issue #17): when `x` (and `y`, unless yItem is 0) are plain
+ * Float32Arrays (src/validate.ts plainF32Length) holding the same n ≥ 1 items — no broadcasting —
+ * and `out` is absent or a plain Float32Array of n items, returns the output to write (allocated
+ * when absent); else undefined, and the caller takes the fully checked path, whose errors it
+ * keeps. Nothing more is checked here: the backend boundary checks every argument again (type,
+ * detached memory, overlap by address, bad items) in the same sentences.
+ */
+export function smallOutput(x: unknown, xItem: number, y: unknown, yItem: number, out: unknown, outItem: number): Float32Array | undefined {
+  const lx = plainF32Length(x);
+  if (lx <= 0 || lx % xItem !== 0) return undefined;
+  const n = lx / xItem;
+  if (yItem !== 0 && plainF32Length(y) !== n * yItem) return undefined;
+  if (out === undefined) return allocate(active().module, Float32Array, n * outItem);
+  return plainF32Length(out) === n * outItem ? (out as Float32Array) : undefined;
+}
