@@ -8,11 +8,11 @@
       "include_dirs": ["native"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "SK_DRIVER_NS=sk::cpu"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off", "-Wall", "-Wno-unused-function"],
+      "cflags_cc": ["<!@(node -p \"const f = require('./native/flags.json'); [...f.release, ...f.cxx, ...f.fp].join(' ')\")"],
       "cflags_cc!": ["-std=gnu++17", "-O2"],
       "ldflags": ["-pthread"],
       "xcode_settings": {
-        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off"]
+        "OTHER_CPLUSPLUSFLAGS": ["<!@(node -p \"const f = require('./native/flags.json'); [...f.release, ...f.cxx, ...f.fp].join(' ')\")"]
       }
     }
   ]

@@ -24,8 +24,15 @@ CUDA_ARCH=${SK_TEST_CUDA_ARCH:-80}
 CUDA_INC=${CUDA_INC:-/usr/local/cuda/include}
 mkdir -p "$OUT"
 
-# Same floating-point contract as binding.gyp / CMakeLists.txt: no contraction, no errno.
-CXXFLAGS=(-std=c++17 "${OPT[@]}" -g -Wall -Wno-unused-function -ffp-contract=off -fno-math-errno -pthread -Inative)
+# Compiler flags from native/flags.json, as binding.gyp and CMakeLists.txt read them: the same
+# floating-point contract in every build (the optimisation level is this script's own, SK_TEST_OPT).
+flags() { node -p "require('./native/flags.json').$1.join('\n')"; }
+mapfile -t FP < <(flags fp)
+mapfile -t CXX_COMMON < <(flags cxx)
+mapfile -t NVCC_COMMON < <(flags nvcc)
+(( ${#FP[@]} && ${#CXX_COMMON[@]} && ${#NVCC_COMMON[@]} )) || { echo "FAIL build: cannot read native/flags.json"; exit 1; }
+FP_HOST=$(IFS=,; echo "${FP[*]}")
+CXXFLAGS=("${CXX_COMMON[@]}" "${FP[@]}" "${OPT[@]}" -g -pthread -Inative)
 THRUST_HOST_SAN=()
 if [[ "${SK_SANITIZE:-0}" == 1 ]]; then
   CXXFLAGS+=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
@@ -36,11 +43,10 @@ if [[ "${SK_SANITIZE:-0}" == 1 ]]; then
   THRUST_HOST_SAN=(-fno-sanitize=null)
 fi
 THRUST_HOST=("${THRUST_HOST_SAN[@]}" -x c++ -DSK_THRUST_HOST -DTHRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_CPP "-I$CUDA_INC/cccl" "-I$CUDA_INC")
-NVCCFLAGS=(-std=c++17 -O3 --fmad=false --extended-lambda "-arch=sm_$CUDA_ARCH" -Inative
-           -Xcompiler=-ffp-contract=off,-fno-math-errno)
+NVCCFLAGS=("${NVCC_COMMON[@]}" "-arch=sm_$CUDA_ARCH" -Inative "-Xcompiler=$FP_HOST")
 
 # Rebuild an object only when a source under native/ or this script is newer than it.
-stale() { [[ ! -f "$1" ]] || [[ -n "$(find native scripts/test-native.sh -newer "$1" -print -quit)" ]]; }
+stale() { [[ ! -f "$1" ]] || [[ -n "$(find native scripts/test-native.sh -newer "$1" -print -quit)" ]]; }  # native/flags.json included
 
 pids=()
 compile() {  # compile OUT_OBJ CMD... — runs in the background, SK_JOBS at a time (2 on 2-core machines)

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import * as sk from 'spatialkit';
-import { eachBackend, expectedIsa, rng, SEED, uniform, worst } from './helpers.js';
+import { eachBackend, expectClose, expectedIsa, rng, SEED, uniform, worst } from './helpers.js';
 
 // ---------- float64 oracle ----------
 type V = [number, number, number];
@@ -94,10 +94,6 @@ const relErr = (got: ArrayLike<number>, want: ArrayLike<number>): number => {
   return e / s;
 };
 
-const expectClose = (got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol = 0): void => {
-  const w = worst(got, want, atol, rtol);
-  expect(w.ratio, `worst at ${w.index}: got ${got[w.index]}, want ${want[w.index]}`).toBeLessThanOrEqual(1);
-};
 
 describe(`lookAt (seed ${SEED})`, () => {
   const r = rng(SEED);

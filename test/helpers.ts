@@ -89,6 +89,12 @@ export function worst(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, 
   return { ratio, index };
 }
 
+/** Fails the test unless every |got − want| ≤ atol + rtol·|want| (see `worst`), naming the worst index. */
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol = 0): void {
+  const w = worst(got, want, atol, rtol);
+  expect(w.ratio, `worst at ${w.index}: got ${got[w.index]}, want ${want[w.index]}`).toBeLessThanOrEqual(1);
+}
+
 /** What native info().isa reports at each level (native/cpu/dispatch.cc isa_name), lowest first. */
 const ISA_LEVELS = [['baseline', 'x86-64 baseline (SSE2)'], ['avx2', 'x86-64-v3 (AVX2, FMA)'], ['avx512', 'x86-64-v4 (AVX-512)']] as const;
 

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as sk from 'spatialkit';
-import { eachBackend, rng, SEED, uniform, worst } from './helpers.js';
+import { eachBackend, expectClose, rng, SEED, uniform, worst } from './helpers.js';
 
 // ---------- float64 oracle ----------
 type Q = [number, number, number, number];
@@ -56,10 +56,6 @@ const randomQ = (seed: number, i: number): number[] => {
 const flat = (rows: number[][]): Float32Array => Float32Array.from(rows.flat());
 const map = (n: number, f: (i: number) => number[]): Float64Array => Float64Array.from(Array.from({ length: n }, (_, i) => f(i)).flat());
 const randQ = (r: () => number, n: number): Float32Array => uniform(r, 4 * n);
-const expectClose = (got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol = 0): void => {
-  const w = worst(got, want, atol, rtol);
-  expect(w.ratio, `worst at ${w.index}: got ${got[w.index]}, want ${want[w.index]}`).toBeLessThanOrEqual(1);
-};
 
 const SIZES = [0, 1, 3, 7, 17, 1001, 100_003]; // odd, not SIMD multiples, and one above the thread split
 const ORDERS = sk.quat.EULER_ORDERS;

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as sk from 'spatialkit';
-import { eachBackend, expectedIsa, rng, SEED, uniform, worst } from './helpers.js';
+import { eachBackend, expectClose, expectedIsa, rng, SEED, uniform, worst } from './helpers.js';
 
 // ---------- float64 oracles ----------
 type M3 = number[][];
@@ -94,10 +94,6 @@ const f16 = (h: number): number => {
 const bf16 = (h: number): number => new Float32Array(new Uint32Array([h << 16]).buffer)[0];
 const decode = (a: Uint16Array, dt: 'float16' | 'bfloat16'): Float64Array => Float64Array.from(a, dt === 'float16' ? f16 : bf16);
 
-const expectClose = (got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol = 0): void => {
-  const w = worst(got, want, atol, rtol);
-  expect(w.ratio, `worst at ${w.index}: got ${got[w.index]}, want ${want[w.index]}`).toBeLessThanOrEqual(1);
-};
 const bits = (a: Float32Array | Uint16Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>, from = 0, to = a.length): number => {
   let s = 0;

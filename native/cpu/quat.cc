@@ -7,9 +7,7 @@
 // interleaved AoS loads/stores) for rotate and normalize, where it was faster or steadier.
 //
 // floorf (sk_sincosf's range reduction) vectorizes and conditional divisions (sk_atanf) if-convert
-// only without trapping math; values are unchanged, only FP exception flags may differ. binding.gyp
-// passes -fno-trapping-math too; the pragma keeps other builds of this file (test-native.sh) alike.
-#pragma GCC optimize("no-trapping-math")
+// only without trapping math; every build passes -fno-trapping-math (native/flags.json).
 #include "kernels/quat.h"
 
 #include "cpu/loop.h"

@@ -3,8 +3,7 @@
 // per token, amortised over H·D values; the head loop is the memory-bound part and vectorizes
 // (multiversioned: AVX-512 / AVX2 / baseline). Tokens are split over the thread pool.
 // floor/floorf (angle reduction, sk_sincosf) vectorize only without trapping math (GCC 12 keeps the
-// scalar call otherwise); values are unchanged, only FP exception flags may differ.
-#pragma GCC optimize("no-trapping-math")
+// scalar call otherwise): every build passes -fno-trapping-math (native/flags.json).
 
 #include <string.h>
 

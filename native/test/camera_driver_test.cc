@@ -18,16 +18,8 @@
 #include <string>
 #include <vector>
 
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cpu
-#include "drivers/camera.h"
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cuda
-#include "drivers/camera.h"
-#undef SK_DRIVER_NS
-
-#include "cpu/dispatch.h"
-#include "cuda/status.h"
+#define SK_TEST_DRIVERS "drivers/camera.h"
+#include "test/harness.h"
 
 namespace {
 
@@ -38,11 +30,8 @@ struct Driver {
   decltype(&sk::cpu::camera_moments) moments;
 };
 
-int failures = 0;
-void report(bool ok, const std::string& what, const std::string& detail = "") {
-  printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", what.c_str(), detail.empty() ? "" : ": ", detail.c_str());
-  failures += !ok;
-}
+using sk_test::failures;
+using sk_test::report;
 
 // ---------------------------------------------------------------------------------------------
 // float64 oracle: camera i's constants are M = Rᵀ·K⁻¹ (row-major) and the centre o.
@@ -235,36 +224,18 @@ void test_moments(const std::vector<Driver>& drivers, std::mt19937_64& g) {
   report(failures == before, "camera_moments: the fromRays sums within 1e-12 of the float64 oracle, fixed summation order");
 }
 
-// sk::cuda without a usable device: the launchers throw std::runtime_error carrying the reason.
-void test_unavailable(const std::string& reason) {
-  const float c[12] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0};
-  float o[6];
-  try {
-    sk::cuda::camera_ray_map(c, 1, 1, 1, 0.5f, 0, 0, o);
-    report(false, "sk::cuda unavailable: camera_ray_map did not throw");
-  } catch (const std::runtime_error& e) {
-    report(std::string(e.what()).find(reason) != std::string::npos, "sk::cuda unavailable: camera_ray_map throws std::runtime_error", e.what());
-  } catch (...) {
-    report(false, "sk::cuda unavailable: camera_ray_map threw something other than std::runtime_error");
-  }
-}
-
 }  // namespace
 
 int main() {
   std::vector<Driver> drivers{{"sk::cpu", sk::cpu::camera_ray_map, sk::cpu::camera_rays, sk::cpu::camera_moments}};
-  std::string reason;
-  if (sk::cuda::available(&reason)) {
+  const float c[12] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0};
+  float o[6];
+  if (sk_test::cuda_usable("camera_ray_map", [&] { sk::cuda::camera_ray_map(c, 1, 1, 1, 0.5f, 0, 0, o); }))
     drivers.push_back({"sk::cuda", sk::cuda::camera_ray_map, sk::cuda::camera_rays, sk::cuda::camera_moments});
-  } else {
-    printf("SKIP cuda: %s\n", reason.c_str());
-    test_unavailable(reason);
-  }
-  printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));
+  sk_test::print_isa();
   std::mt19937_64 g(20240611);
   test_ray_map(drivers, g);
   test_rays(drivers, g);
   test_moments(drivers, g);
-  printf("%s: %d failing line(s)\n", failures ? "FAIL camera_driver_test" : "PASS camera_driver_test", failures);
-  return failures ? 1 : 0;
+  return sk_test::finish("camera_driver_test");
 }

@@ -18,16 +18,8 @@
 #include <string>
 #include <vector>
 
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cpu
-#include "drivers/collide.h"
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cuda
-#include "drivers/collide.h"
-#undef SK_DRIVER_NS
-
-#include "cpu/dispatch.h"
-#include "cuda/status.h"
+#define SK_TEST_DRIVERS "drivers/collide.h"
+#include "test/harness.h"
 
 namespace {
 
@@ -146,11 +138,8 @@ std::vector<float> scene(size_t n, bool yaw, double lo = 0.2, double hi = 0.6, d
   return b;
 }
 
-int failures = 0;
-void check(bool ok, const char* driver, const std::string& what) {
-  printf("%s %-9s %s\n", ok ? "PASS" : "FAIL", driver, what.c_str());
-  failures += !ok;
-}
+using sk_test::failures;
+void check(bool ok, const char* driver, const std::string& what) { sk_test::report(ok, driver, what); }
 
 void test_driver(const Driver& d) {
   // overlap: random near pairs (element-wise), broadcast, and a bad box.
@@ -258,34 +247,15 @@ void test_driver(const Driver& d) {
   }
 }
 
-int test_unavailable(const std::string& reason) {
-  const float box[10] = {0, 0, 0, 1, 1, 1, 0, 0, 0, 1};
-  uint8_t o;
-  try {
-    sk::cuda::collide_overlap(box, true, box, true, 0, &o, 1);
-  } catch (const std::runtime_error& e) {
-    const bool ok = std::string(e.what()).find(reason) != std::string::npos;
-    printf("%s sk::cuda unavailable: collide_overlap throws std::runtime_error(\"%s\")\n", ok ? "PASS" : "FAIL", e.what());
-    return !ok;
-  } catch (...) {
-  }
-  printf("FAIL sk::cuda unavailable: collide_overlap did not throw std::runtime_error\n");
-  return 1;
-}
-
 }  // namespace
 
 int main() {
   std::vector<Driver> drivers = {SK_DRIVER_TABLE(sk::cpu)};
-  printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));  // scripts/test-counts.mjs checks it against SPATIALKIT_ISA
-  std::string reason;
-  if (sk::cuda::available(&reason)) {
+  sk_test::print_isa();
+  const float box[10] = {0, 0, 0, 1, 1, 1, 0, 0, 0, 1};
+  uint8_t o;
+  if (sk_test::cuda_usable("collide_overlap", [&] { sk::cuda::collide_overlap(box, true, box, true, 0, &o, 1); }))
     drivers.push_back(SK_DRIVER_TABLE(sk::cuda));
-  } else {
-    printf("SKIP cuda: %s\n", reason.c_str());
-    failures += test_unavailable(reason);
-  }
   for (const Driver& d : drivers) test_driver(d);
-  printf("%s: %d failing line(s)\n", failures ? "FAIL collide_driver_test" : "PASS collide_driver_test", failures);
-  return failures ? 1 : 0;
+  return sk_test::finish("collide_driver_test");
 }

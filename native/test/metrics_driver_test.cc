@@ -18,16 +18,8 @@
 #include <string>
 #include <vector>
 
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cpu
-#include "drivers/metrics.h"
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cuda
-#include "drivers/metrics.h"
-#undef SK_DRIVER_NS
-
-#include "cpu/dispatch.h"
-#include "cuda/status.h"
+#define SK_TEST_DRIVERS "drivers/metrics.h"
+#include "test/harness.h"
 
 namespace {
 
@@ -37,11 +29,8 @@ struct Driver {
   decltype(&sk::cpu::metrics_ne_grouped) ne_grouped;
 };
 
-int failures = 0;
-void report(bool ok, const Driver& d, const std::string& what) {
-  printf("%s %-9s %s\n", ok ? "PASS" : "FAIL", d.name, what.c_str());
-  failures += !ok;
-}
+using sk_test::failures;
+void report(bool ok, const Driver& d, const std::string& what) { sk_test::report(ok, d.name, what); }
 
 double ne_ref(const int32_t* l, size_t n) {
   if (n < 2) return NAN;
@@ -125,27 +114,15 @@ void test_ne(const Driver& d, std::mt19937& rng) {
 
 int main() {
   std::vector<Driver> drivers{{"sk::cpu", sk::cpu::metrics_histogram, sk::cpu::metrics_ne_grouped}};
-  printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));  // scripts/test-counts.mjs checks it against SPATIALKIT_ISA
-  std::string reason;
-  if (sk::cuda::available(&reason)) {
+  sk_test::print_isa();
+  int32_t c = 0;
+  double o = 0;
+  if (sk_test::cuda_usable("metrics_histogram", [&] { sk::cuda::metrics_histogram(&c, 1, 1, &o); }))
     drivers.push_back({"sk::cuda", sk::cuda::metrics_histogram, sk::cuda::metrics_ne_grouped});
-  } else {
-    printf("SKIP cuda: %s\n", reason.c_str());
-    int32_t c = 0;
-    double o = 0;
-    try {
-      sk::cuda::metrics_histogram(&c, 1, 1, &o);
-      report(false, {"sk::cuda"}, "metrics_histogram did not throw without a device");
-    } catch (const std::runtime_error& e) {
-      report(std::string(e.what()).find(reason) != std::string::npos, {"sk::cuda"},
-             std::string("unavailable: metrics_histogram throws std::runtime_error(\"") + e.what() + "\")");
-    }
-  }
   for (const Driver& d : drivers) {
     std::mt19937 rng(12345);
     test_histogram(d, rng);
     test_ne(d, rng);
   }
-  printf("%s: %d failing line(s)\n", failures ? "FAIL metrics_driver_test" : "PASS metrics_driver_test", failures);
-  return failures ? 1 : 0;
+  return sk_test::finish("metrics_driver_test");
 }

@@ -31,16 +31,8 @@
 #include <utility>
 #include <vector>
 
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cpu
-#include "drivers/quat.h"
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cuda
-#include "drivers/quat.h"
-#undef SK_DRIVER_NS
-
-#include "cpu/dispatch.h"
-#include "cuda/status.h"
+#define SK_TEST_DRIVERS "drivers/quat.h"
+#include "test/harness.h"
 
 namespace {
 
@@ -619,42 +611,15 @@ void test_parity(Suite& t) {
   }
 }
 
-// sk::cuda without a usable device: every launcher must throw (never abort), naming the reason.
-int test_unavailable(const std::string& reason) {
-  const float q[4] = {0, 0, 0, 1};
-  float o[4];
-  try {
-    sk::cuda::quat_multiply(q, true, q, true, o, 1);
-  } catch (const std::runtime_error& e) {
-    if (std::string(e.what()).find(reason) == std::string::npos) {
-      printf("FAIL sk::cuda unavailable: the error \"%s\" does not carry the reason\n", e.what());
-      return 1;
-    }
-    printf("PASS sk::cuda unavailable: quat_multiply throws std::runtime_error(\"%s\")\n", e.what());
-    return 0;
-  } catch (...) {
-    printf("FAIL sk::cuda unavailable: quat_multiply threw something other than std::runtime_error\n");
-    return 1;
-  }
-  printf("FAIL sk::cuda unavailable: quat_multiply did not throw\n");
-  return 1;
-}
-
 }  // namespace
 
 int main() {
   Suite t;
   t.drivers.push_back(SK_DRIVER_TABLE(sk::cpu));
-  int failures = 0;
-
-  std::string reason;
-  if (sk::cuda::available(&reason)) {
+  const float q[4] = {0, 0, 0, 1};
+  float o[4];
+  if (sk_test::cuda_usable("quat_multiply", [&] { sk::cuda::quat_multiply(q, true, q, true, o, 1); }))
     t.drivers.push_back(SK_DRIVER_TABLE(sk::cuda));
-    printf("cuda: %s\n", sk::cuda::device_summary().c_str());
-  } else {
-    printf("SKIP cuda: %s\n", reason.c_str());
-    failures += test_unavailable(reason);
-  }
   t.stats.resize(t.drivers.size());
 
   test_all(t);
@@ -666,12 +631,12 @@ int main() {
     printf("sk::cpu ISA: %s; bit-identity sk::cuda = sk::cpu is %s\n", sk::isa_name(sk::isa()),
            strict_bits ? "required" : "reported (WARN)");
   else
-    printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));
+    sk_test::print_isa();
   for (size_t d = 0; d < t.drivers.size(); ++d)
     for (const Stat& s : t.stats[d]) {
       const bool bits_ok = !s.compared_bits || s.bit_diffs == 0;
       const bool ok = s.fails == 0 && (bits_ok || !strict_bits);
-      failures += !ok;
+      sk_test::failures += !ok;
       printf("%s %-9s %-21s %4zu calls, %8zu values, max err %.2g (%.1f ulp) of tol %.0e%s\n", ok ? "PASS" : "FAIL",
              t.drivers[d].name, s.op.c_str(), s.calls, s.values, s.max_err, s.max_err / FLT_EPSILON, kTol,
              s.compared_bits ? (bits_ok ? ", bit-identical to sk::cpu" : "") : "");
@@ -680,6 +645,5 @@ int main() {
         printf("%s %-9s %-21s %zu values differ from sk::cpu [%s] in some bit\n", strict_bits ? "    " : "WARN",
                t.drivers[d].name, s.op.c_str(), s.bit_diffs, sk::isa_name(sk::isa()));
     }
-  printf("%s: %d failing line(s)\n", failures ? "FAIL quat_driver_test" : "PASS quat_driver_test", failures);
-  return failures ? 1 : 0;
+  return sk_test::finish("quat_driver_test");
 }

@@ -19,16 +19,8 @@
 #include <vector>
 
 #include "kernels/render.h"
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cpu
-#include "drivers/render.h"
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cuda
-#include "drivers/render.h"
-#undef SK_DRIVER_NS
-
-#include "cpu/dispatch.h"
-#include "cuda/status.h"
+#define SK_TEST_DRIVERS "drivers/render.h"
+#include "test/harness.h"
 
 namespace {
 
@@ -38,11 +30,8 @@ struct Driver {
   Cast cast;
 };
 
-int failures = 0;
-void report(bool ok, const std::string& what, const std::string& detail = "") {
-  printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", what.c_str(), detail.empty() ? "" : ": ", detail.c_str());
-  failures += !ok;
-}
+using sk_test::failures;
+using sk_test::report;
 
 // ---------------------------------------------------------------------------------------------
 // float64 oracle
@@ -301,8 +290,8 @@ void test_cast(const std::vector<Driver>& drivers, std::mt19937_64& g) {
          detail);
 }
 
-// sk::cuda without a usable device: the launcher throws std::runtime_error carrying the reason.
-void test_unavailable(const std::string& reason) {
+// One launcher call for the check that sk::cuda throws cleanly without a device.
+void cast_one_pixel() {
   const float consts[RENDER_CONSTS] = {};
   const uint32_t first = 0, rows[2] = {0, 0};
   int32_t inst;
@@ -310,30 +299,16 @@ void test_unavailable(const std::string& reason) {
   render_outputs o;
   o.instance = &inst;
   o.depth = &depth;
-  try {
-    sk::cuda::render_cast(consts, 1, 1, 1, 0.5f, nullptr, 0, &first, rows, o);
-    report(false, "sk::cuda unavailable: render_cast did not throw");
-  } catch (const std::runtime_error& e) {
-    report(std::string(e.what()).find(reason) != std::string::npos, "sk::cuda unavailable: render_cast throws std::runtime_error", e.what());
-  } catch (...) {
-    report(false, "sk::cuda unavailable: render_cast threw something other than std::runtime_error");
-  }
+  sk::cuda::render_cast(consts, 1, 1, 1, 0.5f, nullptr, 0, &first, rows, o);
 }
 
 }  // namespace
 
 int main() {
   std::vector<Driver> drivers{{"sk::cpu", sk::cpu::render_cast}};
-  std::string reason;
-  if (sk::cuda::available(&reason)) {
-    drivers.push_back({"sk::cuda", sk::cuda::render_cast});
-  } else {
-    printf("SKIP cuda: %s\n", reason.c_str());
-    test_unavailable(reason);
-  }
-  printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));
+  if (sk_test::cuda_usable("render_cast", cast_one_pixel)) drivers.push_back({"sk::cuda", sk::cuda::render_cast});
+  sk_test::print_isa();
   std::mt19937_64 g(20261207);
   test_cast(drivers, g);
-  printf("%s: %d failing line(s)\n", failures ? "FAIL render_driver_test" : "PASS render_driver_test", failures);
-  return failures ? 1 : 0;
+  return sk_test::finish("render_driver_test");
 }

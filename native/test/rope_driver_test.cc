@@ -16,16 +16,8 @@
 #include <string>
 #include <vector>
 
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cpu
-#include "drivers/rope.h"
-#undef SK_DRIVER_NS
-#define SK_DRIVER_NS sk::cuda
-#include "drivers/rope.h"
-#undef SK_DRIVER_NS
-
-#include "cpu/dispatch.h"
-#include "cuda/status.h"
+#define SK_TEST_DRIVERS "drivers/rope.h"
+#include "test/harness.h"
 #include "kernels/rope.h"  // only for the 16-bit conversions of test inputs and outputs
 
 namespace {
@@ -37,11 +29,8 @@ struct Driver {
   decltype(&sk::cpu::rope_pairs) pairs;
 };
 
-int failures = 0;
-void check(bool ok, const std::string& what) {
-  printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
-  failures += !ok;
-}
+using sk_test::failures;
+void check(bool ok, const std::string& what) { sk_test::report(ok, what); }
 
 std::mt19937_64 gen(20251122);
 double u(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(gen); }
@@ -224,24 +213,12 @@ void run_all(const Driver& d, std::vector<std::vector<uint8_t>>& refs) {
 
 int main() {
   std::vector<Driver> drivers = {{"sk::cpu", sk::cpu::rope_quatrope, sk::cpu::rope_igre, sk::cpu::rope_pairs}};
-  std::string reason;
-  if (sk::cuda::available(&reason)) {
+  float x[3] = {1, 2, 3}, pos[3] = {0, 0, 0}, out[3];
+  const double th[3] = {0.3, 0.3, 0.3};
+  if (sk_test::cuda_usable("rope_quatrope", [&] { sk::cuda::rope_quatrope(x, ROPE_F32, pos, th, nullptr, 1, 1, 1, 3, out); }))
     drivers.push_back({"sk::cuda", sk::cuda::rope_quatrope, sk::cuda::rope_igre, sk::cuda::rope_pairs});
-  } else {
-    printf("SKIP cuda: %s\n", reason.c_str());
-    float x[3] = {1, 2, 3}, pos[3] = {0, 0, 0}, out[3];
-    const double th[3] = {0.3, 0.3, 0.3};
-    bool threw = false;
-    try {
-      sk::cuda::rope_quatrope(x, ROPE_F32, pos, th, nullptr, 1, 1, 1, 3, out);
-    } catch (const std::runtime_error&) {
-      threw = true;
-    }
-    check(threw, "sk::cuda rope launchers throw std::runtime_error without a device");
-  }
-  printf("sk::cpu ISA: %s\n", sk::isa_name(sk::isa()));
+  sk_test::print_isa();
   std::vector<std::vector<uint8_t>> refs;
   for (const Driver& d : drivers) run_all(d, refs);
-  printf("%s: %d failing line(s)\n", failures ? "FAIL rope_driver_test" : "PASS rope_driver_test", failures);
-  return failures ? 1 : 0;
+  return sk_test::finish("rope_driver_test");
 }
