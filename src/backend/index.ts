@@ -16,7 +16,7 @@ export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 // backends usable and is reported by backends() like any other load failure.
 const wasmAdapter: { loadWasm?: (file: string) => BackendModule; error?: string } = {};
 try {
-  wasmAdapter.loadWasm = (await import('./wasm/index.js')).loadWasm;
+  wasmAdapter.loadWasm = (await import('./wasm/node.js')).loadWasm;
 } catch (e) {
   wasmAdapter.error = (e as Error).message.split('\n')[0];
 }

@@ -13,10 +13,10 @@
 // `memory.buffer` after anything that may grow it (wasmAlloc, an arena overflow), and user
 // arrays are addressed by the byte offsets recorded before a call grew anything. Element-wise
 // calls never grow memory: they stream non-resident arrays through the arena's fixed baseline.
+//
+// Nothing here touches Node built-ins: ./node.ts reads the bytes from a file, src/backend/browser.ts
+// fetches them; both hand them to instantiate() below (one loader, two ways to get bytes).
 import { describe, isDetached, typedArrayName, typedFacts } from '../../validate.js';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BackendInfo, BackendModule } from '../types.js';
 import { quatKernels } from './quat.js';
 import { cameraKernels } from './camera.js';
@@ -212,13 +212,19 @@ export class Arr {
 }
 
 /**
+ * Browsers define SharedArrayBuffer only in cross-origin-isolated pages (COOP + COEP headers);
+ * elsewhere the name is unbound and no buffer can be shared.
+ */
+const isShared = (b: ArrayBufferLike): b is SharedArrayBuffer => typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
+
+/**
  * Whether two arrays may be views of one memory: the same buffer — or two SharedArrayBuffer
  * objects of the same size, which may be one memory received twice (postMessage makes a new
  * object each time, and JS cannot compare their addresses; native/napi/glue.cc can).
  */
 function sameMemory(a: Arr, b: Arr): boolean {
   if (a.buffer === b.buffer) return true;
-  return a.buffer instanceof SharedArrayBuffer && b.buffer instanceof SharedArrayBuffer && a.buffer.byteLength === b.buffer.byteLength;
+  return isShared(a.buffer) && isShared(b.buffer) && a.buffer.byteLength === b.buffer.byteLength;
 }
 /** Whether two arrays' byte ranges (may) intersect. */
 function overlaps(a: Arr, b: Arr): boolean {
@@ -335,7 +341,7 @@ export class Call {
    * (native/napi/glue.cc Call::snapshot)
    */
   snapshot(a: Arr): void {
-    if (a.buffer instanceof SharedArrayBuffer) a.copy();
+    if (isShared(a.buffer)) a.copy();
   }
 
   /**
@@ -549,9 +555,6 @@ function allocIn<K extends Kind>(rt: WasmRuntime, length: unknown, kind: K): Was
 
 // ---- Loading ------------------------------------------------------------------------------------------
 
-/** The build output next to this file's package root (src/backend/wasm/ or dist/backend/wasm/). */
-const DEFAULT_FILE = fileURLToPath(new URL('../../../wasm/build/spatialkit.wasm', import.meta.url));
-
 /** The wasm backend module, with `alloc` for arrays in its memory. */
 export type WasmBackend = BackendModule & {
   info(): BackendInfo & WasmMemoryInfo;
@@ -560,17 +563,22 @@ export type WasmBackend = BackendModule & {
 
 const loaded = new Map<string, { rt: WasmRuntime; module: WasmBackend }>();
 let last: { rt: WasmRuntime; module: WasmBackend } | undefined;
+/** Loads the bundled module when wasmAlloc runs before any backend (set by ./node.ts; the browser loads first). */
+let loadDefault: (() => void) | undefined;
+export function setDefaultLoader(load: () => void): void {
+  loadDefault = load;
+}
 
 /**
- * Compiles and instantiates the module synchronously and returns the backend. One instance per
- * file: loading the same file again returns the same module (and memory), so arrays from
- * wasmAlloc work with the backend the loader picked.
+ * Compiles (when given bytes) and instantiates the module synchronously and returns the backend.
+ * One instance per `key` (a file path or URL): loading the same key again returns the same module
+ * (and memory), so arrays from wasmAlloc work with the backend the loader picked.
  */
-export function loadWasm(file: string): WasmBackend {
-  const key = path.resolve(file);
+export function instantiate(source: BufferSource | WebAssembly.Module, key: string): WasmBackend {
   const hit = loaded.get(key);
   if (hit) return (last = hit).module;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(key)), {});
+  const wasmModule = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  const instance = new WebAssembly.Instance(wasmModule, {});
   const missing = ['memory', 'sk_alloc', 'arena_acquire', 'quat_multiply_batch'].filter((k) => !(k in instance.exports));
   if (missing.length) throw new Error(`${key} is not a spatialkit module (missing ${missing.join(', ')}); rebuild it with \`npm run build:wasm\``);
   const rt = new WasmRuntime(instance);
@@ -601,6 +609,7 @@ export function loadWasm(file: string): WasmBackend {
 export function wasmAlloc(length: number): WasmArray<Float32Array>;
 export function wasmAlloc<K extends Kind>(length: number, type: K): WasmArray<ViewOf<K>>;
 export function wasmAlloc(length: number, type: Kind = 'Float32Array'): WasmArray<Typed> {
-  if (!last) loadWasm(DEFAULT_FILE);
-  return allocIn(last!.rt, length, type);
+  if (!last) loadDefault?.();
+  if (!last) throw new Error('spatialkit wasm: the wasm backend is not loaded (in a browser, await `init()` first)');
+  return allocIn(last.rt, length, type);
 }

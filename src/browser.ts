@@ -1,0 +1,45 @@
+/**
+ * spatialkit for browsers — the same API as the Node entry (src/index.ts) on the wasm backend,
+ * minus what a browser cannot have: the native and CUDA backends, the CLI and file-based
+ * evaluation (docs/browser.md). Offered through package.json's `exports` "browser" condition;
+ * dist/browser.js is one ES module bundled by scripts/build-browser.mjs.
+ *
+ * The `.wasm` is fetched, not inlined: it stays one cacheable file that compiles while it
+ * downloads, and bundlers (Vite, webpack 5, esbuild) copy it because of the
+ * `new URL(…, import.meta.url)` below. Importing the module awaits that fetch; if it fails (no
+ * SIMD, a bundler that did not copy the file), the import still succeeds, `backends()` gives
+ * the reason and every kernel throws it — call `init(urlOrBytes)` to load from elsewhere.
+ */
+import { init as initFrom, type WasmSource } from './backend/browser.js';
+
+export { backends, getBackend, setBackend } from './backend/browser.js';
+export type { BackendInfo, BackendName, WasmSource } from './backend/browser.js';
+export * as quat from './quat.js';
+export * as rope from './rope.js';
+export * as camera from './camera.js';
+export * as collide from './collide.js';
+export * as scene from './scene.js';
+export * as metrics from './metrics.js';
+export * as render from './render.js';
+export { version } from './version.js';
+/** Arrays allocated in wasm memory: the wasm backend uses them in place (no copy in or out). */
+export { wasmAlloc } from './backend/wasm/index.js';
+export type { WasmArray } from './backend/wasm/index.js';
+
+/** The wasm module shipped beside this file's folder (src/ or dist/): wasm/build/spatialkit.wasm. */
+const DEFAULT_WASM = new URL('../wasm/build/spatialkit.wasm', import.meta.url);
+
+/**
+ * Loads the wasm backend (already done on import from the shipped file; needed only when that
+ * failed or the module lives elsewhere).
+ * @param source the module's URL, a fetch() Response, its bytes or a compiled WebAssembly.Module.
+ * @throws Error naming the missing feature when the browser has no WebAssembly SIMD.
+ * @example
+ *   import * as sk from 'spatialkit';
+ *   await sk.init('/assets/spatialkit.wasm');   // only if the default location did not load
+ */
+export function init(source: WasmSource = DEFAULT_WASM): Promise<void> {
+  return initFrom(source);
+}
+
+await init().catch(() => {});  // recorded: backends() reports it, kernels throw it
