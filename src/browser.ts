@@ -12,19 +12,10 @@
  */
 import { init as initFrom, type WasmSource } from './backend/browser.js';
 
-export { backends, getBackend, setBackend } from './backend/browser.js';
-export type { BackendInfo, BackendName, WasmSource } from './backend/browser.js';
-export * as quat from './quat.js';
-export * as rope from './rope.js';
-export * as camera from './camera.js';
-export * as collide from './collide.js';
-export * as scene from './scene.js';
-export * as metrics from './metrics.js';
-export * as render from './render.js';
-export { version } from './version.js';
-/** Arrays allocated in wasm memory: the wasm backend uses them in place (no copy in or out). */
-export { wasmAlloc } from './backend/wasm/index.js';
-export type { WasmArray } from './backend/wasm/index.js';
+// The Node entry's exports: in the bundle its backend loader is src/backend/browser.ts
+// (scripts/build-browser.mjs swaps it), so backends()/setBackend()/getBackend() are the browser's.
+export * from './index.js';
+export type { WasmSource } from './backend/browser.js';
 
 /** The wasm module shipped beside this file's folder (src/ or dist/): wasm/build/spatialkit.wasm. */
 const DEFAULT_WASM = new URL('../wasm/build/spatialkit.wasm', import.meta.url);
