@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fs from 'node:fs';
 import { packageRoot } from '../package-root.cjs';
-import { loadWasm } from './wasm/index.js';
+import { loadWasm } from './wasm/node.js';
 import { version } from '../version.js';
 import type { BackendInfo, BackendModule, BackendName } from './kernels.js';
 

@@ -5,9 +5,9 @@
 // The runtime every domain shares (memory, arena, argument checks and placement) is ./runtime.ts;
 // each domain adds one file with its adapter table (./quat.ts) and one line in DOMAINS below. This
 // file adds `wasmAlloc` for arrays that live in wasm memory (zero copy) and the loader.
-import fs from 'node:fs';
-import path from 'node:path';
-import { packageRoot } from '../../package-root.cjs';
+//
+// Nothing here touches Node built-ins: ./node.ts reads the bytes from a file, src/backend/browser.ts
+// fetches them; both hand them to instantiate() below (one loader, two ways to get bytes).
 import type { BackendInfo, BackendModule } from '../kernels.js';
 import { describe } from '../../validate.js';
 import { CTORS, WasmRuntime, type Kind, type Typed, type ViewOf, type WasmMemoryInfo } from './runtime.js';
@@ -86,8 +86,11 @@ function allocIn<K extends Kind>(rt: WasmRuntime, length: unknown, kind: K): Was
 
 // ---- Loading ------------------------------------------------------------------------------------------
 
-/** The build output in the package (wasm/build/, shipped). */
-const DEFAULT_FILE = path.join(packageRoot, 'wasm', 'build', 'spatialkit.wasm');
+/** Loads the bundled module when wasmAlloc runs before any backend (set by ./node.ts; the browser loads first). */
+let loadDefault: (() => void) | undefined;
+export function setDefaultLoader(load: () => void): void {
+  loadDefault = load;
+}
 
 /** The wasm backend module, with `alloc` for arrays in its memory. */
 export type WasmBackend = BackendModule & {
@@ -99,15 +102,15 @@ const loaded = new Map<string, { rt: WasmRuntime; module: WasmBackend }>();
 let last: { rt: WasmRuntime; module: WasmBackend } | undefined;
 
 /**
- * Compiles and instantiates the module synchronously and returns the backend. One instance per
- * file: loading the same file again returns the same module (and memory), so arrays from
- * wasmAlloc work with the backend the loader picked.
+ * Compiles (when given bytes) and instantiates the module synchronously and returns the backend.
+ * One instance per `key` (a file path or URL): loading the same key again returns the same module
+ * (and memory), so arrays from wasmAlloc work with the backend the loader picked.
  */
-export function loadWasm(file: string): WasmBackend {
-  const key = path.resolve(file);
+export function instantiate(source: BufferSource | WebAssembly.Module, key: string): WasmBackend {
   const hit = loaded.get(key);
   if (hit) return (last = hit).module;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(key)), {});
+  const wasmModule = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  const instance = new WebAssembly.Instance(wasmModule, {});
   const missing = ['memory', 'sk_alloc', 'arena_acquire', 'quat_multiply_batch'].filter((k) => !(k in instance.exports));
   if (missing.length) throw new Error(`${key} is not a spatialkit module (missing ${missing.join(', ')}); rebuild it with \`npm run build:wasm\``);
   const rt = new WasmRuntime(instance);
@@ -138,6 +141,7 @@ export function loadWasm(file: string): WasmBackend {
 export function wasmAlloc(length: number): WasmArray<Float32Array>;
 export function wasmAlloc<K extends Kind>(length: number, type: K): WasmArray<ViewOf<K>>;
 export function wasmAlloc(length: number, type: Kind = 'Float32Array'): WasmArray<Typed> {
-  if (!last) loadWasm(DEFAULT_FILE);
-  return allocIn(last!.rt, length, type);
+  if (!last) loadDefault?.();
+  if (!last) throw new Error('spatialkit wasm: the wasm backend is not loaded (in a browser, await `init()` first)');
+  return allocIn(last.rt, length, type);
 }

@@ -228,13 +228,19 @@ export class Arr {
 }
 
 /**
+ * Browsers define SharedArrayBuffer only in cross-origin-isolated pages (COOP + COEP headers);
+ * elsewhere the name is unbound and no buffer can be shared.
+ */
+const isShared = (b: ArrayBufferLike): b is SharedArrayBuffer => typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer;
+
+/**
  * Whether two arrays may be views of one memory: the same buffer — or two SharedArrayBuffer
  * objects of the same size, which may be one memory received twice (postMessage makes a new
  * object each time, and JS cannot compare their addresses; native/napi/glue.cc can).
  */
 function sameMemory(a: Arr, b: Arr): boolean {
   if (a.buffer === b.buffer) return true;
-  return a.buffer instanceof SharedArrayBuffer && b.buffer instanceof SharedArrayBuffer && a.buffer.byteLength === b.buffer.byteLength;
+  return isShared(a.buffer) && isShared(b.buffer) && a.buffer.byteLength === b.buffer.byteLength;
 }
 /** Whether two arrays' byte ranges (may) intersect. */
 function overlaps(a: Arr, b: Arr): boolean {
@@ -351,7 +357,7 @@ export class Call {
    * (native/napi/glue.cc Call::snapshot)
    */
   snapshot(a: Arr): void {
-    if (a.buffer instanceof SharedArrayBuffer) a.copy();
+    if (isShared(a.buffer)) a.copy();
   }
 
   /**
