@@ -52,12 +52,16 @@ export function cycles(graph) {
   return out;
 }
 
-/** Imports from src/backend/ into anything but src/backend/ and the check vocabulary (src/validate.ts). */
+/**
+ * Imports from src/backend/ into anything but src/backend/ and the leaf modules it may use: the
+ * check vocabulary (src/validate.ts) and the package's location and version.
+ */
+const BACKEND_MAY_USE = new Set(['src/validate.ts', 'src/version.ts', 'src/package-root.cts']);
 export function backArrows(graph) {
   const out = [];
   for (const [f, deps] of graph) {
     if (!f.startsWith('src/backend/')) continue;
-    for (const d of deps) if (!d.startsWith('src/backend/') && d !== 'src/validate.ts') out.push(`${f} → ${d}`);
+    for (const d of deps) if (!d.startsWith('src/backend/') && !BACKEND_MAY_USE.has(d)) out.push(`${f} → ${d}`);
   }
   return out;
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { parquetMetadata } from 'hyparquet';
-import type { Output } from './rotate-chunk.js';
+import type { Output } from './tables.js';
 import { writeAll } from './outdir.js';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];

@@ -16,8 +16,8 @@ import type { TextOptions } from '../scene/preset.js';
 import { makeDir, writeAtomic } from './outdir.js';
 import { encodeRowGroup, type EncodedRowGroup } from './parquet.js';
 
-export const OUTPUTS = ['scenes', 'images', 'qa', 'sdg'] as const;
-export type Output = (typeof OUTPUTS)[number];
+import { OUTPUTS, type Output } from './tables.js';
+export { OUTPUTS, type Output };
 
 /** What a chunk needs besides its groups: plain data, so that it can be sent to a worker thread. */
 export interface ChunkContext {
