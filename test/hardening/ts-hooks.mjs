@@ -6,28 +6,32 @@
 // Registered by ./ts-register.mjs: `node --import ./test/hardening/ts-register.mjs child.mjs`.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/sk-ts-hooks/', import.meta.url));
 let ts;
 
 export async function resolve(specifier, context, next) {
-  if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
-    const asTs = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
+  // ./x.js → ./x.ts and ./x.cjs → ./x.cts (src/package-root.cts), as tsc maps them.
+  const m = specifier.startsWith('.') && context.parentURL?.endsWith('.ts') && /\.(c?)js$/.exec(specifier);
+  if (m) {
+    const asTs = new URL(specifier.replace(/\.(c?)js$/, `.${m[1]}ts`), context.parentURL);
     if (!existsSync(new URL(specifier, context.parentURL)) && existsSync(asTs)) return { url: asTs.href, shortCircuit: true };
   }
   return next(specifier, context);
 }
 
 export async function load(url, context, next) {
-  if (!url.endsWith('.ts')) return next(url, context);
+  if (!url.endsWith('.ts') && !url.endsWith('.cts')) return next(url, context);
   const file = fileURLToPath(url);
-  const source = readFileSync(file, 'utf8');
+  // A .cts (src/package-root.cts) is run as a module too, given the `__dirname` CommonJS would give it.
+  const source = (url.endsWith('.cts') ? `const __dirname = ${JSON.stringify(path.dirname(file))};\n` : '') + readFileSync(file, 'utf8');
   const cached = cacheDir + createHash('sha1').update(file).update('\0').update(source).digest('hex') + '.mjs';
   if (existsSync(cached)) return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
   ts ??= (await import('typescript')).default;
   const out = ts.transpileModule(source, {
-    fileName: file,
+    fileName: file.replace(/\.cts$/, '.ts'),  // as an ES module: a .cts name would make TypeScript emit CommonJS
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, inlineSourceMap: true },
   }).outputText;
   mkdirSync(cacheDir, { recursive: true });
