@@ -36,7 +36,9 @@ export async function serve(assets) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(() => ok())) };
+  // Chromium keeps its connections alive: close() alone waits ~100 s for them to time out.
+  const close = () => new Promise((ok) => { server.close(() => ok()); server.closeAllConnections(); });
+  return { url: `http://127.0.0.1:${port}`, close };
 }
 
 /**
