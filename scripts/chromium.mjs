@@ -24,15 +24,17 @@ export function launch(viewport = { width: 1280, height: 800 }) {
 
 /**
  * Serves `assets` ({path: {type, body}}) at http://127.0.0.1:PORT; anything else is a 404
- * (the favicon a 204).
+ * (the favicon a 204). `isolated` makes the pages cross-origin isolated.
  * @returns {Promise<{url: string, close(): Promise<void>}>}
  */
-export async function serve(assets) {
+export async function serve(assets, { isolated = false } = {}) {
+  // Cross-origin isolation (COOP + COEP) is what gives a page SharedArrayBuffer.
+  const headers = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const server = http.createServer((req, res) => {
     const name = new URL(req.url ?? '/', 'http://x').pathname;
     const a = assets[name];
     if (!a) { res.writeHead(name === '/favicon.ico' ? 204 : 404).end(); return; }  // no console error for the icon
-    res.writeHead(200, { 'content-type': a.type, 'cache-control': 'no-store' }).end(a.body);
+    res.writeHead(200, { 'content-type': a.type, 'cache-control': 'no-store', ...headers }).end(a.body);
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();

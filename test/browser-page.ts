@@ -22,9 +22,9 @@ export default {};`;
 const testAliases = {
   name: 'browser-test-aliases',
   setup(build: { onResolve: Function; onLoad: Function }) {
-    // The oracle test files run by being imported: package.json's sideEffects list (which names
-    // only src/ modules) would let esbuild drop them.
-    build.onResolve({ filter: /\.test\.ts$/ }, (a: { path: string; resolveDir: string }) => ({ path: path.resolve(a.resolveDir, a.path), sideEffects: true }));
+    // The oracle test files (and the Buffer setter) run by being imported: package.json's
+    // sideEffects list (which names only src/ modules) would let esbuild drop them.
+    build.onResolve({ filter: /(\.test|browser-buffer)\.ts$/ }, (a: { path: string; resolveDir: string }) => ({ path: path.resolve(a.resolveDir, a.path), sideEffects: true }));
     build.onResolve({ filter: /^spatialkit$/ }, () => ({ path: path.join(ROOT, 'src', 'browser.ts') }));
     build.onResolve({ filter: /^vitest$/ }, () => ({ path: path.join(ROOT, 'test', 'browser-shim.ts') }));
     build.onResolve({ filter: /^node:/ }, (a: { path: string }) => ({ path: a.path, namespace: 'node-stub' }));
