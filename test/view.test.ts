@@ -110,15 +110,17 @@ describe('spatialkit view: the files and the command line', () => {
       expect(r.out).toBe('');
     }
   });
-  it('a Parquet-only run is refused with what to do; rotate --html --format parquet is refused before anything is written', async () => {
-    const pq = path.join(tmp, 'pq');
-    expect((await rotate('--groups', '1', '--format', 'parquet', '--out', pq, '--quiet', '--visibility-res', 'off')).code).toBe(0);
-    const r = await viewCli(pq);
-    expect([r.code, r.err]).toEqual([2, expect.stringMatching(/holds a Parquet-only run; view reads the JSONL tables: run rotate with --format jsonl,parquet/)]);
-    const none = path.join(tmp, 'pq-html');
-    const h = await rotate('--groups', '1', '--format', 'parquet', '--html', '--out', none);
-    expect([h.code, h.err.trim()]).toEqual([2, 'spatialkit rotate: --html needs the JSONL tables: use --format jsonl,parquet']);
-    expect(fs.existsSync(none)).toBe(false);
+  it('a Parquet-only run: rotate --html and view read its Parquet tables into the same page as the JSONL run', async () => {
+    const pq = path.join(tmp, 'pq', 'run');  // the same folder name: the page's title names it
+    const r = await rotate(...RUN, '--format', 'parquet', '--out', pq, '--html', '--quiet');
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(fs.existsSync(path.join(pq, 'images.jsonl'))).toBe(false);
+    const page = fs.readFileSync(path.join(DIR, 'view', 'g000000.html'));
+    expect(fs.readFileSync(path.join(pq, 'view', 'g000000.html')).equals(page)).toBe(true);
+    const out = path.join(tmp, 'pq-g1.html'), again = path.join(tmp, 'jsonl-g1.html');
+    expect((await viewCli(pq, '--group', '1', '--out', out)).code).toBe(0);
+    expect((await viewCli(DIR, '--group', '1', '--out', again)).code).toBe(0);
+    expect(fs.readFileSync(out).equals(fs.readFileSync(again))).toBe(true);
   });
   it('an unfinished run and a folder of shards say what to do', async () => {
     const part = path.join(tmp, 'part');
@@ -130,6 +132,12 @@ describe('spatialkit view: the files and the command line', () => {
     expect((await rotate('--groups', '2', '--shard', '0/2', '--out', shards, '--quiet', '--visibility-res', 'off', '--html')).code).toBe(0);
     expect(fs.readdirSync(path.join(shards, 'view'))).toEqual(['g000000.html']);  // the shard's first group
     expect((await viewCli(shards)).err).toMatch(/holds shards of a rotate run .*--merge N` first/);
+    expect((await rotate('--groups', '2', '--shard', '1/2', '--out', shards, '--quiet', '--visibility-res', 'off', '--html')).code).toBe(0);
+    fs.rmSync(path.join(shards, 'view'), { recursive: true });
+    expect((await rotate('--out', shards, '--merge', '2', '--quiet', '--html')).code).toBe(0);
+    expect(fs.readdirSync(path.join(shards, 'view'))).toEqual(['g000000.html']);  // the merged run's first group
+    const empty = await rotate('--groups', '0', '--out', path.join(tmp, 'empty'), '--html');
+    expect([empty.code, empty.out.trim().split('\n').at(-1)]).toEqual([0, 'No page written (--html): the run has no groups.']);
   });
   it('the CLI lists `view` in --help, and exits 2 with one line on bad input (child process)', () => {
     checkBuilt(['main', 'view']);

@@ -77,8 +77,8 @@ Options:
   --svg               also write a top-down picture per group: svg/<group>.svg
   --format LIST       jsonl (default), parquet, or jsonl,parquet: one file per table in each (Parquet: typed,
                       nested columns, SNAPPY; schema in docs/rotate.md)
-  --html              also write a page that shows the first group: view/<group id>.html (as spatialkit view;
-                      needs the JSONL tables, see docs/view.md)
+  --html              also write a page that shows the first group: view/<group id>.html (as spatialkit view,
+                      see docs/view.md)
   --chunk N           groups between checkpoints (default 200); an interrupted run resumes from the last
   --jobs N            threads making chunks (default: the cores available); the output is the same for any N
   --overwrite         discard an earlier run (finished or not) made with other options, or one that cannot resume
@@ -373,7 +373,6 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   let shard: [number, number] = [0, 1];
   if (str('shard') !== undefined) shard = parseShard(str('shard')!);
   const { config, catalog, assets, renderDir } = parseConfig(str, values, out);
-  if (values.html === true && !formatsOf(config).includes('jsonl')) throw new UsageError('--html needs the JSONL tables: use --format jsonl,parquet');
   const opts: GenerateOptions = {
     seed: config.seed, groups: config.groups, objects: config.objects, region: config.region, margin: config.margin, catalog,
     objectSize: config.objectSize,

@@ -1,5 +1,5 @@
 // `spatialkit view DIR`: one self-contained HTML page that shows a group of a `spatialkit rotate`
-// output — the top-down picture, what each of its cameras sees (instance masks and depth from
+// output (its JSONL tables, or its Parquet tables for a Parquet-only run) — the top-down picture, what each of its cameras sees (instance masks and depth from
 // sk.render.raycast, cast here at the view resolution), each image's relations, captions, QA and
 // kept/dropped status, and attention-score matrices of the RoPE family over the group's objects.
 // The page has no scripts and fetches nothing (a Content-Security-Policy says so): images are
@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
+import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { raycast } from '../render.js';
 import { scoreMatrix } from '../rope/analysis.js';
 import { ENCODINGS, type Encoding } from '../rope/rope.js';
@@ -95,11 +96,26 @@ function openRun(dir: string, sfx: string): RunManifest {
     if (!sfx && shards.length) throw new UsageError(`${dir} holds shards of a rotate run (${shards[0]}, …): join them with \`spatialkit rotate --out ${dir} --merge N\` first`);
     throw new UsageError(`${dir} is not a spatialkit rotate output (no manifest${sfx}.json)`);
   }
-  const formats: string[] = manifest.config.format ?? ['jsonl'];
-  if (!formats.includes('jsonl')) {
-    throw new UsageError(`${dir} holds a Parquet-only run; view reads the JSONL tables: run rotate with --format jsonl,parquet (same seed and options)`);
-  }
   return manifest;
+}
+
+/**
+ * The group's records of one Parquet table, as the JSONL lines hold them (absent fields are null):
+ * the `group` column alone locates the rows (a group's rows are contiguous), then only the row
+ * groups holding them are decoded.
+ */
+async function parquetGroup(file: string, g: number): Promise<Rec[]> {
+  try {
+    const buf = await asyncBufferFromFile(file);
+    const groups = (await parquetReadObjects({ file: buf, columns: ['group'] })) as { group: number }[];
+    const first = groups.findIndex((r) => r.group === g);
+    if (first < 0) return [];
+    let end = first;
+    while (end < groups.length && groups[end].group === g) end++;
+    return (await parquetReadObjects({ file: buf, rowStart: first, rowEnd: end })) as Rec[];
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
 }
 
 /** Records of `file` whose line starts with `prefix` (a group's lines are contiguous: stops after them); `pick` may narrow. */
@@ -136,7 +152,7 @@ function groupFromRecords(scene: Rec, images: Rec[], convention: Rec, seed: numb
   for (const s of [0, 1] as const) {
     for (let c = 0; c < C; c++) {
       const id = `${scene.id}-s${s}-c${c}`, r = byId.get(id);
-      if (!r) throw new UsageError(`images.jsonl has no line for image ${id}: the folder is damaged; run rotate again with --overwrite`);
+      if (!r) throw new UsageError(`the images table has no record of image ${id}: the folder is damaged; run rotate again with --overwrite`);
       recs.push({ id, group: scene.group, subgroup: s, camera: c, relative: r.relations.relative, absolute: r.relations.absolute });
     }
   }
@@ -225,7 +241,7 @@ ul{margin:2px 0;padding-left:20px}.heats{display:flex;flex-wrap:wrap;gap:18px}fi
 /**
  * Writes the page of one group of the rotate output in `dir`.
  * @returns the file written and the group shown.
- * @throws UsageError for a folder that is missing, not a finished rotate output, Parquet-only, or has no such group.
+ * @throws UsageError for a folder that is missing, not a finished rotate output, or has no such group.
  */
 export async function writeView(dir: string, opts: ViewOptions = {}): Promise<{ file: string; group: number }> {
   const sfx = opts.suffix ?? '';
@@ -236,17 +252,21 @@ export async function writeView(dir: string, opts: ViewOptions = {}): Promise<{ 
   const g = opts.group ?? first;
   if (g < first || g >= first + count) throw new UsageError(`${dir} holds groups ${first}..${first + count - 1}; there is no group ${g}`);
   const gid = groupId(g);
+  // The JSONL tables when the run wrote them, else its Parquet tables (--format parquet).
+  const ext = (manifest.config.format ?? ['jsonl']).includes('jsonl') ? 'jsonl' : 'parquet';
   const file = (name: string): string => {
-    const f = path.join(dir, `${name}${sfx}.jsonl`);
+    const f = path.join(dir, `${name}${sfx}.${ext}`);
     if (!fs.existsSync(f)) throw new UsageError(`${dir} is not a complete rotate output (${path.basename(f)} is missing)`);
     return f;
   };
-  // Records are in group order and their ids sort as text: a line whose id sorts after the group's ends the search.
+  // JSONL records are in group order and their ids sort as text: a line whose id sorts after the group's ends the search.
   const idAfter = (re: RegExp) => (line: string): boolean => (re.exec(line)?.[1] ?? '') > gid;
-  const [scene] = await groupLines(file('scenes'), `{"group":${g},`, (l) => Number(/^\{"group":(\d+)/.exec(l)?.[1] ?? -1) > g);
-  if (!scene) throw new UsageError(`${dir}: scenes${sfx}.jsonl has no group ${g}`);
-  const images = await groupLines(file('images'), `{"image":"${gid}-`, idAfter(/^\{"image":"(g\d+)-/));
-  const qa = await groupLines(file('qa'), `{"id":"${gid}-`, idAfter(/^\{"id":"(g\d+)-/));
+  const pq = ext === 'parquet';
+  const [scene] = pq ? await parquetGroup(file('scenes'), g)
+    : await groupLines(file('scenes'), `{"group":${g},`, (l) => Number(/^\{"group":(\d+)/.exec(l)?.[1] ?? -1) > g);
+  if (!scene) throw new UsageError(`${dir}: scenes${sfx}.${ext} has no group ${g}`);
+  const images = pq ? await parquetGroup(file('images'), g) : await groupLines(file('images'), `{"image":"${gid}-`, idAfter(/^\{"image":"(g\d+)-/));
+  const qa = pq ? await parquetGroup(file('qa'), g) : await groupLines(file('qa'), `{"id":"${gid}-`, idAfter(/^\{"id":"(g\d+)-/));
   const group = groupFromRecords(scene, images, config.absolute, config.seed);
   const byImage = new Map(images.map((r) => [r.image as string, r]));
 
