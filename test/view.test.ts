@@ -102,6 +102,8 @@ describe('spatialkit view: the files and the command line', () => {
       [[DIR, '--grup', '1'], /Unknown option '--grup'\. Did you mean --group\?/],
       [[], /expects one folder/],
       [[path.join(DIR, 'scenes.jsonl')], /is not a folder/],
+      [[DIR, '--out', tmp], /^spatialkit view: cannot write .*: /],  // a folder where the page should go
+      [[DIR, '--out', path.join(DIR, 'scenes.jsonl', 'x.html')], /^spatialkit view: --out .*: cannot create or write this folder/],
     ];
     for (const [args, re] of cases) {
       const r = await viewCli(...args);

@@ -326,7 +326,7 @@ export async function writeView(dir: string, opts: ViewOptions = {}): Promise<{ 
 
   const out = opts.out ?? path.join(dir, 'view', `${gid}.html`);
   makeDir(path.dirname(out), opts.out === undefined ? 'view' : '--out');
-  writeAtomic(out, html.join('\n'));
+  try { writeAtomic(out, html.join('\n')); } catch (e) { throw new UsageError((e as Error).message); }  // names the file
   return { file: out, group: g };
 }
 
