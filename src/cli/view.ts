@@ -32,8 +32,8 @@ and QuatRoPE/IGRE/RoPE attention-score matrices over its objects. See docs/view.
 Options:
   --group G       the group to show: its number (12) or id (g000012); default the first group in DIR
   --out FILE      where to write the page (default DIR/view/<group id>.html)
-  --res WxH       resolution of the camera views (default: the image's, scaled down to at most 256
-                  pixels on the longer side; K is scaled to it, the image is never cropped)
+  --res WxH       resolution of the camera views, at most 1024x1024 (default: the image's, scaled down
+                  to at most 256 pixels on the longer side; K is scaled to it, the image is never cropped)
   -h, --help      this text`;
 
 const OPTIONS = {
@@ -60,7 +60,7 @@ export interface ViewOptions {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rec = Record<string, any>;
-interface RunManifest { config: Rec; shard?: { first: number; groups: number }; counts?: Rec }
+interface RunManifest { config: Rec; shard?: { first: number; groups: number } }
 
 const esc = (s: unknown): string => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const rgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
@@ -81,7 +81,7 @@ export function heatColor(v: number, lo: number, hi: number): string {
 
 /**
  * Where the page reads from: the folder's manifest, or a UsageError that says what the folder is
- * instead (missing, not a rotate output, unfinished, sharded, Parquet only).
+ * instead (missing, not a rotate output, unfinished, shards not merged).
  */
 function openRun(dir: string, sfx: string): RunManifest {
   let st: fs.Stats;
@@ -118,7 +118,10 @@ async function parquetGroup(file: string, g: number): Promise<Rec[]> {
   }
 }
 
-/** Records of `file` whose line starts with `prefix` (a group's lines are contiguous: stops after them); `pick` may narrow. */
+/**
+ * The records of `file` whose line starts with `prefix`. A group's lines are contiguous: reading
+ * stops after them, or at a line that `after` says lies past the group.
+ */
 async function groupLines(file: string, prefix: string, after: (line: string) => boolean): Promise<Rec[]> {
   const out: Rec[] = [];
   const stop = new Error('done');
@@ -345,7 +348,8 @@ function parseGroup(v: string): number {
 
 function parseRes(v: string): [number, number] {
   const m = /^(\d{1,5})x(\d{1,5})$/i.exec(v.trim());
-  if (!m || +m[1] < 1 || +m[2] < 1 || +m[1] > 4096 || +m[2] > 4096) throw new UsageError(`--res expects WxH with integers in [1, 4096], e.g. 256x256, but received '${v}'`);
+  // 1024 per side bounds the cast's maps (16 views × 1024² × 8 bytes = 128 MiB) and the page.
+  if (!m || +m[1] < 1 || +m[2] < 1 || +m[1] > 1024 || +m[2] > 1024) throw new UsageError(`--res expects WxH with integers in [1, 1024], e.g. 256x256, but received '${v}'`);
   return [+m[1], +m[2]];
 }
 
