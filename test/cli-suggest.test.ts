@@ -28,13 +28,15 @@ describe('suggestions', () => {
     it('an unknown command names the closest one', () => {
       const r = run('rotat');
       expect(r.status).toBe(2);
-      expect(r.stderr).toMatch(/spatialkit: unknown command 'rotat'\. Did you mean rotate\? Commands: rotate, eval, bench, info\./);
+      expect(r.stderr).toMatch(/spatialkit: unknown command 'rotat'\. Did you mean rotate\? Commands: rotate, view, eval, bench, info\./);
       expect(run('evla').stderr).toMatch(/Did you mean eval\?/);
+      expect(run('veiw').stderr).toMatch(/Did you mean view\?/);
       expect(run('frobnicate').stderr).not.toMatch(/Did you mean/);
     });
 
-    it('unknown flags of rotate, eval and bench name the closest flag', () => {
+    it('unknown flags of rotate, view, eval and bench name the closest flag', () => {
       expect(run('rotate', '--seeed', '1').stderr).toMatch(/Unknown option '--seeed'\. Did you mean --seed\?/);
+      expect(run('view', 'x', '--gruop', '1').stderr).toMatch(/spatialkit view: Unknown option '--gruop'\. Did you mean --group\?/);
       const e = run('eval', '--gld', 'x.jsonl');
       expect(e.status).toBe(2);
       expect(e.stderr).toMatch(/spatialkit eval: Unknown option '--gld'\. Did you mean --gold\?/);

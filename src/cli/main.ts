@@ -7,6 +7,7 @@ import { didYouMean } from './suggest.js';
 type Command = { run: (argv: string[]) => Promise<number> };
 const commands: Record<string, { what: string; load: () => Promise<Command> }> = {
   rotate: { what: 'write a ROTATE-style spatial-relation dataset (defaults: 100 groups → ./rotate-out)', load: () => import('./rotate.js') },
+  view: { what: 'write a self-contained HTML page that shows one group of a rotate output', load: () => import('./view.js') },
   eval: { what: 'score predictions against rotate\'s qa.jsonl (accuracy slices, RC, RTC, bias)', load: () => import('./eval.js') },
   bench: { what: 'run the benchmark suites (--quick for a short look)', load: () => import('./bench.js') },
   info: { what: 'print the version and every backend\'s status', load: () => import('./info.js') },

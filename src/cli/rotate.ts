@@ -23,6 +23,7 @@ import { parseShard } from './shard.js';
 import { parseArgs, didYouMean } from './suggest.js';
 import { fsyncDir, lock, makeDir, readJson, removeStaleTemps, UsageError, writeAll, writeAtomic } from './outdir.js';
 import * as camera from '../camera/index.js';
+import { shownPath, writeView } from './view.js';
 
 export const describe = 'Generate ROTATE-style spatial-relation data: scenes, relations, captions, QA and SDG pairs';
 
@@ -76,6 +77,8 @@ Options:
   --svg               also write a top-down picture per group: svg/<group>.svg
   --format LIST       jsonl (default), parquet, or jsonl,parquet: one file per table in each (Parquet: typed,
                       nested columns, SNAPPY; schema in docs/rotate.md)
+  --html              also write a page that shows the first group: view/<group id>.html (as spatialkit view,
+                      see docs/view.md)
   --chunk N           groups between checkpoints (default 200); an interrupted run resumes from the last
   --jobs N            threads making chunks (default: the cores available); the output is the same for any N
   --overwrite         discard an earlier run (finished or not) made with other options, or one that cannot resume
@@ -93,7 +96,7 @@ const OPTIONS = {
   objects: { type: 'string' }, region: { type: 'string' }, margin: { type: 'string' }, catalog: { type: 'string' },
   cameras: { type: 'string' }, radius: { type: 'string' }, height: { type: 'string' }, fov: { type: 'string' }, image: { type: 'string' },
   front: { type: 'string' }, frame: { type: 'string' },
-  rays: { type: 'string' }, chunk: { type: 'string' }, jobs: { type: 'string' }, format: { type: 'string' }, svg: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
+  rays: { type: 'string' }, chunk: { type: 'string' }, jobs: { type: 'string' }, format: { type: 'string' }, svg: { type: 'boolean' }, html: { type: 'boolean' }, overwrite: { type: 'boolean' }, quiet: { type: 'boolean' },
   'object-size': { type: 'string' }, 'visibility-res': { type: 'string' }, 'min-visible': { type: 'string' }, 'min-pixels': { type: 'string' },
   masks: { type: 'boolean' }, gltf: { type: 'boolean' }, render: { type: 'string' }, 'render-dir': { type: 'string' }, assets: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -362,7 +365,10 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     const n = num(str('merge'), 'merge', 1, (x) => isInt(x) && x >= 1, 'a positive integer');
     makeDir(out);
     const held = lock(path.join(out, '.rotate.lock'), out);
-    try { return merge(out, n, quiet); } finally { held.release(); }
+    try {
+      const code = merge(out, n, quiet);
+      return code === 0 && values.html === true ? await writePage(out, '', quiet) : code;
+    } finally { held.release(); }
   }
   let shard: [number, number] = [0, 1];
   if (str('shard') !== undefined) shard = parseShard(str('shard')!);
@@ -390,7 +396,11 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   const sfx = suffix(shard);
   const held = lock(path.join(out, `.rotate${sfx}.lock`), shard[1] > 1 ? `${out} (shard ${shard[0]} of ${shard[1]})` : out);
   try {
-    return await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir, jobs, opts });
+    const code = await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir, jobs, opts });
+    const empty = Math.floor(((shard[0] + 1) * config.groups) / shard[1]) === Math.floor((shard[0] * config.groups) / shard[1]);
+    if (code !== 0 || values.html !== true) return code;
+    if (empty) { if (!quiet) console.log('No page written (--html): the run has no groups.'); return 0; }
+    return await writePage(out, sfx, quiet);
   } finally {
     held.release();
   }
@@ -619,6 +629,13 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
       render: jobsDir ? path.relative(process.cwd(), job.renderDir!) || '.' : '',
     }, formatsOf(config)));
   }
+  return 0;
+}
+
+/** --html: the page of the run's first group (src/cli/view.ts, as `spatialkit view OUT`). */
+async function writePage(out: string, sfx: string, quiet: boolean): Promise<number> {
+  const { file } = await writeView(out, { suffix: sfx });
+  if (!quiet) console.log(`Wrote ${shownPath(file)}`);
   return 0;
 }
 
