@@ -4,7 +4,7 @@
 // the kernel directly (no argument array, no closure: issue #17's small-call budget).
 import { active } from './backend/index.js';
 import type { BackendModule, Domain, DomainKernels, Kernels } from './backend/kernels.js';
-import { array, plainF32Length, withCallerStack } from './validate.js';
+import { array, bufferOf, plainF32Length, withCallerStack } from './validate.js';
 
 type Fn = (...a: unknown[]) => unknown;
 type Op<D extends Domain> = keyof DomainKernels[D] & string;
@@ -78,6 +78,32 @@ export function smallOutput(x: unknown, xItem: number, y: unknown, yItem: number
   if (lx <= 0 || lx % xItem !== 0) return undefined;
   const n = lx / xItem;
   if (yItem !== 0 && plainF32Length(y) !== n * yItem) return undefined;
-  if (out === undefined) return allocate(active().module, Float32Array, n * outItem);
+  if (out === undefined) return n * outItem <= SCRATCH_MAX ? scratch(n * outItem) : allocate(active().module, Float32Array, n * outItem);
   return plainF32Length(out) === n * outItem ? (out as Float32Array) : undefined;
+}
+
+/**
+ * What a small-call fast path returns for the output `o` smallOutput gave it: a fresh copy when
+ * `o` is a scratch array (never handed out), else `o` itself.
+ */
+export function smallResult(o: Float32Array): Float32Array {
+  return o === SCRATCH[o.length] ? new Float32Array(o) : o;
+}
+
+// Scratch outputs of the allocating small calls, one per length up to 16 floats (64 bytes). V8
+// keeps typed arrays of ≤ 64 bytes inside its heap and gives them an ArrayBuffer only when one is
+// asked for — which the native boundary (napi_get_typedarray_info) and the wasm small path do:
+// ~1 µs per call for a fresh `new Float32Array(4)` (issue #17). So the kernel writes into a
+// scratch array whose buffer exists already, and the caller gets a fresh in-heap copy
+// (~0.1 µs); its buffer is made only if it is itself passed to a kernel or its `.buffer` is read.
+const SCRATCH_MAX = 16;
+const SCRATCH: Float32Array[] = [];
+function scratch(length: number): Float32Array {
+  let s = SCRATCH[length];
+  if (s === undefined) {
+    s = new Float32Array(length);
+    bufferOf(s);  // materialise its ArrayBuffer once
+    SCRATCH[length] = s;
+  }
+  return s;
 }

@@ -13,7 +13,7 @@
  * result). `out` (last argument) may be given to avoid an allocation and may alias an input.
  * Every function has an `…Async` twin that runs off the event loop on the native backend.
  */
-import { call, callAsync, kernels, output, smallOutput } from './call.js';
+import { call, callAsync, kernels, output, smallOutput, smallResult } from './call.js';
 import { batch, boolean, choice, f32, options, scalarOrF32, uint32, integer } from './validate.js';
 
 type Op = 'multiply' | 'conjugate' | 'invert' | 'normalize' | 'toMatrix' | 'fromMatrix' | 'rotate' | 'fromAxisAngle'
@@ -64,7 +64,7 @@ const prepMultiply = (a: Float32Array, b: Float32Array, out?: Float32Array): Pre
  */
 export function multiply(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(a, 4, b, 4, out, 4);
-  if (o) { kernels('quat').multiply(a, b, o); return o; }
+  if (o) { kernels('quat').multiply(a, b, o); return smallResult(o); }
   return run('multiply', prepMultiply(a, b, out));
 }
 export function multiplyAsync(a: Float32Array, b: Float32Array, out?: Float32Array): Promise<Float32Array> {
@@ -82,7 +82,7 @@ const prepUnary = (q: Float32Array, outItem: number, out?: Float32Array): Prepar
  */
 export function conjugate(q: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(q, 4, undefined, 0, out, 4);
-  if (o) { kernels('quat').conjugate(q, o); return o; }
+  if (o) { kernels('quat').conjugate(q, o); return smallResult(o); }
   return run('conjugate', prepUnary(q, 4, out));
 }
 export function conjugateAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('conjugate', prepUnary(q, 4, out)); }
@@ -95,7 +95,7 @@ export function conjugateAsync(q: Float32Array, out?: Float32Array): Promise<Flo
  */
 export function invert(q: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(q, 4, undefined, 0, out, 4);
-  if (o) { kernels('quat').invert(q, o); return o; }
+  if (o) { kernels('quat').invert(q, o); return smallResult(o); }
   return run('invert', prepUnary(q, 4, out));
 }
 export function invertAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('invert', prepUnary(q, 4, out)); }
@@ -108,7 +108,7 @@ export function invertAsync(q: Float32Array, out?: Float32Array): Promise<Float3
  */
 export function normalize(q: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(q, 4, undefined, 0, out, 4);
-  if (o) { kernels('quat').normalize(q, o); return o; }
+  if (o) { kernels('quat').normalize(q, o); return smallResult(o); }
   return run('normalize', prepUnary(q, 4, out));
 }
 export function normalizeAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('normalize', prepUnary(q, 4, out)); }
@@ -121,7 +121,7 @@ export function normalizeAsync(q: Float32Array, out?: Float32Array): Promise<Flo
  */
 export function toMatrix(q: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(q, 4, undefined, 0, out, 9);
-  if (o) { kernels('quat').toMatrix(q, o); return o; }
+  if (o) { kernels('quat').toMatrix(q, o); return smallResult(o); }
   return run('toMatrix', prepUnary(q, 9, out));
 }
 export function toMatrixAsync(q: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('toMatrix', prepUnary(q, 9, out)); }
@@ -139,7 +139,7 @@ const prepFromMatrix = (m: Float32Array, out?: Float32Array): Prepared<Float32Ar
  */
 export function fromMatrix(m: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(m, 9, undefined, 0, out, 4);
-  if (o) { kernels('quat').fromMatrix(m, o); return o; }
+  if (o) { kernels('quat').fromMatrix(m, o); return smallResult(o); }
   return run('fromMatrix', prepFromMatrix(m, out));
 }
 export function fromMatrixAsync(m: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('fromMatrix', prepFromMatrix(m, out)); }
@@ -157,7 +157,7 @@ const prepRotate = (q: Float32Array, v: Float32Array, out?: Float32Array): Prepa
  */
 export function rotate(q: Float32Array, v: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(q, 4, v, 3, out, 3);
-  if (o) { kernels('quat').rotate(q, v, o); return o; }
+  if (o) { kernels('quat').rotate(q, v, o); return smallResult(o); }
   return run('rotate', prepRotate(q, v, out));
 }
 export function rotateAsync(q: Float32Array, v: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('rotate', prepRotate(q, v, out)); }
@@ -236,7 +236,7 @@ const prepAngle = (a: Float32Array, b: Float32Array, out?: Float32Array): Prepar
  */
 export function angle(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array {
   const o = smallOutput(a, 4, b, 4, out, 1);
-  if (o) { kernels('quat').angle(a, b, o); return o; }
+  if (o) { kernels('quat').angle(a, b, o); return smallResult(o); }
   return run('angle', prepAngle(a, b, out));
 }
 export function angleAsync(a: Float32Array, b: Float32Array, out?: Float32Array): Promise<Float32Array> { return runAsync('angle', prepAngle(a, b, out)); }

@@ -334,6 +334,24 @@ eachBackend('quat', (backend) => {
       big.fill(0, 4 * 65_537, 4 * 65_538);
       expect(() => sk.quat.invert(big, big)).toThrow(/`q\[65537\]`/);
     });
+    it('allocating small calls return a fresh array each, which later calls leave alone', () => {
+      // n ≤ 16 floats of output run through a scratch array that is copied out (src/call.ts):
+      // a result must never be that scratch, nor share memory with another result.
+      const a = randQ(r, 1), b = randQ(r, 1), c = randQ(r, 1), d = randQ(r, 4);
+      const ab = sk.quat.multiply(a, b), cd = sk.quat.multiply(c, b);
+      expect(ab).not.toBe(cd);
+      expectClose(ab, mul(at(a, 0, 4), at(b, 0, 4)), 1e-6);
+      expectClose(cd, mul(at(c, 0, 4), at(b, 0, 4)), 1e-6);
+      const m1 = sk.quat.toMatrix(a), m2 = sk.quat.toMatrix(c);
+      expectClose(m1, mat(at(a, 0, 4)), 1e-6);
+      expectClose(m2, mat(at(c, 0, 4)), 1e-6);
+      const ang = sk.quat.angle(d, d.map((x) => -x));  // 4 angles of 0 (q and −q)
+      sk.quat.angle(d, sk.quat.conjugate(d));  // a later call with the same output length
+      expect(Array.from(ang)).toEqual([0, 0, 0, 0]);
+      for (const x of [ab, cd, m1, m2, ang]) expect(x.buffer.byteLength).toBe(x.byteLength);
+      ab[0] = 42;
+      expectClose(sk.quat.multiply(a, b), mul(at(a, 0, 4), at(b, 0, 4)), 1e-6);
+    });
     it('detached buffers', () => {
       const a = new Float32Array(8);
       structuredClone(a.buffer, { transfer: [a.buffer] });
@@ -362,8 +380,10 @@ describe('the backend boundary checks again (calls that bypass the TypeScript la
       expect(() => k.normalize(new Float32Array(4), new Float32Array(4))).toThrow(/`q\[0\]`/);
       const d = new Float32Array(4);
       structuredClone(d.buffer, { transfer: [d.buffer] });
-      expect(() => k.normalize(d, new Float32Array(4))).toThrow(TypeError);
-      expect(() => k.normalize(new Float32Array(4), d)).toThrow(TypeError);
+      expect(() => k.normalize(d, new Float32Array(4))).toThrow(new TypeError('Expected Float32Array of length 4·N for `q` but received a detached Float32Array'));
+      expect(() => k.normalize(new Float32Array(4), d)).toThrow(new TypeError('Expected Float32Array of length 4·N for `out` but received a detached Float32Array'));
+      // An empty array that is not detached is a valid (empty) batch.
+      expect(() => k.normalize(new Float32Array(0), new Float32Array(0))).not.toThrow();
     });
   }
 });

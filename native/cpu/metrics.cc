@@ -12,9 +12,20 @@ namespace {
 
 // Counts codes [b, e) into h[0..K] (h[K] collects bad codes). One table: on the CPUs measured
 // (Zen 5) store-to-load forwarding keeps up even when every code is the same, and 2–8 interleaved
-// sub-tables were 20–35% slower.
+// sub-tables were 20–35% slower. Four bins are computed before their four increments, so the
+// code loads are not queued behind the table's read-modify-writes: 15–25% faster on 1e7 uniform
+// codes over K = 2048 (issue #17; a C loop of its own, 6.4–7.2 vs 8.0–9.9 ms, EPYC, shared VM).
 void histogram_range(const int32_t* codes, size_t b, size_t e, uint32_t K, uint32_t* h) {
-  for (size_t i = b; i < e; ++i) ++h[metrics_code_bin(codes[i], K)];
+  size_t i = b;
+  for (; i + 4 <= e; i += 4) {
+    const uint32_t k0 = metrics_code_bin(codes[i], K), k1 = metrics_code_bin(codes[i + 1], K);
+    const uint32_t k2 = metrics_code_bin(codes[i + 2], K), k3 = metrics_code_bin(codes[i + 3], K);
+    ++h[k0];
+    ++h[k1];
+    ++h[k2];
+    ++h[k3];
+  }
+  for (; i < e; ++i) ++h[metrics_code_bin(codes[i], K)];
 }
 
 size_t first_bad_code(const int32_t* codes, size_t b, size_t e, uint32_t K) {

@@ -78,7 +78,7 @@ unsigned threads() {
   return n;
 }
 
-size_t parallel_for(size_t n, size_t grain, const std::function<size_t(size_t, size_t)>& fn) {
+size_t parallel_for_pool(size_t n, size_t grain, const std::function<size_t(size_t, size_t)>& fn) {
   if (grain == 0) grain = 1;
   // Up to 4 chunks per thread, taken dynamically: a descheduled worker (a shared machine) then
   // delays one small chunk, not half the batch. Results merge by min, so the split is invisible.

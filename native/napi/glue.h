@@ -54,7 +54,7 @@ struct Slot {
   bool output = false;
   bool owned = false;                     // data points into `own` (a snapshot or the async copy)
   const char* name = nullptr;             // the argument's name, for errors after an async call
-  Napi::Reference<Napi::TypedArray> ref;  // keeps the array alive for async calls
+  Napi::Reference<Napi::TypedArray> ref;  // keeps the array alive for async calls (empty in sync ones)
   std::vector<uint8_t> own;               // the private copy (snapshot, overlap or async)
 };
 
@@ -67,7 +67,12 @@ struct Arr {
 
 class Call {
  public:
-  Call(const Napi::CallbackInfo& info, const char* fn) : info_(&info), env_(info.Env()), fn_(fn) {}
+  // keep_refs: hold a Reference to every array argument (async calls; a sync call's arguments
+  // outlive it).
+  Call(const Napi::CallbackInfo& info, const char* fn, bool keep_refs = false)
+      : info_(&info), env_(info.Env()), fn_(fn), keep_refs_(keep_refs) {
+    slots_.reserve(4);
+  }
 
   Napi::Env env() const { return env_; }
   size_t argc() const { return info_->Length(); }
@@ -121,6 +126,7 @@ class Call {
   const Napi::CallbackInfo* info_;
   Napi::Env env_;
   const char* fn_;
+  bool keep_refs_;
   std::vector<Slot> slots_;
 };
 

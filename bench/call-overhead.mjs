@@ -1,0 +1,31 @@
+// node bench/call-overhead.mjs [native|wasm] (SPATIALKIT_THREADS=1): where the time of one small
+// call goes, layer by layer, for quat.multiply of one quaternion — the backend's kernel called
+// directly (the boundary's checks + the kernel), the public function with `out` (plus the
+// TypeScript fast path), and without `out` (plus the output). CPU time per call (process.cpuUsage),
+// median of 7 rounds of 2e5 calls, so other load on a shared machine counts less. bench/small-calls.js
+// has the same calls next to gl-matrix in the bench tables; figures in docs/perf.md.
+import * as sk from 'spatialkit';
+import { module } from '../dist/backend/index.js';
+
+const name = process.argv[2] ?? 'native';
+sk.setBackend(name);
+const kernel = module(name).quat;
+const a = Float32Array.of(0, 0, 0, 1), b = Float32Array.of(0.5, 0.5, 0.5, 0.5), out = new Float32Array(4);
+const perCall = (f, calls = 2e5) => {
+  const rounds = [];
+  for (let r = 0; r < 7; r++) {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < calls; i++) f();
+    const c = process.cpuUsage(c0);
+    rounds.push(((c.user + c.system) * 1e3) / calls);
+  }
+  return rounds.sort((x, y) => x - y)[3];
+};
+for (const [label, f] of [
+  ['backend kernel, out', () => kernel.multiply(a, b, out)],
+  ['sk.quat.multiply, out', () => sk.quat.multiply(a, b, out)],
+  ['sk.quat.multiply, no out', () => sk.quat.multiply(a, b)],
+]) {
+  perCall(f, 2e4);  // warm-up
+  console.log(`${name} ${label.padEnd(26)} ${perCall(f).toFixed(0).padStart(6)} ns per call`);
+}
