@@ -19,6 +19,8 @@ import { batch, boolean, choice, f32, options, scalarOrF32, uint32, integer } fr
 
 type Op = keyof QuatKernels;
 type F32 = Float32Array;
+/** An op's entry points, typed with its own argument names where the generic ones would mislead. */
+type Pair<F extends (...a: never[]) => unknown> = readonly [F, (...a: Parameters<F>) => Promise<ReturnType<F>>];
 
 /** Euler orders accepted by {@link fromEuler}. */
 export const EULER_ORDERS = LIMITS.eulerOrders;
@@ -32,16 +34,16 @@ export type EulerOrder = (typeof EULER_ORDERS)[number];
 /** `in` [N, inItem] → out [N, outItem]. */
 function unaryOp(op: Op, arg: string, inItem: number, outItem: number, unit: string,
   fast?: (k: QuatKernels, x: F32, out: F32) => void) {
-  const prep = (x: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
-    const o = output(Float32Array, out, f32(x, arg, inItem), outItem, unit);
-    return { args: [x, o], out: o };
+  const prep = (q: Float32Array, out?: Float32Array): Prepared<Float32Array> => {
+    const o = output(Float32Array, out, f32(q, arg, inItem), outItem, unit);
+    return { args: [q, o], out: o };
   };
   const [checked, later] = entries('quat', op, prep);
   if (!fast) return [checked, later] as const;
-  const now = (x: Float32Array, out?: Float32Array): Float32Array => {
-    const o = smallOutput(x, inItem, undefined, 0, out, outItem);
-    if (!o) return checked(x, out);
-    fast(kernels('quat'), x, o);
+  const now = (q: Float32Array, out?: Float32Array): Float32Array => {
+    const o = smallOutput(q, inItem, undefined, 0, out, outItem);
+    if (!o) return checked(q, out);
+    fast(kernels('quat'), q, o);
     return o;
   };
   return [now, later] as const;
@@ -118,7 +120,7 @@ export const [toMatrix, toMatrixAsync] = unaryOp('toMatrix', 'q', 4, 9, 'matrice
  * @param m Float32Array [N, 9]. @param out Float32Array [N, 4], optional.
  * @returns Float32Array [N, 4].
  */
-export const [fromMatrix, fromMatrixAsync] = unaryOp('fromMatrix', 'm', 9, 4, 'quaternions', (k, m, o) => k.fromMatrix(m, o));
+export const [fromMatrix, fromMatrixAsync]: Pair<(m: Float32Array, out?: Float32Array) => Float32Array> = unaryOp('fromMatrix', 'm', 9, 4, 'quaternions', (k, m, o) => k.fromMatrix(m, o));
 
 /**
  * Rotates vectors by q/|q|.
@@ -127,7 +129,7 @@ export const [fromMatrix, fromMatrixAsync] = unaryOp('fromMatrix', 'm', 9, 4, 'q
  * @returns Float32Array [N, 3].
  * @throws RangeError for a zero-length quaternion.
  */
-export const [rotate, rotateAsync] = binaryOp('rotate', 'q', 4, 'v', 3, 3, 'vectors', (k, q, v, o) => k.rotate(q, v, o));
+export const [rotate, rotateAsync]: Pair<(q: Float32Array, v: Float32Array, out?: Float32Array) => Float32Array> = binaryOp('rotate', 'q', 4, 'v', 3, 3, 'vectors', (k, q, v, o) => k.rotate(q, v, o));
 
 const axisAnglePrep = binaryPrep('axis', 3, 'angle', 1, 4, 'quaternions');
 /**
@@ -253,7 +255,7 @@ export const [toRotvec, toRotvecAsync] = unaryOp('toRotvec', 'q', 4, 3, 'vectors
  * @returns Float32Array [N, 4].
  * @throws RangeError for a vector with a NaN or infinite component (or |v|² overflowing float32), naming `v[i]`.
  */
-export const [fromRotvec, fromRotvecAsync] = unaryOp('fromRotvec', 'v', 3, 4, 'quaternions');
+export const [fromRotvec, fromRotvecAsync]: Pair<(v: Float32Array, out?: Float32Array) => Float32Array> = unaryOp('fromRotvec', 'v', 3, 4, 'quaternions');
 
 /**
  * 4-D dot products a·b, broadcasting as {@link multiply}; no normalisation. For unit inputs,
