@@ -172,6 +172,17 @@ export function measureCopy(bytes, quick) {
   return { ...m, bytes: len * 8 };
 }
 
+/** Fills `arr` with values uniform in [lo, hi) from a 32-bit LCG seeded by `seed` (pure JS: inputs do not depend on a backend). */
+export function fill(arr, seed, lo, hi) {
+  let s = seed >>> 0;
+  const k = (hi - lo) / 2 ** 32;
+  for (let i = 0; i < arr.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    arr[i] = lo + k * s;
+  }
+  return arr;
+}
+
 export const gbps = (bytes, ns) => bytes / ns;                 // bytes per ns = GB/s
 export const melemPerS = (items, ns) => (items * 1e3) / ns;    // items per ns × 1e3 = M/s
 

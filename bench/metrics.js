@@ -55,40 +55,43 @@ function jsCodebook(codes, K) {
   return { used, usage: used / K, entropyBits: bits, perplexity: 2 ** bits };
 }
 
-function jsNeMap(labels, offsets, out) {
+/** NE of every group of the CSR (labels, offsets) into out, each group's entropy in bits by `bits(labels, a, b)`. */
+function jsNe(labels, offsets, out, bits) {
   const G = offsets.length - 1;
   let sum = 0, count = 0;
   for (let g = 0; g < G; g++) {
     const a = offsets[g], b = offsets[g + 1], n = b - a;
     if (n < 2) { out[g] = NaN; continue; }
-    const m = new Map();
-    for (let i = a; i < b; i++) m.set(labels[i], (m.get(labels[i]) ?? 0) + 1);
-    let h = 0;
-    for (const c of m.values()) { const p = c / n; h -= p * Math.log2(p); }
-    out[g] = h / Math.log2(n);
+    out[g] = bits(labels, a, b) / Math.log2(n);
     sum += out[g]; count++;
   }
   return { values: out, mean: count ? sum / count : null };
 }
 
-function jsNeCount(labels, offsets, out) {
-  const G = offsets.length - 1;
-  let sum = 0, count = 0;
-  for (let g = 0; g < G; g++) {
-    const a = offsets[g], b = offsets[g + 1], n = b - a;
-    if (n < 2) { out[g] = NaN; continue; }
-    let prod = 1;
-    for (let i = a; i < b; i++) {
-      const v = labels[i];
-      let m = 0;
-      for (let j = a; j < b; j++) m += labels[j] === v ? 1 : 0;
-      prod *= m;
-    }
-    out[g] = 1 - Math.log2(prod) / (n * Math.log2(n));
-    sum += out[g]; count++;
-  }
-  return { values: out, mean: count ? sum / count : null };
+/** Entropy of one group by a Map of counts. */
+function mapBits(labels, a, b) {
+  const n = b - a, m = new Map();
+  for (let i = a; i < b; i++) m.set(labels[i], (m.get(labels[i]) ?? 0) + 1);
+  let h = 0;
+  for (const c of m.values()) { const p = c / n; h -= p * Math.log2(p); }
+  return h;
 }
+
+/** Entropy of one group without a Map: Σ_i log2(m_i) over items i with m_i = count of its label, so H = log2 n − Σ log2 m_i / n. */
+function countBits(labels, a, b) {
+  const n = b - a;
+  let prod = 1;
+  for (let i = a; i < b; i++) {
+    const v = labels[i];
+    let m = 0;
+    for (let j = a; j < b; j++) m += labels[j] === v ? 1 : 0;
+    prod *= m;
+  }
+  return Math.log2(n) - Math.log2(prod) / n;
+}
+
+const jsNeMap = (labels, offsets, out) => jsNe(labels, offsets, out, mapBits);
+const jsNeCount = (labels, offsets, out) => jsNe(labels, offsets, out, countBits);
 
 // ───────────── suite ─────────────
 

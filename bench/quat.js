@@ -13,7 +13,7 @@
 // Inputs are unit quaternions (gl-matrix and three.js assume them), so all peers compute the
 // same values; gl-matrix/three.js matrices are column-major, which the checks account for.
 import * as sk from 'spatialkit';
-import { fmtN, maxDiff } from './lib.js';
+import { fill, fmtN, maxDiff } from './lib.js';
 
 const CHECK_ITEMS = 256;
 // Outputs from this size on are allocated with the backend's allocOutput by the TypeScript layer.
@@ -22,16 +22,6 @@ const ALLOC_OUTPUT_MIN = 1 << 20;
 const onlyOps = process.env.SK_BENCH_QUAT_OPS ? process.env.SK_BENCH_QUAT_OPS.split(',') : null;
 
 // ───────────── inputs (pure JS, so they do not depend on any backend) ─────────────
-
-function fill(arr, seed, lo, hi) {
-  let s = seed >>> 0;
-  const k = (hi - lo) / 2 ** 32;
-  for (let i = 0; i < arr.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    arr[i] = lo + k * s;
-  }
-  return arr;
-}
 
 function makeInputs(n) {
   const I = { n, seed: 7 };

@@ -7,20 +7,10 @@
 // rotation per token) that is also the reference each output is checked against. `items` are
 // the T·H·D values of x; `bytes` = bytes read + written (x in, out out).
 import * as sk from 'spatialkit';
-import { fmtN, maxDiff } from './lib.js';
+import { fill, fmtN, maxDiff } from './lib.js';
 
 const H = 32;
 const CHECK = 256;  // values compared with the JS reference (the first tokens)
-
-function fill(arr, seed, lo, hi) {
-  let s = seed >>> 0;
-  const k = (hi - lo) / 2 ** 32;
-  for (let i = 0; i < arr.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    arr[i] = lo + k * s;
-  }
-  return arr;
-}
 
 // ───────────── hand-written JS loops ─────────────
 

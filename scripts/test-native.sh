@@ -65,20 +65,25 @@ wait_all() {
   if (( failed )); then echo "FAIL test:native (build)"; exit 1; fi
 }
 
+# compile_each VAR PREFIX 'GLOB' CMD...: compiles each source matching GLOB with CMD... -c SRC into
+# $OUT/PREFIX<name>.o and appends the object to the array VAR.
+compile_each() {
+  local -n into=$1
+  local prefix=$2 glob=$3 src obj
+  shift 3
+  for src in $glob; do
+    obj=$OUT/$prefix$(basename "${src%.*}").o
+    compile "$obj" "$@" -c "$src"
+    into+=("$obj")
+  done
+}
+
 echo "== build ($OUT)"
 t0=$SECONDS
 cpu_objs=()
-for src in native/cpu/*.cc; do
-  obj=$OUT/cpu_$(basename "${src%.*}").o
-  compile "$obj" "$CXX" "${CXXFLAGS[@]}" -DSK_DRIVER_NS=sk::cpu -c "$src"
-  cpu_objs+=("$obj")
-done
+compile_each cpu_objs cpu_ 'native/cpu/*.cc' "$CXX" "${CXXFLAGS[@]}" -DSK_DRIVER_NS=sk::cpu
 host_objs=()
-for src in native/cuda/*.cu; do
-  obj=$OUT/host_$(basename "${src%.*}").o
-  compile "$obj" "$CXX" "${CXXFLAGS[@]}" "${THRUST_HOST[@]}" -DSK_DRIVER_NS=sk::cuda -c "$src"
-  host_objs+=("$obj")
-done
+compile_each host_objs host_ 'native/cuda/*.cu' "$CXX" "${CXXFLAGS[@]}" "${THRUST_HOST[@]}" -DSK_DRIVER_NS=sk::cuda
 tests=()
 for src in native/test/*_test.cc; do
   name=$(basename "${src%.*}")
@@ -87,11 +92,7 @@ for src in native/test/*_test.cc; do
 done
 cuda_objs=()
 if [[ -n "$NVCC" && "${SK_SANITIZE:-0}" != 1 ]]; then
-  for src in native/cuda/*.cu; do
-    obj=$OUT/cuda_$(basename "${src%.*}").o
-    compile "$obj" "$NVCC" "${NVCCFLAGS[@]}" -DSK_DRIVER_NS=sk::cuda -c "$src"
-    cuda_objs+=("$obj")
-  done
+  compile_each cuda_objs cuda_ 'native/cuda/*.cu' "$NVCC" "${NVCCFLAGS[@]}" -DSK_DRIVER_NS=sk::cuda
 fi
 benches=()
 if [[ "${SK_SANITIZE:-0}" != 1 ]]; then

@@ -33,6 +33,28 @@ export async function callAsync<D extends Domain, K extends Op<D>>(domain: D, op
   return k[op]!.apply(k, args) as Result<D, K>;
 }
 
+/** A domain's checked arguments for one kernel call, and the output that call fills. */
+export interface Prepared<R> { args: unknown[]; out: R }
+
+/**
+ * The sync and `…Async` entry points of one op, made from its one argument check `prep` (which
+ * throws synchronously in both). Each gives the kernel's result where it returns one, else the
+ * prepared output.
+ */
+export function entries<D extends Domain, A extends unknown[], R>(domain: D, op: Op<D>, prep: (...a: A) => Prepared<R>):
+  readonly [(...a: A) => R, (...a: A) => Promise<R>] {
+  const now = (...a: A): R => {
+    const p = prep(...a);
+    const r = call(domain, op, p.args as never);
+    return (r === undefined ? p.out : r) as R;
+  };
+  const later = (...a: A): Promise<R> => {
+    const p = prep(...a);
+    return callAsync(domain, op, p.args as never).then((r) => (r === undefined ? p.out : r) as R);
+  };
+  return [now, later];
+}
+
 // ---- outputs ------------------------------------------------------------------------------------
 
 type Typed = Float32Array | Float64Array | Uint8Array | Uint16Array | Int32Array | Uint32Array;

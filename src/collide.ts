@@ -20,26 +20,13 @@
  * a RangeError naming the argument and index (`a[3]` has a negative half-extent). Every function
  * has an `…Async` twin that runs off the event loop on the native backend.
  */
-import type { BatchedPairs, CollideKernels } from './backend/kernels.js';
-import { call, callAsync, output } from './call.js';
-import { array, batch, describe, f32, options as checkedOptions } from './validate.js';
+import { LIMITS, type BatchedPairs, type CollideKernels } from './backend/kernels.js';
+import { entries, output, type Prepared } from './call.js';
+import { array, batch, boxCount, f32, integer, nonNegative, offsetsError, options as checkedOptions } from './validate.js';
 
 type F32 = Float32Array;
 
 export type { BatchedPairs, CollideKernels };
-type Op = keyof CollideKernels;
-
-interface Prepared<R> { args: unknown[]; out: R }
-
-function run<R>(op: Op, p: Prepared<R>): R {
-  const r = call('collide', op, p.args as never);
-  return (r === undefined ? p.out : r) as R;
-}
-
-async function runAsync<R>(op: Op, p: Prepared<R>): Promise<R> {
-  const r = await callAsync('collide', op, p.args as never);
-  return (r === undefined ? p.out : r) as R;
-}
 
 /** Options of {@link overlap} and {@link fits}. */
 export interface OverlapOptions {
@@ -54,22 +41,8 @@ function options<T extends object>(opts: unknown, allowed: readonly string[]): P
   return checkedOptions<Partial<T>>(opts, 'opts', false, allowed);
 }
 
-function margin(v: unknown): number {
-  if (v === undefined) return 0;
-  const msg = `Expected a finite number ≥ 0 for \`margin\` but received ${describe(v)}`;
-  if (typeof v !== 'number') throw new TypeError(msg);
-  if (!(v >= 0 && Number.isFinite(v))) throw new RangeError(msg);
-  return v;
-}
+const margin = (v: unknown): number => (v === undefined ? 0 : nonNegative(v, 'margin'));
 
-const prepOverlap = (a: F32, b: F32, opts?: OverlapOptions): Prepared<Uint8Array> => {
-  const o = options<OverlapOptions>(opts, ['margin', 'out']);
-  const na = f32(a, 'a', 10), nb = f32(b, 'b', 10);
-  const m = margin(o.margin);
-  const n = batch([na, 'a'], [nb, 'b']);
-  const out = output(Uint8Array, o.out, n, 1, 'flags');
-  return { args: [a, b, m, out], out };
-};
 /**
  * Element-wise overlap of two batches of oriented boxes.
  * @param a Float32Array [N, 10] (or [1, 10], broadcast), boxes.
@@ -80,21 +53,15 @@ const prepOverlap = (a: F32, b: F32, opts?: OverlapOptions): Prepared<Uint8Array
  * batch mismatch, a bad margin, or an invalid box (named with its index).
  * @example sk.collide.overlap(boxes, Float32Array.of(0, 0, 0, 1, 1, 1, 0, 0, 0, 1)) // each box vs a 2×2×2 cube at the origin
  */
-export function overlap(a: F32, b: F32, opts?: OverlapOptions): Uint8Array {
-  return run('overlap', prepOverlap(a, b, opts));
-}
-export function overlapAsync(a: F32, b: F32, opts?: OverlapOptions): Promise<Uint8Array> {
-  return runAsync('overlap', prepOverlap(a, b, opts));
-}
-
-const prepFits = (candidate: F32, placed: F32, opts?: OverlapOptions): Prepared<Uint8Array> => {
+export const [overlap, overlapAsync] = entries('collide', 'overlap', (a: F32, b: F32, opts?: OverlapOptions): Prepared<Uint8Array> => {
   const o = options<OverlapOptions>(opts, ['margin', 'out']);
-  const m = f32(candidate, 'candidate', 10);
-  f32(placed, 'placed', 10);
-  const mg = margin(o.margin);
-  const out = output(Uint8Array, o.out, m, 1, 'flags');
-  return { args: [candidate, placed, mg, out], out };
-};
+  const na = f32(a, 'a', 10), nb = f32(b, 'b', 10);
+  const m = margin(o.margin);
+  const n = batch([na, 'a'], [nb, 'b']);
+  const out = output(Uint8Array, o.out, n, 1, 'flags');
+  return { args: [a, b, m, out], out };
+});
+
 /**
  * The free-space query of rejection sampling: does each candidate box avoid every placed box?
  * Same closed/margin semantics as {@link overlap}: `fits(c, placed)[m] = 1` exactly when
@@ -108,12 +75,14 @@ const prepFits = (candidate: F32, placed: F32, opts?: OverlapOptions): Prepared<
  * @throws as {@link overlap}, naming `candidate[m]` or `placed[n]`.
  * @example if (sk.collide.fits(box, placed, { margin: 0.05 })[0]) placed = concat(placed, box)
  */
-export function fits(candidate: F32, placed: F32, opts?: OverlapOptions): Uint8Array {
-  return run('fits', prepFits(candidate, placed, opts));
-}
-export function fitsAsync(candidate: F32, placed: F32, opts?: OverlapOptions): Promise<Uint8Array> {
-  return runAsync('fits', prepFits(candidate, placed, opts));
-}
+export const [fits, fitsAsync] = entries('collide', 'fits', (candidate: F32, placed: F32, opts?: OverlapOptions): Prepared<Uint8Array> => {
+  const o = options<OverlapOptions>(opts, ['margin', 'out']);
+  const m = f32(candidate, 'candidate', 10);
+  f32(placed, 'placed', 10);
+  const mg = margin(o.margin);
+  const out = output(Uint8Array, o.out, m, 1, 'flags');
+  return { args: [candidate, placed, mg, out], out };
+});
 
 /** Options of {@link pairs} and {@link pairsBatched}. */
 export interface PairsOptions {
@@ -131,25 +100,8 @@ export interface PairsOptions {
 /** Default of {@link PairsOptions.maxPairs}. */
 export const MAX_PAIRS = 2 ** 28;
 
-function maxPairs(v: unknown): number {
-  if (v === undefined) return MAX_PAIRS;
-  const msg = `Expected an integer in [0, 2147483647] for \`maxPairs\` but received ${describe(v)}`;
-  if (typeof v !== 'number') throw new TypeError(msg);
-  if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) throw new RangeError(msg);
-  return v;
-}
+const maxPairs = (v: unknown): number => (v === undefined ? MAX_PAIRS : integer(v, 'maxPairs', 0, LIMITS.maxPairs));
 
-function boxCount(boxes: unknown): number {
-  const n = f32(boxes, 'boxes', 10);
-  if (n > 2 ** 32 - 1) throw new RangeError(`Expected at most 2^32 − 1 boxes for \`boxes\` but received ${n}`);
-  return n;
-}
-
-const prepPairs = (boxes: F32, opts?: PairsOptions): Prepared<Uint32Array> => {
-  const o = options<PairsOptions>(opts, ['margin', 'maxPairs']);
-  boxCount(boxes);
-  return { args: [boxes, margin(o.margin), maxPairs(o.maxPairs)], out: new Uint32Array(0) };
-};
 /**
  * Every overlapping pair of a set of boxes: a hierarchical grid (broad phase, near O(N + P) for
  * uniform scenes; levels by size keep mixed sizes and clusters cheap) feeding the float64 SAT of
@@ -161,35 +113,12 @@ const prepPairs = (boxes: F32, opts?: PairsOptions): Prepared<Uint32Array> => {
  * overlap (never a truncated list) or memory runs out.
  * @example const p = sk.collide.pairs(boxes); for (let k = 0; k < p.length; k += 2) hit(p[k], p[k + 1]);
  */
-export function pairs(boxes: F32, opts?: PairsOptions): Uint32Array {
-  return run('pairs', prepPairs(boxes, opts));
-}
-export function pairsAsync(boxes: F32, opts?: PairsOptions): Promise<Uint32Array> {
-  return runAsync('pairs', prepPairs(boxes, opts));
-}
-
-/** Checks CSR offsets: length ≥ 1, 0 first, non-decreasing, n last (so every box is in a scene). */
-function checkOffsets(offsets: unknown, n: number): void {
-  const s = array(Uint32Array, offsets, 'offsets');
-  const o = offsets as Uint32Array;
-  if (s === 0) throw new RangeError(`Expected Uint32Array of length S + 1 ≥ 1 for \`offsets\` but received ${describe(o)}`);
-  if (o[0] !== 0) throw new RangeError(`Expected \`offsets[0]\` to be 0 but received ${o[0]}`);
-  for (let i = 1; i < s; i++) {
-    if (o[i] < o[i - 1]) {
-      throw new RangeError(`Expected \`offsets\` to be non-decreasing but \`offsets[${i}]\` = ${o[i]} is less than \`offsets[${i - 1}]\` = ${o[i - 1]}`);
-    }
-  }
-  if (o[s - 1] !== n) {
-    throw new RangeError(`Expected the last offset \`offsets[${s - 1}]\` to be the number of boxes (${n}) but received ${o[s - 1]}`);
-  }
-}
-
-const prepBatched = (boxes: F32, offsets: Uint32Array, opts?: PairsOptions): Prepared<BatchedPairs> => {
+export const [pairs, pairsAsync] = entries('collide', 'pairs', (boxes: F32, opts?: PairsOptions): Prepared<Uint32Array> => {
   const o = options<PairsOptions>(opts, ['margin', 'maxPairs']);
-  const n = boxCount(boxes);
-  checkOffsets(offsets, n);
-  return { args: [boxes, offsets, margin(o.margin), maxPairs(o.maxPairs)], out: { pairs: new Uint32Array(0), offsets: new Uint32Array(0) } };
-};
+  boxCount(f32(boxes, 'boxes', 10));
+  return { args: [boxes, margin(o.margin), maxPairs(o.maxPairs)], out: new Uint32Array(0) };
+});
+
 /**
  * The pairs of many independent scenes in one call (e.g. millions of 2–3 object layouts).
  * Scene s is boxes[offsets[s] … offsets[s + 1] − 1]; boxes of different scenes never pair.
@@ -202,9 +131,11 @@ const prepBatched = (boxes: F32, offsets: Uint32Array, opts?: PairsOptions): Pre
  * @throws as {@link pairs}; RangeError naming the offset that breaks the rules.
  * @example const { pairs, offsets } = sk.collide.pairsBatched(boxes, Uint32Array.of(0, 3, 6, 9));
  */
-export function pairsBatched(boxes: F32, offsets: Uint32Array, opts?: PairsOptions): BatchedPairs {
-  return run('pairsBatched', prepBatched(boxes, offsets, opts));
-}
-export function pairsBatchedAsync(boxes: F32, offsets: Uint32Array, opts?: PairsOptions): Promise<BatchedPairs> {
-  return runAsync('pairsBatched', prepBatched(boxes, offsets, opts));
-}
+export const [pairsBatched, pairsBatchedAsync] = entries('collide', 'pairsBatched', (boxes: F32, offsets: Uint32Array, opts?: PairsOptions): Prepared<BatchedPairs> => {
+  const o = options<PairsOptions>(opts, ['margin', 'maxPairs']);
+  const n = boxCount(f32(boxes, 'boxes', 10));
+  array(Uint32Array, offsets, 'offsets');
+  const why = offsetsError(offsets, n);
+  if (why) throw new RangeError(why);
+  return { args: [boxes, offsets, margin(o.margin), maxPairs(o.maxPairs)], out: { pairs: new Uint32Array(0), offsets: new Uint32Array(0) } };
+});

@@ -1,6 +1,8 @@
 // Argument checks for the public API: a small vocabulary of predicates and one wording, the same
 // sentences the native boundary uses (native/napi/glue.cc), so an error reads the same whichever
-// layer caught it. TypeError = wrong type, RangeError = wrong value.
+// layer caught it. TypeError = wrong type, RangeError = wrong value. The domain modules and the
+// wasm backend (src/backend/wasm/) both check with these; limits come from src/backend/kernels.ts.
+import { LIMITS } from './backend/kernels.js';
 
 type Typed = Float32Array | Float64Array | Uint8Array | Uint16Array | Int32Array | Uint32Array;
 type TypedCtor<T extends Typed> = { new (n: number): T; readonly name: string };
@@ -206,3 +208,35 @@ export function boolean(v: unknown, name: string): boolean {
   return v;
 }
 
+
+// ---- checks of one domain, made by its module and again by its wasm adapter ----------------------
+
+/** A finite number ≥ 0 (`margin`: a clearance). */
+export function nonNegative(v: unknown, name: string): number {
+  const msg = `Expected a finite number ≥ 0 for \`${name}\` but received ${describe(v)}`;
+  if (typeof v !== 'number') throw new TypeError(msg);
+  if (!(v >= 0 && Number.isFinite(v))) throw new RangeError(msg);
+  return v;
+}
+
+/** n boxes fit the 32-bit indices of pair lists (native/napi/collide.cc boxes_count). */
+export function boxCount(n: number): number {
+  if (n > LIMITS.maxCount) throw new RangeError(`Expected at most 2^32 − 1 boxes for \`boxes\` but received ${n}`);
+  return n;
+}
+
+/** B·T tokens of x [B, T, H, D] holding `length` values (native/napi/rope.cc tokens_of). */
+export function tokensOf(length: number, T: number, H: number, D: number): number {
+  const per = T * H * D;
+  if (per === 0 ? length !== 0 : length % per !== 0) {
+    throw new RangeError(`Expected \`x\` to hold B × ${T} × ${H} × ${D} values ([B, T, H, D], T = rows of \`positions\`) but received ${length}`);
+  }
+  return per ? length / (H * D) : 0;
+}
+
+/** A ray map of n × h × w × ch floats fits one Float32Array (native/napi/camera.cc check_map_size). */
+export function mapSize(n: number, h: number, w: number, ch: number): void {
+  if (n * h * w * ch > LIMITS.maxMapFloats) {
+    throw new RangeError(`Expected at most 2^32 floats in the ray map but received ${n} × ${h} × ${w} × ${ch}`);
+  }
+}

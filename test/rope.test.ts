@@ -293,6 +293,24 @@ eachBackend('rope', (backend) => {
       }
     });
 
+    it.each(cases)('%s: toFloat16/toBFloat16 (the one TypeScript rounding) equal the kernels\' storage rounding bit for bit', (dtype) => {
+      // The kernel computes in float32 whatever the storage: so its float16/bfloat16 result must be
+      // the TypeScript rounding of its float32 result on the same values. Magnitudes from 2^-30
+      // to 2^20 cover subnormals and overflow to infinity of both formats; 2^18 values per layout
+      // give a few exact ties even for bfloat16 (one result in 2^16 is a tie).
+      const [to, from] = dtype === 'float16' ? [sk.rope.toFloat16, sk.rope.fromFloat16] : [sk.rope.toBFloat16, sk.rope.fromBFloat16];
+      const T = 512, H = 8, D = 64;
+      const v = uniform(r, T * H * D).map((a) => a * 2 ** Math.floor(-30 + 50 * r()));
+      const x16 = to(v), x32 = from(x16);
+      const pos = Float32Array.from({ length: T }, () => 100 * r());
+      for (const layout of ['half', 'interleaved'] as const) {
+        const want = to(sk.rope.rope1d(x32, pos, { heads: H, headDim: D, layout }));
+        const got = sk.rope.rope1d(x16, pos, { heads: H, headDim: D, layout, dtype });
+        const bad = got.findIndex((g, i) => g !== want[i]);
+        expect(bad, `${layout}: first differing value at ${bad}: kernel ${got[bad]}, TypeScript ${want[bad]}`).toBe(-1);
+      }
+    });
+
     it('in place and out of place agree for Uint16Array storage', () => {
       const T = 11, H = 2, D = 9, x = sk.rope.toBFloat16(uniform(r, T * H * D)), pos = uniform(r, 3 * T);
       const want = sk.rope.quatrope(x, pos, { heads: H, headDim: D, dtype: 'bfloat16' });

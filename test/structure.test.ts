@@ -1,7 +1,7 @@
 // The house's structure (issue #13): no import cycles and no back-arrows from the backends into
 // the domain modules; outputs allocated through one function (issue #17) with and without a
 // backend's allocOutput; the small-call fast path (issue #17) agreeing with the checked path; the
-// environment variables never silently ignored.
+// environment variables never silently ignored; the limits defined once per language, held equal.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as sk from 'spatialkit';
 import { allocate, FAST_ALLOC_MIN_BYTES } from '../src/call.js';
 import { module as backendModule, nativeEnvProblems, packageRoot } from '../src/backend/index.js';
-import type { BackendModule } from '../src/backend/kernels.js';
+import { LIMITS, type BackendModule } from '../src/backend/kernels.js';
 import { eachBackend, rng, SEED, uniform } from './helpers.js';
 import { hash32 } from '../src/scene/random.js';
 // @ts-expect-error plain JS module without types
@@ -44,6 +44,19 @@ describe('import graph of src/', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('limits: one definition per language (src/backend/kernels.ts, native/napi/limits.h), held equal', () => {
+  const addons = (['native', 'cuda'] as const).map((name) => [name, backendModule(name)] as const).filter(([, m]) => m !== undefined);
+  it.skipIf(addons.length === 0)(`each addon's \`limits\` equals LIMITS (${addons.map(([n]) => n).join(', ') || 'no addon loads'})`, () => {
+    for (const [name, m] of addons) expect(m!.limits, name).toEqual({ ...LIMITS, eulerOrders: [...LIMITS.eulerOrders] });
+  });
+  it('the domain modules and the wasm backend use them: the public limits and the error sentences say the same numbers', () => {
+    expect(sk.quat.EULER_ORDERS).toBe(LIMITS.eulerOrders);
+    expect(sk.collide.MAX_PAIRS).toBeLessThanOrEqual(LIMITS.maxPairs);
+    expect(() => sk.collide.pairs(new Float32Array(0), { maxPairs: LIMITS.maxPairs + 1 })).toThrow(`Expected an integer in [0, ${LIMITS.maxPairs}] for \`maxPairs\``);
+    expect(() => sk.rope.quatrope(new Float32Array(3), new Float32Array(3), { heads: LIMITS.maxDim + 1, headDim: 3 })).toThrow(`Expected an integer in [1, ${LIMITS.maxDim}] for \`heads\``);
   });
 });
 

@@ -214,32 +214,29 @@ size_t assemble(std::vector<std::vector<uint64_t>>& parts, size_t n, size_t max_
   // so no atomics are needed and the result does not depend on the split.
   std::vector<uint32_t> start(n + 1, 0);
   const size_t workers = total > kBoundGrain ? sk::threads() : 1;
-  auto owner = [&](size_t w) { return std::make_pair(n * w / workers, n * (w + 1) / workers); };
-  chunks(workers, 1, workers > 1, [&](size_t s, size_t e) {
-    for (size_t w = s; w < e; ++w) {
-      const auto [i0, i1] = owner(w);
-      for (auto& part : parts)
-        for (uint64_t word : part) {
-          const uint32_t i = pair_first(word);
-          if (i >= i0 && i < i1) ++start[i + 1];
-        }
-    }
-  });
+  // Runs visit(word, i) for every pair word whose first index i worker w owns, then done(i0, i1).
+  auto by_owner = [&](auto&& visit, auto&& done) {
+    chunks(workers, 1, workers > 1, [&](size_t s, size_t e) {
+      for (size_t w = s; w < e; ++w) {
+        const size_t i0 = n * w / workers, i1 = n * (w + 1) / workers;
+        for (auto& part : parts)
+          for (uint64_t word : part) {
+            const uint32_t i = pair_first(word);
+            if (i >= i0 && i < i1) visit(word, i);
+          }
+        done(i0, i1);
+      }
+    });
+  };
+  by_owner([&](uint64_t, uint32_t i) { ++start[i + 1]; }, [](size_t, size_t) {});
   for (size_t i = 0; i < n; ++i) start[i + 1] += start[i];
   std::vector<uint32_t> cursor(start.begin(), start.end() - 1);
   uint64_t* o = out->data();
-  chunks(workers, 1, workers > 1, [&](size_t s, size_t e) {
-    for (size_t w = s; w < e; ++w) {
-      const auto [i0, i1] = owner(w);
-      for (auto& part : parts)
-        for (uint64_t word : part) {
-          const uint32_t i = pair_first(word);
-          if (i >= i0 && i < i1) o[cursor[i]++] = word;
-        }
-      for (size_t i = i0; i < i1; ++i)
-        if (start[i + 1] - start[i] > 1) std::sort(o + start[i], o + start[i + 1]);
-    }
-  });
+  by_owner([&](uint64_t word, uint32_t i) { o[cursor[i]++] = word; },
+           [&](size_t i0, size_t i1) {
+             for (size_t i = i0; i < i1; ++i)
+               if (start[i + 1] - start[i] > 1) std::sort(o + start[i], o + start[i + 1]);
+           });
   return SIZE_MAX;
 }
 

@@ -32,6 +32,13 @@ SK_INLINE size_t each(size_t b, size_t e, F&& body) {
   return SIZE_MAX;
 }
 
+// A driver: [0, n) split over the pool in pieces of about `grain`, each run by the build of `range`
+// (an SK_MULTIVERSION table, name##_isa) that this CPU's ISA level selects, as range(args..., s, e).
+template <size_t N, class... P, class... A>
+size_t pooled(size_t n, size_t grain, size_t (*const (&range)[N])(P...), A... args) {
+  return parallel_for(n, grain, [&](size_t s, size_t e) { return range[isa()](args..., s, e); });
+}
+
 // Calls f(A, B) with std::integral_constant<bool> arguments, so a broadcast (false) or batched
 // (true) operand becomes a compile-time stride and each combination vectorizes on its own.
 template <class F>

@@ -19,6 +19,7 @@ using sk::each;
 using sk::each_block;
 using sk::in;
 using sk::out;
+using sk::pooled;
 
 SK_INLINE size_t multiply_range(const float* a, bool ab, const float* b, bool bb, float* o, size_t s, size_t e) {
   return bcast(ab, bb, [&](auto A, auto B) SK_LAMBDA {
@@ -156,42 +157,40 @@ constexpr size_t kHeavyGrain = sk::kGrain / 8;
 namespace sk::cpu {
 
 size_t quat_multiply(const float* a, bool ab, const float* b, bool bb, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(multiply_range)(a, ab, b, bb, out, s, e); });
+  return pooled(n, kGrain, multiply_range_isa, a, ab, b, bb, out);
 }
 size_t quat_conjugate(const float* q, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(conjugate_range)(q, out, s, e); });
+  return pooled(n, kGrain, conjugate_range_isa, q, out);
 }
 size_t quat_invert(const float* q, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(invert_range)(q, out, s, e); });
+  return pooled(n, kGrain, invert_range_isa, q, out);
 }
 size_t quat_normalize(const float* q, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(normalize_range)(q, out, s, e); });
+  return pooled(n, kGrain, normalize_range_isa, q, out);
 }
 size_t quat_rotate(const float* q, bool qb, const float* v, bool vb, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(rotate_range)(q, qb, v, vb, out, s, e); });
+  return pooled(n, kGrain, rotate_range_isa, q, qb, v, vb, out);
 }
 size_t quat_from_axis_angle(const float* axis, bool axb, const float* angle, bool anb, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain,
-                      [&](size_t s, size_t e) { return SK_DISPATCH(axis_angle_range)(axis, axb, angle, anb, out, s, e); });
+  return pooled(n, kHeavyGrain, axis_angle_range_isa, axis, axb, angle, anb, out);
 }
 size_t quat_from_euler(const float* a, int order, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain, [&](size_t s, size_t e) { return SK_DISPATCH(euler_range)(a, order, out, s, e); });
+  return pooled(n, kHeavyGrain, euler_range_isa, a, order, out);
 }
 size_t quat_to_matrix(const float* q, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(to_matrix_range)(q, out, s, e); });
+  return pooled(n, kGrain, to_matrix_range_isa, q, out);
 }
 size_t quat_from_matrix(const float* m, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(from_matrix_range)(m, out, s, e); });
+  return pooled(n, kGrain, from_matrix_range_isa, m, out);
 }
 size_t quat_slerp(const float* a, bool ab, const float* b, bool bb, const float* t, bool tb, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain,
-                      [&](size_t s, size_t e) { return SK_DISPATCH(slerp_range)(a, ab, b, bb, t, tb, out, s, e); });
+  return pooled(n, kHeavyGrain, slerp_range_isa, a, ab, b, bb, t, tb, out);
 }
 size_t quat_angle(const float* a, bool ab, const float* b, bool bb, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain, [&](size_t s, size_t e) { return SK_DISPATCH(angle_range)(a, ab, b, bb, out, s, e); });
+  return pooled(n, kHeavyGrain, angle_range_isa, a, ab, b, bb, out);
 }
 size_t quat_random(uint32_t seed, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain, [&](size_t s, size_t e) { return SK_DISPATCH(random_range)(seed, out, s, e); });
+  return pooled(n, kHeavyGrain, random_range_isa, seed, out);
 }
 
 }  // namespace sk::cpu
@@ -252,17 +251,16 @@ SK_MULTIVERSION(dot_range, (const float* a, bool ab, const float* b, bool bb, fl
 namespace sk::cpu {
 
 size_t quat_to_euler(const float* q, int order, bool extrinsic, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain,
-                      [&](size_t s, size_t e) { return SK_DISPATCH(to_euler_range)(q, order, extrinsic, out, s, e); });
+  return pooled(n, kHeavyGrain, to_euler_range_isa, q, order, extrinsic, out);
 }
 size_t quat_to_rotvec(const float* q, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain, [&](size_t s, size_t e) { return SK_DISPATCH(to_rotvec_range)(q, out, s, e); });
+  return pooled(n, kHeavyGrain, to_rotvec_range_isa, q, out);
 }
 size_t quat_from_rotvec(const float* v, float* out, size_t n) {
-  return parallel_for(n, kHeavyGrain, [&](size_t s, size_t e) { return SK_DISPATCH(from_rotvec_range)(v, out, s, e); });
+  return pooled(n, kHeavyGrain, from_rotvec_range_isa, v, out);
 }
 size_t quat_dot(const float* a, bool ab, const float* b, bool bb, float* out, size_t n) {
-  return parallel_for(n, kGrain, [&](size_t s, size_t e) { return SK_DISPATCH(dot_range)(a, ab, b, bb, out, s, e); });
+  return pooled(n, kGrain, dot_range_isa, a, ab, b, bb, out);
 }
 
 }  // namespace sk::cpu

@@ -21,6 +21,7 @@
 // below are padded by kAabbPad (far more) so the broad phase never drops such a pair.
 #pragma once
 #include "common.h"
+#include "quat.h"
 
 enum collide_box_status : int { BOX_OK = 0, BOX_NONFINITE = 1, BOX_NEGATIVE = 2, BOX_ZERO_QUAT = 3 };
 
@@ -51,14 +52,7 @@ SK_HD void obb_frame_of(const float* b, double grow, obb_frame* f) {
   f->c[0] = b[0]; f->c[1] = b[1]; f->c[2] = b[2];
   f->h[0] = b[3] + grow; f->h[1] = b[4] + grow; f->h[2] = b[5] + grow;
   const double x = b[6], y = b[7], z = b[8], w = b[9];
-  const double s = 2.0 / (x * x + y * y + z * z + w * w);
-  const double xx = s * x * x, yy = s * y * y, zz = s * z * z;
-  const double xy = s * x * y, xz = s * x * z, yz = s * y * z;
-  const double xw = s * x * w, yw = s * y * w, zw = s * z * w;
-  double* r = f->r;
-  r[0] = 1.0 - (yy + zz); r[1] = xy - zw;         r[2] = xz + yw;
-  r[3] = xy + zw;         r[4] = 1.0 - (xx + zz); r[5] = yz - xw;
-  r[6] = xz - yw;         r[7] = yz + xw;         r[8] = 1.0 - (xx + yy);
+  quat_matrix_of(x, y, z, w, x * x + y * y + z * z + w * w, f->r);
 }
 
 // float32 bounds of a double: v moved outward by d = |v|·2^-22 + 2^-140 before rounding to

@@ -95,16 +95,23 @@ SK_HD void quat_from_euler(const float* a, int order, float* o) {
 }
 
 // Row-major 3×3 matrix of the rotation q/|q|.
+// The row-major rotation matrix of q/|q| from (x, y, z, w) and n2 = |q|², in T arithmetic: float
+// for sk.quat.toMatrix, double for the boxes of kernels/collide.h.
+template <class T>
+SK_HD void quat_matrix_of(T x, T y, T z, T w, T n2, T* m) {
+  const T s = T(2) / n2;
+  const T xx = s * x * x, yy = s * y * y, zz = s * z * z;
+  const T xy = s * x * y, xz = s * x * z, yz = s * y * z;
+  const T xw = s * x * w, yw = s * y * w, zw = s * z * w;
+  m[0] = T(1) - (yy + zz); m[1] = xy - zw;          m[2] = xz + yw;
+  m[3] = xy + zw;          m[4] = T(1) - (xx + zz); m[5] = yz - xw;
+  m[6] = xz - yw;          m[7] = yz + xw;          m[8] = T(1) - (xx + yy);
+}
+
 SK_HD int quat_to_matrix(const float* q, float* m) {
   const float x = q[0], y = q[1], z = q[2], w = q[3];
   const float n2 = x * x + y * y + z * z + w * w;
-  const float s = 2.0f / n2;
-  const float xx = s * x * x, yy = s * y * y, zz = s * z * z;
-  const float xy = s * x * y, xz = s * x * z, yz = s * y * z;
-  const float xw = s * x * w, yw = s * y * w, zw = s * z * w;
-  m[0] = 1.0f - (yy + zz); m[1] = xy - zw;          m[2] = xz + yw;
-  m[3] = xy + zw;          m[4] = 1.0f - (xx + zz); m[5] = yz - xw;
-  m[6] = xz - yw;          m[7] = yz + xw;          m[8] = 1.0f - (xx + yy);
+  quat_matrix_of(x, y, z, w, n2, m);
   return quat_norm2_ok(n2) ? SK_OK : SK_BAD;
 }
 

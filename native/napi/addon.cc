@@ -1,6 +1,7 @@
 // Module entry for both addons: the CPU build (binding.gyp) and the CUDA build (CMakeLists.txt,
 // SK_CUDA) register the same glue; only `info()` differs.
 #include "napi/glue.h"
+#include "napi/limits.h"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -39,6 +40,22 @@ Napi::Value info_object(Napi::Env env) {
   return o;
 }
 
+// native/napi/limits.h for JS: test/structure.test.ts holds it equal to src/backend/kernels.ts LIMITS.
+Napi::Object limits_object(Napi::Env env) {
+  namespace L = sk::napi::limits;
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("maxDim", L::kMaxDim);
+  o.Set("maxSide", L::kMaxSide);
+  o.Set("maxMapFloats", L::kMaxMapFloats);
+  o.Set("maxBins", L::kMaxBins);
+  o.Set("maxPairs", L::kMaxPairs);
+  o.Set("maxCount", (double)L::kMaxCount);
+  Napi::Array orders = Napi::Array::New(env, L::kEulerOrderCount);
+  for (uint32_t k = 0; k < L::kEulerOrderCount; ++k) orders.Set(k, L::kEulerOrders[k]);
+  o.Set("eulerOrders", orders);
+  return o;
+}
+
 Napi::Value info(const Napi::CallbackInfo& cb) {
   return sk::napi::guard(cb, [&] { return info_object(cb.Env()); });
 }
@@ -62,6 +79,7 @@ void pin_library() {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   pin_library();
   exports.Set("info", Napi::Function::New(env, info, "info"));
+  exports.Set("limits", limits_object(env));
   sk::napi::init_quat(env, exports);
   sk::napi::init_rope(env, exports);
   sk::napi::init_camera(env, exports);

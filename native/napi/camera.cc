@@ -4,27 +4,18 @@
 #include "drivers/camera.h"
 #include "kernels/camera.h"
 #include "napi/glue.h"
+#include "napi/limits.h"
 
 namespace sk::napi {
 namespace {
 namespace drv = SK_DRIVER_NS;
 
-constexpr uint32_t kMaxSide = 1u << 22;  // u + 0.5 stays exact in float32 up to 2^23
-constexpr double kMaxFloats = 4294967296.0;  // the largest Float32Array (2^32 elements)
-
-uint32_t side(Call& c, size_t i, const char* name) {
-  const Napi::Value v = i < c.argc() ? c.arg(i) : c.env().Undefined();
-  const std::string want = "Expected an integer in [1, " + std::to_string(kMaxSide) + "] for `" + name + "`";
-  if (!v.IsNumber()) c.type_error(want + " but received " + describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 1 && d <= kMaxSide && d == (double)(uint32_t)d)) c.range_error(want + " but received " + describe(v));
-  return (uint32_t)d;
-}
+uint32_t side(Call& c, size_t i, const char* name) { return c.integer(i, name, 1, limits::kMaxSide); }
 
 // The same sentence as mapSize() in src/camera.ts.
 void check_map_size(Call& c, size_t n, size_t h, size_t w, size_t ch) {
   const double floats = (double)n * (double)h * (double)w * (double)ch;
-  if (floats > kMaxFloats)
+  if (floats > limits::kMaxMapFloats)
     c.range_error("Expected at most 2^32 floats in the ray map but received " + std::to_string(n) + " × " +
                   std::to_string(h) + " × " + std::to_string(w) + " × " + std::to_string(ch));
 }
@@ -94,11 +85,7 @@ void moments(Call& c) {
 }  // namespace
 
 void init_camera(Napi::Env env, Napi::Object exports) {
-  Napi::Object o = Napi::Object::New(env);
-  define<ray_map>(env, o, "rayMap");
-  define<rays>(env, o, "rays");
-  define<moments>(env, o, "moments");
-  exports.Set("camera", o);
+  define_domain(env, exports, "camera", {op<ray_map>("rayMap"), op<rays>("rays"), op<moments>("moments")});
 }
 
 }  // namespace sk::napi

@@ -3,6 +3,7 @@
 #include "drivers/collide.h"
 #include "kernels/collide.h"
 #include "napi/glue.h"
+#include "napi/limits.h"
 
 #include <math.h>
 #include <string.h>
@@ -34,10 +35,10 @@ std::string code_error(size_t code, size_t max_pairs = 0) {
 
 size_t max_pairs_arg(Call& c, size_t i) {
   const Napi::Value v = i < c.argc() ? c.arg(i) : c.env().Undefined();
-  const std::string msg = "Expected an integer in [0, 2147483647] for `maxPairs` but received " + describe(v);
+  const std::string msg = "Expected an integer in [0, " + std::to_string(limits::kMaxPairs) + "] for `maxPairs` but received " + describe(v);
   if (!v.IsNumber()) c.type_error(msg);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0 && d <= (double)kCollideMaxPairs && floor(d) == d)) c.range_error(msg);
+  if (!(d >= 0 && d <= (double)limits::kMaxPairs && floor(d) == d)) c.range_error(msg);
   return (size_t)d;
 }
 
@@ -116,7 +117,7 @@ Napi::Value pair_array(Napi::Env env, std::vector<uint64_t>& v, bool sync) {
 }
 
 size_t boxes_count(Call& c, const Arr& b) {
-  if (b.count > 0xFFFFFFFFull)
+  if (b.count > limits::kMaxCount)
     c.range_error("Expected at most 2^32 − 1 boxes for `boxes` but received " + std::to_string(b.count));
   return b.count;
 }
@@ -175,12 +176,8 @@ void pairs_batched(Call& c) {
 }  // namespace
 
 void init_collide(Napi::Env env, Napi::Object exports) {
-  Napi::Object o = Napi::Object::New(env);
-  define<overlap>(env, o, "overlap");
-  define<fits>(env, o, "fits");
-  define<pairs>(env, o, "pairs");
-  define<pairs_batched>(env, o, "pairsBatched");
-  exports.Set("collide", o);
+  define_domain(env, exports, "collide",
+                {op<overlap>("overlap"), op<fits>("fits"), op<pairs>("pairs"), op<pairs_batched>("pairsBatched")});
 }
 
 }  // namespace sk::napi

@@ -162,17 +162,14 @@ bool Call::boolean(size_t i, const char* name) {
   return v.As<Napi::Boolean>().Value();
 }
 
-int Call::choice(size_t i, const char* name, std::initializer_list<const char*> allowed) {
+int Call::choice(size_t i, const char* name, const char* const* allowed, size_t count) {
   const Napi::Value v = i < argc() ? arg(i) : env_.Undefined();
   std::string list;
-  for (const char* a : allowed) list += (list.empty() ? "'" : ", '") + std::string(a) + "'";
+  for (size_t k = 0; k < count; ++k) list += (list.empty() ? "'" : ", '") + std::string(allowed[k]) + "'";
   if (v.IsString()) {
     const std::string s = v.As<Napi::String>().Utf8Value();
-    int k = 0;
-    for (const char* a : allowed) {
-      if (s == a) return k;
-      ++k;
-    }
+    for (size_t k = 0; k < count; ++k)
+      if (s == allowed[k]) return (int)k;
     range_error(std::string("Expected one of ") + list + " for `" + name + "` but received '" + s + "'");
   }
   type_error(std::string("Expected one of ") + list + " for `" + name + "` but received " + describe(v));
@@ -317,6 +314,16 @@ Napi::Value run_async(const Napi::CallbackInfo& info, const char* fn, Parser p) 
   Napi::Promise promise = w->promise();
   w->Queue();
   return promise;
+}
+
+void define_domain(Napi::Env env, Napi::Object exports, const char* domain, std::initializer_list<Op> ops) {
+  Napi::Object d = Napi::Object::New(env);
+  for (const Op& o : ops) {
+    const std::string twin = std::string(o.name) + "Async";
+    d.Set(o.name, Napi::Function::New(env, o.sync, o.name));
+    d.Set(twin, Napi::Function::New(env, o.async, twin));
+  }
+  exports.Set(domain, d);
 }
 
 }  // namespace sk::napi

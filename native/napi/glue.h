@@ -94,7 +94,12 @@ class Call {
   uint32_t integer(size_t i, const char* name, uint32_t min, uint32_t max);  // integer in [min, max]
   bool boolean(size_t i, const char* name);
   // One of `allowed`; returns its index.
-  int choice(size_t i, const char* name, std::initializer_list<const char*> allowed);
+  int choice(size_t i, const char* name, const char* const* allowed, size_t count);
+  int choice(size_t i, const char* name, std::initializer_list<const char*> allowed) {
+    return choice(i, name, allowed.begin(), allowed.size());
+  }
+  template <size_t N>
+  int choice(size_t i, const char* name, const char* const (&allowed)[N]) { return choice(i, name, allowed, N); }
 
   template <class T>
   T* ptr(const Arr& a) const { return static_cast<T*>(slots_[a.slot].data); }
@@ -160,12 +165,17 @@ Napi::Value sync_entry(const Napi::CallbackInfo& info) { return guard(info, [&] 
 template <Parser P>
 Napi::Value async_entry(const Napi::CallbackInfo& info) { return guard(info, [&] { return run_async(info, "", P); }); }
 
-// Registers `name` and `nameAsync` on `obj`.
+// One operation of a domain: its JS name and the sync and async entry points of its parser.
+struct Op {
+  const char* name;
+  Napi::Function::Callback sync;
+  Napi::Function::Callback async;
+};
 template <Parser P>
-void define(Napi::Env env, Napi::Object obj, const char* name) {
-  obj.Set(name, Napi::Function::New(env, sync_entry<P>, name));
-  obj.Set(std::string(name) + "Async", Napi::Function::New(env, async_entry<P>, std::string(name) + "Async"));
-}
+constexpr Op op(const char* name) { return {name, sync_entry<P>, async_entry<P>}; }
+
+// Sets exports[domain] to an object holding each op as `name` and `nameAsync`.
+void define_domain(Napi::Env env, Napi::Object exports, const char* domain, std::initializer_list<Op> ops);
 
 // Each domain's glue file (native/napi/<domain>.cc) defines one of these; addon.cc calls them all.
 void init_quat(Napi::Env env, Napi::Object exports);

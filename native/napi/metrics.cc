@@ -1,23 +1,14 @@
 // N-API glue for sk.metrics: argument checks, then one driver call (CPU or CUDA, SK_DRIVER_NS).
 #include "drivers/metrics.h"
 #include "napi/glue.h"
+#include "napi/limits.h"
 
 namespace sk::napi {
 namespace {
 namespace drv = SK_DRIVER_NS;
 
 // Bins a histogram may have: the CPU driver keeps one uint32 table of K + 1 bins per thread.
-constexpr uint32_t kMaxBins = 1u << 24;
-
-// An integer in [1, kMaxBins], worded as src/validate.ts `integer` words it.
-uint32_t bins(Call& c, size_t i, const char* name) {
-  const Napi::Value v = i < c.argc() ? c.arg(i) : c.env().Undefined();
-  const std::string want = "Expected an integer in [1, " + std::to_string(kMaxBins) + "] for `" + name + "` but received ";
-  if (!v.IsNumber()) c.type_error(want + describe(v));
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 1 && d <= kMaxBins && d == (double)(uint32_t)d)) c.range_error(want + describe(v));
-  return (uint32_t)d;
-}
+uint32_t bins(Call& c, size_t i, const char* name) { return c.integer(i, name, 1, limits::kMaxBins); }
 
 // (codes Int32Array [N], K, counts Float64Array [K])
 void histogram(Call& c) {
@@ -57,10 +48,7 @@ void ne_grouped(Call& c) {
 }  // namespace
 
 void init_metrics(Napi::Env env, Napi::Object exports) {
-  Napi::Object m = Napi::Object::New(env);
-  define<histogram>(env, m, "histogram");
-  define<ne_grouped>(env, m, "neGrouped");
-  exports.Set("metrics", m);
+  define_domain(env, exports, "metrics", {op<histogram>("histogram"), op<ne_grouped>("neGrouped")});
 }
 
 }  // namespace sk::napi

@@ -2,6 +2,7 @@
 #include "drivers/quat.h"
 #include "kernels/quat.h"
 #include "napi/glue.h"
+#include "napi/limits.h"
 
 namespace sk::napi {
 namespace {
@@ -23,59 +24,69 @@ std::string zero_length2(const Call& c, const Arr& a, const char* an, const Arr&
   return zero_length(a_bad ? an : bn, a_bad ? (a.count > 1 ? i : 0) : (b.count > 1 ? i : 0));
 }
 
-// (a [N|1, 4], b [N|1, 4], out [N, 4])
-void multiply(Call& c) {
-  Arr a = c.array<float>(0, "a", 4), b = c.array<float>(1, "b", 4), o = c.array<float>(2, "out", 4, true);
-  const size_t n = c.batch({{&a, "a"}, {&b, "b"}});
-  c.expect_count(o, "out", n, "quaternions");
-  c.run = [&c, a, b, o, n] {
-    return drv::quat_multiply(c.ptr<float>(a), a.count > 1, c.ptr<float>(b), b.count > 1, c.ptr<float>(o), n);
-  };
-}
+// Who is named when item i is not a valid rotation.
+enum class Blame { none, first, either };
 
-// (q [N, 4], out [N, 4]) for the unary ops.
-template <size_t (*F)(const float*, float*, size_t), size_t OutItem>
+// An element-wise op with one or two batch inputs, described once: argument names and item sizes,
+// the output's item size and unit, the driver, and who to blame for a bad item. unary<D> and
+// binary<D> make its parser (and define_domain its sync and async entries) from that description.
+struct Unary {
+  const char* in;
+  size_t in_item, out_item;
+  const char* unit;
+  size_t (*driver)(const float*, float*, size_t);
+  std::string (*bad)(size_t);  // nullptr: the driver never reports a bad item
+};
+struct Binary {
+  const char *a, *b;
+  size_t a_item, b_item, out_item;
+  const char* unit;
+  size_t (*driver)(const float*, bool, const float*, bool, float*, size_t);
+  Blame blame;
+};
+
+// (in [N, in_item], out [N, out_item])
+template <const Unary& D>
 void unary(Call& c) {
-  Arr q = c.array<float>(0, "q", 4), o = c.array<float>(1, "out", OutItem, true);
-  c.expect_count(o, "out", q.count, OutItem == 9 ? "matrices" : "quaternions");
-  c.run = [&c, q, o] { return F(c.ptr<float>(q), c.ptr<float>(o), q.count); };
-  c.bad = [](size_t i) { return zero_length("q", i); };
+  Arr q = c.array<float>(0, D.in, D.in_item), o = c.array<float>(1, "out", D.out_item, true);
+  c.expect_count(o, "out", q.count, D.unit);
+  c.run = [&c, q, o] { return D.driver(c.ptr<float>(q), c.ptr<float>(o), q.count); };
+  c.bad = D.bad;  // a null pointer leaves it empty: the driver never reports a bad item
 }
 
-// (m [N, 9], out [N, 4])
-void from_matrix(Call& c) {
-  Arr m = c.array<float>(0, "m", 9), o = c.array<float>(1, "out", 4, true);
-  c.expect_count(o, "out", m.count, "quaternions");
-  c.run = [&c, m, o] { return drv::quat_from_matrix(c.ptr<float>(m), c.ptr<float>(o), m.count); };
-}
-
-// (q [N|1, 4], v [N|1, 3], out [N, 3])
-void rotate(Call& c) {
-  Arr q = c.array<float>(0, "q", 4), v = c.array<float>(1, "v", 3), o = c.array<float>(2, "out", 3, true);
-  const size_t n = c.batch({{&q, "q"}, {&v, "v"}});
-  c.expect_count(o, "out", n, "vectors");
-  c.run = [&c, q, v, o, n] {
-    return drv::quat_rotate(c.ptr<float>(q), q.count > 1, c.ptr<float>(v), v.count > 1, c.ptr<float>(o), n);
+// (a [N|1, a_item], b [N|1, b_item], out [N, out_item])
+template <const Binary& D>
+void binary(Call& c) {
+  Arr a = c.array<float>(0, D.a, D.a_item), b = c.array<float>(1, D.b, D.b_item);
+  Arr o = c.array<float>(2, "out", D.out_item, true);
+  const size_t n = c.batch({{&a, D.a}, {&b, D.b}});
+  c.expect_count(o, "out", n, D.unit);
+  c.run = [&c, a, b, o, n] {
+    return D.driver(c.ptr<float>(a), a.count > 1, c.ptr<float>(b), b.count > 1, c.ptr<float>(o), n);
   };
-  c.bad = [q](size_t i) { return zero_length("q", q.count > 1 ? i : 0); };
+  if (D.blame == Blame::first) c.bad = [a](size_t i) { return zero_length(D.a, a.count > 1 ? i : 0); };
+  if (D.blame == Blame::either) c.bad = [&c, a, b](size_t i) { return zero_length2(c, a, D.a, b, D.b, i, 4); };
 }
 
-// (axis [N|1, 3], angle [N|1], out [N, 4])
-void from_axis_angle(Call& c) {
-  Arr ax = c.array<float>(0, "axis", 3), an = c.array<float>(1, "angle", 1), o = c.array<float>(2, "out", 4, true);
-  const size_t n = c.batch({{&ax, "axis"}, {&an, "angle"}});
-  c.expect_count(o, "out", n, "quaternions");
-  c.run = [&c, ax, an, o, n] {
-    return drv::quat_from_axis_angle(c.ptr<float>(ax), ax.count > 1, c.ptr<float>(an), an.count > 1,
-                                     c.ptr<float>(o), n);
-  };
-  c.bad = [ax](size_t i) { return zero_length("axis", ax.count > 1 ? i : 0); };
-}
+std::string q_zero_length(size_t i) { return zero_length("q", i); }
+
+constexpr Unary kConjugate{"q", 4, 4, "quaternions", drv::quat_conjugate, q_zero_length};
+constexpr Unary kInvert{"q", 4, 4, "quaternions", drv::quat_invert, q_zero_length};
+constexpr Unary kNormalize{"q", 4, 4, "quaternions", drv::quat_normalize, q_zero_length};
+constexpr Unary kToMatrix{"q", 4, 9, "matrices", drv::quat_to_matrix, q_zero_length};
+constexpr Unary kFromMatrix{"m", 9, 4, "quaternions", drv::quat_from_matrix, nullptr};
+constexpr Unary kToRotvec{"q", 4, 3, "vectors", drv::quat_to_rotvec, q_zero_length};
+constexpr Unary kFromRotvec{"v", 3, 4, "quaternions", drv::quat_from_rotvec, rotvec_not_finite};
+constexpr Binary kMultiply{"a", "b", 4, 4, 4, "quaternions", drv::quat_multiply, Blame::none};
+constexpr Binary kRotate{"q", "v", 4, 3, 3, "vectors", drv::quat_rotate, Blame::first};
+constexpr Binary kFromAxisAngle{"axis", "angle", 3, 1, 4, "quaternions", drv::quat_from_axis_angle, Blame::first};
+constexpr Binary kAngle{"a", "b", 4, 4, 1, "angles", drv::quat_angle, Blame::either};
+constexpr Binary kDot{"a", "b", 4, 4, 1, "values", drv::quat_dot, Blame::none};
 
 // (a [N, 3], order, out [N, 4])
 void from_euler(Call& c) {
   Arr a = c.array<float>(0, "angles", 3);
-  const int order = c.choice(1, "order", {"xyz", "xzy", "yxz", "yzx", "zxy", "zyx"});
+  const int order = c.choice(1, "order", limits::kEulerOrders);
   Arr o = c.array<float>(2, "out", 4, true);
   c.expect_count(o, "out", a.count, "quaternions");
   c.run = [&c, a, order, o] { return drv::quat_from_euler(c.ptr<float>(a), order, c.ptr<float>(o), a.count); };
@@ -94,22 +105,11 @@ void slerp(Call& c) {
   c.bad = [&c, a, b](size_t i) { return zero_length2(c, a, "a", b, "b", i, 4); };
 }
 
-// (a [N|1, 4], b [N|1, 4], out [N])
-void angle(Call& c) {
-  Arr a = c.array<float>(0, "a", 4), b = c.array<float>(1, "b", 4), o = c.array<float>(2, "out", 1, true);
-  const size_t n = c.batch({{&a, "a"}, {&b, "b"}});
-  c.expect_count(o, "out", n, "angles");
-  c.run = [&c, a, b, o, n] {
-    return drv::quat_angle(c.ptr<float>(a), a.count > 1, c.ptr<float>(b), b.count > 1, c.ptr<float>(o), n);
-  };
-  c.bad = [&c, a, b](size_t i) { return zero_length2(c, a, "a", b, "b", i, 4); };
-}
-
 // (seed, out [N, 4])
 void random(Call& c) {
   const uint32_t seed = c.uint32(0, "seed");
   Arr o = c.array<float>(1, "out", 4, true);
-  if (o.count > 0xFFFFFFFFull) c.range_error("Expected at most 2^32 − 1 quaternions for `out`");
+  if (o.count > limits::kMaxCount) c.range_error("Expected at most 2^32 − 1 quaternions for `out`");
   c.run = [&c, seed, o] { return drv::quat_random(seed, c.ptr<float>(o), o.count); };
 }
 
@@ -118,63 +118,27 @@ void random(Call& c) {
 // (q [N, 4], order, extrinsic, out [N, 3])
 void to_euler(Call& c) {
   Arr q = c.array<float>(0, "q", 4);
-  const int order = c.choice(1, "order", {"xyz", "xzy", "yxz", "yzx", "zxy", "zyx"});
+  const int order = c.choice(1, "order", limits::kEulerOrders);
   const bool extrinsic = c.boolean(2, "extrinsic");
   Arr o = c.array<float>(3, "out", 3, true);
   c.expect_count(o, "out", q.count, "angle triples");
   c.run = [&c, q, order, extrinsic, o] {
     return drv::quat_to_euler(c.ptr<float>(q), order, extrinsic, c.ptr<float>(o), q.count);
   };
-  c.bad = [](size_t i) { return zero_length("q", i); };
-}
-
-// (q [N, 4], out [N, 3])
-void to_rotvec(Call& c) {
-  Arr q = c.array<float>(0, "q", 4), o = c.array<float>(1, "out", 3, true);
-  c.expect_count(o, "out", q.count, "vectors");
-  c.run = [&c, q, o] { return drv::quat_to_rotvec(c.ptr<float>(q), c.ptr<float>(o), q.count); };
-  c.bad = [](size_t i) { return zero_length("q", i); };
-}
-
-// (v [N, 3], out [N, 4])
-void from_rotvec(Call& c) {
-  Arr v = c.array<float>(0, "v", 3), o = c.array<float>(1, "out", 4, true);
-  c.expect_count(o, "out", v.count, "quaternions");
-  c.run = [&c, v, o] { return drv::quat_from_rotvec(c.ptr<float>(v), c.ptr<float>(o), v.count); };
-  c.bad = [](size_t i) { return rotvec_not_finite(i); };
-}
-
-// (a [N|1, 4], b [N|1, 4], out [N])
-void dot(Call& c) {
-  Arr a = c.array<float>(0, "a", 4), b = c.array<float>(1, "b", 4), o = c.array<float>(2, "out", 1, true);
-  const size_t n = c.batch({{&a, "a"}, {&b, "b"}});
-  c.expect_count(o, "out", n, "values");
-  c.run = [&c, a, b, o, n] {
-    return drv::quat_dot(c.ptr<float>(a), a.count > 1, c.ptr<float>(b), b.count > 1, c.ptr<float>(o), n);
-  };
+  c.bad = q_zero_length;
 }
 
 }  // namespace
 
 void init_quat(Napi::Env env, Napi::Object exports) {
-  Napi::Object q = Napi::Object::New(env);
-  define<multiply>(env, q, "multiply");
-  define<unary<drv::quat_conjugate, 4>>(env, q, "conjugate");
-  define<unary<drv::quat_invert, 4>>(env, q, "invert");
-  define<unary<drv::quat_normalize, 4>>(env, q, "normalize");
-  define<unary<drv::quat_to_matrix, 9>>(env, q, "toMatrix");
-  define<from_matrix>(env, q, "fromMatrix");
-  define<rotate>(env, q, "rotate");
-  define<from_axis_angle>(env, q, "fromAxisAngle");
-  define<from_euler>(env, q, "fromEuler");
-  define<slerp>(env, q, "slerp");
-  define<angle>(env, q, "angle");
-  define<random>(env, q, "random");
-  define<to_euler>(env, q, "toEuler");
-  define<to_rotvec>(env, q, "toRotvec");
-  define<from_rotvec>(env, q, "fromRotvec");
-  define<dot>(env, q, "dot");
-  exports.Set("quat", q);
+  define_domain(env, exports, "quat",
+                {op<binary<kMultiply>>("multiply"), op<unary<kConjugate>>("conjugate"),
+                 op<unary<kInvert>>("invert"), op<unary<kNormalize>>("normalize"),
+                 op<unary<kToMatrix>>("toMatrix"), op<unary<kFromMatrix>>("fromMatrix"),
+                 op<binary<kRotate>>("rotate"), op<binary<kFromAxisAngle>>("fromAxisAngle"),
+                 op<from_euler>("fromEuler"), op<slerp>("slerp"), op<binary<kAngle>>("angle"),
+                 op<random>("random"), op<to_euler>("toEuler"), op<unary<kToRotvec>>("toRotvec"),
+                 op<unary<kFromRotvec>>("fromRotvec"), op<binary<kDot>>("dot")});
 }
 
 }  // namespace sk::napi

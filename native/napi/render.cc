@@ -5,6 +5,7 @@
 #include "drivers/render.h"
 #include "kernels/render.h"
 #include "napi/glue.h"
+#include "napi/limits.h"
 
 #include <memory>
 #include <vector>
@@ -13,8 +14,6 @@ namespace sk::napi {
 namespace {
 namespace drv = SK_DRIVER_NS;
 
-constexpr uint32_t kMaxSide = 1u << 22;  // as sk.camera: u + 0.5 stays exact in float32
-constexpr double kMaxCount = 4294967295.0;  // pixels and rows are counted in uint32
 
 // "`boxes[3]` has a half-extent ≤ 0": what is wrong with box i.
 std::string box_error(size_t i, int status) {
@@ -50,11 +49,11 @@ Scenes inputs(Call& c) {
   const std::string why = offsets_error(off, s.offsets.count, s.boxes.count);
   if (!why.empty()) c.range_error(why);
   s.scenes = s.offsets.count - 1;
-  s.h = c.integer(4, "height", 1, kMaxSide);
-  s.w = c.integer(5, "width", 1, kMaxSide);
+  s.h = c.integer(4, "height", 1, limits::kMaxSide);
+  s.w = c.integer(5, "width", 1, limits::kMaxSide);
   s.pc = (float)c.number(6, "pixelCenter");
   const double pixels = (double)s.n * s.h * s.w;
-  if (pixels > kMaxCount)
+  if (pixels > limits::kMaxCount)
     c.range_error("Expected at most 2^32 − 1 pixels in all (N × H × W) but received " + std::to_string(s.n) + " × " +
                   std::to_string(s.h) + " × " + std::to_string(s.w));
   const float* b = c.ptr<float>(s.boxes);
@@ -72,7 +71,7 @@ Scenes inputs(Call& c) {
     (*s.rows)[i] = (uint32_t)rows;
     (*s.first)[i] = off[k];
     rows += off[k + 1] - off[k];
-    if (rows > kMaxCount)
+    if (rows > limits::kMaxCount)
       c.range_error("Expected at most 2^32 − 1 (camera, box) rows in all but the scenes named by `scene` hold more boxes");
   }
   (*s.rows)[s.n] = (uint32_t)rows;
@@ -134,10 +133,7 @@ void visibility(Call& c) {
 }  // namespace
 
 void init_render(Napi::Env env, Napi::Object exports) {
-  Napi::Object o = Napi::Object::New(env);
-  define<raycast>(env, o, "raycast");
-  define<visibility>(env, o, "visibility");
-  exports.Set("render", o);
+  define_domain(env, exports, "render", {op<raycast>("raycast"), op<visibility>("visibility")});
 }
 
 }  // namespace sk::napi

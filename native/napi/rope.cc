@@ -6,12 +6,13 @@
 #include "drivers/rope.h"
 #include "kernels/rope.h"
 #include "napi/glue.h"
+#include "napi/limits.h"
 
 namespace sk::napi {
 namespace {
 namespace drv = SK_DRIVER_NS;
 
-constexpr int64_t kMaxDim = 65536;  // heads and headDim (src/rope.ts MAX_DIM)
+constexpr int64_t kMaxDim = limits::kMaxDim;
 
 int64_t int_in(Call& c, size_t i, const char* name, int64_t lo, int64_t hi) {
   const Napi::Value v = i < c.argc() ? c.arg(i) : c.env().Undefined();
@@ -142,11 +143,7 @@ void rotate_pairs(Call& c) {
 }  // namespace
 
 void init_rope(Napi::Env env, Napi::Object exports) {
-  Napi::Object r = Napi::Object::New(env);
-  define<quatrope>(env, r, "quatrope");
-  define<igre>(env, r, "igre");
-  define<rotate_pairs>(env, r, "rotatePairs");
-  exports.Set("rope", r);
+  define_domain(env, exports, "rope", {op<quatrope>("quatrope"), op<igre>("igre"), op<rotate_pairs>("rotatePairs")});
 }
 
 }  // namespace sk::napi

@@ -7,6 +7,28 @@
 
 export type F32 = Float32Array;
 
+/**
+ * Limits on arguments, the one TypeScript definition: the domain modules and the wasm backend check
+ * them; the C++ one is native/napi/limits.h (the addon's `limits`, held equal by test/structure.test.ts).
+ */
+export const LIMITS = {
+  /** sk.rope heads and headDim. */
+  maxDim: 65536,
+  /** Image width and height: u + 0.5 stays exact in float32 up to 2^23. */
+  maxSide: 2 ** 22,
+  /** Floats in a ray map (V8's largest Float32Array). */
+  maxMapFloats: 2 ** 32,
+  /** Histogram bins (codebook size). */
+  maxBins: 2 ** 24,
+  /** `maxPairs`: the most a Uint32Array [P, 2] can hold. */
+  maxPairs: 2 ** 31 - 1,
+  /** Boxes, quaternions of random(), pixels, (camera, box) rows: counted with 32-bit indices. */
+  maxCount: 2 ** 32 - 1,
+  /** fromEuler/toEuler orders, in the order of native/kernels/quat.h enum quat_euler_order. */
+  eulerOrders: ['xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx'],
+} as const;
+export type Limits = { -readonly [K in keyof typeof LIMITS]: (typeof LIMITS)[K] extends readonly string[] ? string[] : number };
+
 /** `…Async` twins that native backends add: same arguments, resolve when the outputs are written. */
 export type AsyncTwins<K> = {
   [P in keyof K as `${P & string}Async`]?: K[P] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never;
@@ -147,6 +169,6 @@ export type BackendModule = { info(): BackendInfo } & { [D in Domain]: Kernels<D
    * size V8's GC is told of); optional: backends without it allocate with `new Ctor(length)`.
    */
   allocOutput?(byteLength: number): ArrayBuffer;
-  /** Limits the addon was compiled with (test/limits.test.ts holds them equal to src/limits.ts). */
-  limits?: Record<string, number>;
+  /** The addon's limits (native/napi/limits.h); test/structure.test.ts holds them equal to {@link LIMITS}. */
+  limits?: Limits;
 };

@@ -4,11 +4,13 @@
 // Cameras arrive as RENDER_CONSTS float32 each (native/kernels/render.h): the 12 camera constants
 // of sk.camera, then P = K·R row-major.
 
+import { LIMITS } from './kernels.js';
+
 export { offsetsError } from '../validate.js';
 
 export const RENDER_CONSTS = 21;
 /** Pixels in all (N × H × W) and (camera, box) rows are counted in uint32. */
-export const MAX_COUNT = 2 ** 32 - 1;
+export const MAX_COUNT = LIMITS.maxCount;
 
 
 /** kRenderQuatTol: | |q|² − 1 | above this is not rounding but a quaternion that is not unit. */

@@ -9,10 +9,10 @@
  * o the camera centre; channels `[m, d]` by default (`order: 'dm'` = RayDiffusion's `[d, m]`).
  * Per-camera constants (K⁻¹, Rᵀ, centre) are derived in float64.
  */
-import type { Layout, Order } from '../backend/kernels.js';
+import { LIMITS, type Layout, type Order } from '../backend/kernels.js';
 import { call, callAsync, output } from '../call.js';
 import { inverse3, symmetricEigen } from '../linalg.js';
-import { batch, choice, describe, f32, finite, integer, knownKeys, withCallerStack } from '../validate.js';
+import { batch, choice, describe, f32, finite, integer, knownKeys, mapSize, withCallerStack } from '../validate.js';
 
 export type { Layout, Order } from '../backend/kernels.js';
 /** Extrinsics `{R: [N, 9], t: [N, 3]}`, world-to-camera (x_cam = R·x_world + t). */
@@ -78,9 +78,7 @@ export interface Cameras { K: Float32Array; R: Float32Array; t: Float32Array }
 export interface RecoveredCamera { K: Float64Array; R: Float64Array; t: Float64Array; center: Float64Array }
 
 /** Largest image side: u + 0.5 stays exact in float32 up to 2^23. */
-export const MAX_SIDE = 2 ** 22;
-/** The largest Float32Array (V8: 2^32 elements). */
-const MAX_FLOATS = 2 ** 32;
+export const MAX_SIDE = LIMITS.maxSide;
 /** Tolerance on K's last row (0, 0, 1). */
 const K_ROW_TOL = 1e-6;
 /** ‖K‖_F·‖K⁻¹‖_F above this: K is singular to float64 working precision. */
@@ -173,12 +171,6 @@ function options(opts: unknown, what: string, allowed: readonly string[]): Recor
 
 const channelsOf = (order: Order): number => (order === 'd' ? 3 : 6);
 
-/** Same sentence as check_map_size() in native/napi/camera.cc. */
-function mapSize(n: number, h: number, w: number, ch: number): void {
-  if (n * h * w * ch > MAX_FLOATS) {
-    throw new RangeError(`Expected at most 2^32 floats in the ray map but received ${n} × ${h} × ${w} × ${ch}`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // rayMap and rays

@@ -16,7 +16,7 @@
  *   with group offsets) and the histogram behind {@link codebookUsage} and {@link entropy}; both
  *   have `…Async` twins.
  */
-import type { MetricsKernels } from '../backend/kernels.js';
+import { LIMITS, type MetricsKernels } from '../backend/kernels.js';
 import { call, callAsync, output } from '../call.js';
 import { CARDINALS, cardinalIndex, clockHour, compatible, type Cardinal } from '../scene/relations.js';
 import * as quat from '../quat.js';
@@ -35,7 +35,7 @@ export const clockSector = (theta: number): number => clockHour(finite(theta, 't
 export type { MetricsKernels };
 
 /** Largest K the histogram accepts (the CPU driver keeps one table of K + 1 bins per thread). */
-export const MAX_BINS = 2 ** 24;
+export const MAX_BINS = LIMITS.maxBins;
 
 // ---------------------------------------------------------------- answers
 
@@ -180,13 +180,6 @@ export function answerLabel(a: NormalizedAnswer): string {
 
 // ---------------------------------------------------------------- Normalized Entropy, RTC
 
-/** NE from category counts: 1 − Σ n_i log2 n_i / (N log2 N), the form the kernels use. */
-function neFromCounts(counts: Iterable<number>, n: number): number {
-  let acc = 0;
-  for (const c of counts) acc += c * Math.log2(c);
-  return 1 - acc / (n * Math.log2(n));
-}
-
 /**
  * Normalized Entropy of a group of answers that should agree (ROTATE's Rotation Consistency for
  * one group): (−Σ (n_i/N) log2(n_i/N)) / log2 N.
@@ -202,14 +195,18 @@ export function normalizedEntropy(answers: readonly Answer[], opts: { oos?: OosM
   const mode = choice(opts.oos ?? 'byText', 'oos', OOS_MODES);
   const n = answers.length;
   if (n < 2) return null;
-  const counts = new Map<string, number>();
+  // Categories as labels for the NE kernel (the one body of the math: evaluate() uses it too).
+  const ids = new Map<string, number>();
+  const labels = new Int32Array(n);
   let distinct = 0;
   answers.forEach((a, i) => {
     const x = asNormalized(a, `answers[${i}]`);
     const key = x.kind === 'oos' && mode === 'eachDistinct' ? `#${distinct++}` : answerKey(x);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    labels[i] = id;
   });
-  return neFromCounts(counts.values(), n);
+  return normalizedEntropyGrouped(labels, Uint32Array.of(0, n)).values[0];
 }
 
 export interface GroupedEntropy {

@@ -5,6 +5,7 @@
  * the scene-level picture. Both run the kernels of `sk.rope` on the current backend (float32) and
  * sum dot products in float64.
  */
+import { mulberry32 } from '../scene/random.js';
 import { choice, f32, finite, integer, options } from '../validate.js';
 import * as rope from './rope.js';
 import type { Encoding } from './rope.js';
@@ -52,17 +53,6 @@ export interface ScoreMatrixOptions extends AnalysisEncodingOptions {
   /** The vector encoded at every position, Float32Array [D]; default a fixed random unit vector
    * (mulberry32 seed 12345, Box–Muller); IGRE: zeros, so only the extension counts. */
   vector?: Float32Array;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Qwen2-VL's proportions (16, 24, 24 of 64) for any D: a quarter of the slots to x, the rest split. */

@@ -25,10 +25,10 @@
  * Angles are formed and reduced mod 2π in float64 once per token, so positions up to ~1e6 times
  * frequencies keep float32 accuracy. Every kernel has an `…Async` twin.
  */
-import type { RopeKernels, Storage } from '../backend/kernels.js';
+import { LIMITS, type RopeKernels, type Storage } from '../backend/kernels.js';
 import { call, callAsync, output } from '../call.js';
 import { hash32 } from '../scene/random.js';
-import { array, choice, describe, f32, finite, integer, isDetached, typedArrayName, options } from '../validate.js';
+import { array, choice, describe, f32, finite, integer, isDetached, tokensOf, typedArrayName, options } from '../validate.js';
 
 export const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 export type Dtype = (typeof DTYPES)[number];
@@ -40,7 +40,7 @@ export type { RopeKernels, Storage };
 type Vec3 = ArrayLike<number>;
 
 /** Largest `heads` and `headDim` accepted. */
-export const MAX_DIM = 65536;
+export const MAX_DIM = LIMITS.maxDim;
 /** QuatRoPE's default θ (the paper's π/10, rounded). */
 export const DEFAULT_THETA = 0.3;
 
@@ -106,15 +106,6 @@ function storageOut(dtype: Dtype, out: unknown, n: number): Storage {
   return dtype === 'float32' ? output(Float32Array, out, n, 1, 'values') : output(Uint16Array, out, n, 1, 'values');
 }
 
-/** B·T tokens of x (the sentence matches native/napi/rope.cc). */
-function tokensOf(x: Storage, T: number, H: number, D: number): number {
-  const per = T * H * D;
-  if (per === 0 ? x.length !== 0 : x.length % per !== 0) {
-    throw new RangeError(`Expected \`x\` to hold B × ${T} × ${H} × ${D} values ([B, T, H, D], T = rows of \`positions\`) but received ${x.length}`);
-  }
-  return per ? x.length / (H * D) : 0;
-}
-
 function maskOf(mask: unknown, T: number): Uint8Array | undefined {
   if (mask === undefined || mask === null) return undefined;
   const n = array(Uint8Array, mask, 'mask');
@@ -177,7 +168,7 @@ function shape(x: unknown, positions: unknown, axes: number, o: CommonOptions, m
   const dtype = dtypeOf(x, o.dtype);
   const H = integer(o.heads, 'heads', 1, MAX_DIM), D = integer(o.headDim, 'headDim', minD, MAX_DIM);
   const T = f32(positions, 'positions', axes);
-  return { dtype, H, D, T, n: tokensOf(x as Storage, T, H, D) };
+  return { dtype, H, D, T, n: tokensOf((x as Storage).length, T, H, D) };
 }
 
 // ---------------- QuatRoPE ----------------

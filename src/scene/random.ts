@@ -1,6 +1,7 @@
-// Seeded randomness for scenes. Every group draws from its own streams, keyed by (seed, group,
-// stream), so a group's content does not depend on which groups were generated before it: shards
-// are exact slices and text templates can change without moving any object.
+// Seeded randomness, the one TypeScript module of it (scenes, src/rope/analysis.ts, rope's hash).
+// Every scene group draws from its own streams, keyed by (seed, group, stream), so a group's
+// content does not depend on which groups were generated before it: shards are exact slices and
+// text templates can change without moving any object.
 
 /** lowbias32 (Chris Wellons' integer hash; bias 0.17): a good 32-bit mix in a few operations. */
 export function hash32(x: number): number {
@@ -9,6 +10,18 @@ export function hash32(x: number): number {
   x = (x ^ (x >>> 15)) >>> 0;
   x = Math.imul(x, 0x846ca68b) >>> 0;
   return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** mulberry32 (Tommy Ettinger): a tiny seeded generator of uniform numbers in [0, 1) with 32 random bits. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** A 32-bit key from several integers (order matters). */

@@ -3,8 +3,8 @@
 // sentences). Each call is checked once with the native item sizes, then placed for its driver:
 // 'hwc' maps and rays stream through the arena (rows or rays as items), 'chw' maps and the
 // fromRays sums are placed whole.
-import type { CameraKernels } from '../kernels.js';
-import { describe } from '../../validate.js';
+import { LIMITS, type CameraKernels } from '../kernels.js';
+import { integer, mapSize } from '../../validate.js';
 import type { WasmRuntime } from './runtime.js';
 
 interface CameraExports {
@@ -15,25 +15,11 @@ interface CameraExports {
   camera_moments_batch(map: number, n: number, h: number, w: number, pc: number, layout: number, order: number, out: number): void;
 }
 
-const MAX_SIDE = 2 ** 22;
-const MAX_FLOATS = 2 ** 32;
 const LAYOUTS = ['hwc', 'chw'] as const;
 const ORDERS = ['md', 'dm', 'd'] as const;
 
 /** native/napi/camera.cc side(): an image side in [1, 2^22]. */
-function side(args: readonly unknown[], i: number, name: string): number {
-  const v = args[i];
-  const want = `Expected an integer in [1, ${MAX_SIDE}] for \`${name}\``;
-  if (typeof v !== 'number') throw new TypeError(`${want} but received ${describe(v)}`);
-  if (!(v >= 1 && v <= MAX_SIDE && Number.isInteger(v))) throw new RangeError(`${want} but received ${describe(v)}`);
-  return v;
-}
-
-function mapSize(n: number, h: number, w: number, ch: number): void {
-  if (n * h * w * ch > MAX_FLOATS) {
-    throw new RangeError(`Expected at most 2^32 floats in the ray map but received ${n} × ${h} × ${w} × ${ch}`);
-  }
-}
+const side = (args: readonly unknown[], i: number, name: string): number => integer(args[i], name, 1, LIMITS.maxSide);
 
 export function cameraKernels(rt: WasmRuntime): CameraKernels {
   const x = rt.exports as unknown as CameraExports;

@@ -3,9 +3,9 @@
 // sentences). Pair lists have a size known only after the narrow phase: the drivers count past
 // the capacity they are given, and the adapter calls again with the exact size when a first
 // guess (4 pairs per box) was short.
-import type { BatchedPairs, CollideKernels } from '../kernels.js';
-import { offsetsError } from '../../validate.js';
-import { align16, describe, type Arr, type WasmRuntime } from './runtime.js';
+import { LIMITS, type BatchedPairs, type CollideKernels } from '../kernels.js';
+import { boxCount, integer, nonNegative, offsetsError } from '../../validate.js';
+import { align16, type Arr, type WasmRuntime } from './runtime.js';
 
 interface CollideExports {
   collide_overlap_batch(a: number, ab: boolean, b: number, bb: boolean, margin: number, out: number, n: number): number;
@@ -18,7 +18,6 @@ interface CollideExports {
 }
 
 /** The largest `maxPairs` (kCollideMaxPairs). */
-const MAX_PAIRS_LIMIT = 0x7fffffff;
 
 /** Which rule box i of `a` breaks (as box_check): 0 none, 1 non-finite, 2 negative, 3 zero quaternion. */
 function boxStatus(a: Float32Array, i: number): number {
@@ -33,24 +32,10 @@ function boxError(name: string, i: number, a: Float32Array): string {
   const what = s === 1 ? 'a non-finite value' : s === 2 ? 'a negative half-extent' : 'a zero-length quaternion';
   return `\`${name}[${i}]\` has ${what}`;
 }
-function marginArg(v: unknown): number {
-  const msg = `Expected a finite number ≥ 0 for \`margin\` but received ${describe(v)}`;
-  if (typeof v !== 'number') throw new TypeError(msg);
-  if (!(v >= 0 && Number.isFinite(v))) throw new RangeError(msg);
-  return v;
-}
-function maxPairsArg(v: unknown): number {
-  const msg = `Expected an integer in [0, 2147483647] for \`maxPairs\` but received ${describe(v)}`;
-  if (typeof v !== 'number') throw new TypeError(msg);
-  if (!(v >= 0 && v <= MAX_PAIRS_LIMIT && Math.floor(v) === v)) throw new RangeError(msg);
-  return v;
-}
+const marginArg = (v: unknown): number => nonNegative(v, 'margin');
+const maxPairsArg = (v: unknown): number => integer(v, 'maxPairs', 0, LIMITS.maxPairs);
 const tooMany = (maxPairs: number): string =>
   `More than \`maxPairs\` = ${maxPairs} pairs overlap; raise \`maxPairs\` (at most 2^31 − 1) to collect them`;
-function boxesCount(B: Arr): number {
-  if (B.count > 0xffffffff) throw new RangeError(`Expected at most 2^32 − 1 boxes for \`boxes\` but received ${B.count}`);
-  return B.count;
-}
 export function collideKernels(rt: WasmRuntime): CollideKernels {
   const w = rt.exports as unknown as CollideExports;
 
@@ -117,7 +102,7 @@ export function collideKernels(rt: WasmRuntime): CollideKernels {
     pairs(boxes, margin, maxPairs) {
       const c = rt.call([boxes, margin, maxPairs]);
       const B = c.array(0, 'boxes', 10);
-      const n = boxesCount(B);
+      const n = boxCount(B.count);
       const m = marginArg(margin), mp = maxPairsArg(maxPairs);
       return withPairs(B, null, 24 * n + w.collide_grid_scratch(n), Math.max(64, 4 * n), mp,
         (bx, _ex, scratch, tmp, out, cap) => w.collide_pairs_batch(bx, n, m, mp, scratch, cap, tmp, out),
@@ -128,7 +113,7 @@ export function collideKernels(rt: WasmRuntime): CollideKernels {
     pairsBatched(boxes, offsets, margin, maxPairs): BatchedPairs {
       const c = rt.call([boxes, offsets, margin, maxPairs]);
       const B = c.array(0, 'boxes', 10);
-      const n = boxesCount(B);
+      const n = boxCount(B.count);
       const F = c.array(1, 'offsets', 1, false, 'Uint32Array');
       if (F.count === 0) c.rangeError('Expected Uint32Array of length S + 1 ≥ 1 for `offsets` but received Uint32Array(0)');
       c.snapshot(F);  // the driver trusts checked offsets: check and use the same values

@@ -1,7 +1,8 @@
 // sk.metrics on the wasm backend: the adapter table over wasm/assembly/metrics.ts drivers,
 // mirroring native/napi/metrics.cc parser for parser (same argument names, checks and sentences).
-import type { MetricsKernels } from '../kernels.js';
-import { describe, type WasmRuntime } from './runtime.js';
+import { LIMITS, type MetricsKernels } from '../kernels.js';
+import { integer } from '../../validate.js';
+import type { WasmRuntime } from './runtime.js';
 
 interface MetricsExports {
   metrics_histogram_batch(codes: number, n: number, K: number, table: number): number;
@@ -10,18 +11,12 @@ interface MetricsExports {
 }
 
 /** As native/napi/metrics.cc kMaxBins. */
-const MAX_BINS = 2 ** 24;
 /** As SK_METRICS_SMALL_GROUP: longer groups need a scratch copy to sort. */
 const SMALL_GROUP = 32;
 /** Codes copied into wasm memory per driver call when they do not live there already. */
 const CHUNK = 1 << 16;
 
-function bins(v: unknown, name: string): number {
-  const want = `Expected an integer in [1, ${MAX_BINS}] for \`${name}\` but received ${describe(v)}`;
-  if (typeof v !== 'number') throw new TypeError(want);
-  if (!(v >= 1 && v <= MAX_BINS && Math.floor(v) === v)) throw new RangeError(want);
-  return v;
-}
+const bins = (v: unknown, name: string): number => integer(v, name, 1, LIMITS.maxBins);
 
 const badCode = (codes: Int32Array, K: number, i: number): string =>
   `Expected an integer in [0, ${K}) for \`codes[${i}]\` but received the number ${codes[i]}`;

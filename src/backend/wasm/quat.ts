@@ -1,6 +1,6 @@
 // sk.quat on the wasm backend: the adapter table over wasm/assembly/quat.ts drivers, mirroring
 // native/napi/quat.cc parser for parser (same argument names, checks, order and sentences).
-import type { QuatKernels } from '../kernels.js';
+import { LIMITS, type QuatKernels } from '../kernels.js';
 import type { Arr, WasmRuntime } from './runtime.js';
 
 /**
@@ -29,7 +29,7 @@ interface QuatExports {
 }
 type Unary = 'quat_conjugate_batch' | 'quat_invert_batch' | 'quat_normalize_batch' | 'quat_to_matrix_batch';
 
-const EULER_ORDERS = ['xyz', 'xzy', 'yxz', 'yzx', 'zxy', 'zyx'] as const;
+const EULER_ORDERS = LIMITS.eulerOrders;
 
 function zeroLength(name: string, i: number): string {
   return `\`${name}[${i}]\` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])`;
@@ -162,7 +162,7 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
       const c = rt.call([seed, out]);
       const s = c.uint32(0, 'seed');
       const O = c.array(1, 'out', 4, true);
-      if (O.count > 0xffffffff) c.rangeError('Expected at most 2^32 − 1 quaternions for `out`');
+      if (O.count > LIMITS.maxCount) c.rangeError('Expected at most 2^32 − 1 quaternions for `out`');
       c.each(O.count, (k, start) => w.quat_random_batch(s, start, O.ptr, k));
     },
 

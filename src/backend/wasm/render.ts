@@ -3,7 +3,7 @@
 // sentences, the sentences from ../render-types.ts). Every array is placed whole (run()); the
 // driver's scratch (frames and per-row counts) is a heap block for the call's duration.
 import { boxError, boxStatus, MAX_COUNT, offsetsError, pixelsError, RENDER_CONSTS, rowOffsets } from '../render-types.js';
-import type { RenderKernels } from '../kernels.js';
+import { LIMITS, type RenderKernels } from '../kernels.js';
 import type { Arr, Call, WasmRuntime } from './runtime.js';
 
 interface RenderExports {
@@ -14,7 +14,7 @@ interface RenderExports {
     inFrame: number, scratch: number): void;
 }
 
-const MAX_SIDE = 2 ** 22;
+const MAX_SIDE = LIMITS.maxSide;
 
 export function renderKernels(rt: WasmRuntime): RenderKernels {
   const x = rt.exports as unknown as RenderExports;

@@ -3,9 +3,9 @@
 // The drivers are per token (position rows shared by the B sequences), so x and out stream
 // through the arena a few tokens at a time (streamTokens) while positions, tables and mask are
 // placed once; arrays already in wasm memory are used in place.
-import type { RopeKernels } from '../kernels.js';
+import { LIMITS, type RopeKernels } from '../kernels.js';
 import { align16, describe, type Arr, type Call, type WasmRuntime } from './runtime.js';
-import { typedArrayName, typedFacts } from '../../validate.js';
+import { integer, tokensOf, typedArrayName, typedFacts } from '../../validate.js';
 
 interface RopeExports {
   rope_quatrope_batch(x: number, dt: number, pos: number, th: number, mask: number, first: number, count: number,
@@ -19,16 +19,10 @@ interface RopeExports {
   rope_scratch_size: WebAssembly.Global;
 }
 
-const MAX_DIM = 65536;
+const MAX_DIM = LIMITS.maxDim;
 const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 
-function intIn(args: readonly unknown[], i: number, name: string, lo: number, hi: number): number {
-  const v = args[i];
-  const want = `Expected an integer in [${lo}, ${hi}] for \`${name}\` but received ${describe(v)}`;
-  if (typeof v !== 'number') throw new TypeError(want);
-  if (!(v >= lo && v <= hi && Math.floor(v) === v)) throw new RangeError(want);
-  return v;
-}
+const intIn = (args: readonly unknown[], i: number, name: string, lo: number, hi: number): number => integer(args[i], name, lo, hi);
 
 const storage = (c: Call, i: number, name: string, dt: number, output = false): Arr =>
   c.array(i, name, 1, output, dt === 0 ? 'Float32Array' : 'Uint16Array');
@@ -47,14 +41,6 @@ function finiteValues(a: Arr, name: string): void {
       throw new RangeError(`Expected finite numbers for \`${name}\` but received ${Number.isNaN(v[k]) ? 'NaN' : v[k] > 0 ? 'Infinity' : '-Infinity'} at index ${k}`);
     }
   }
-}
-
-function tokensOf(x: Arr, T: number, H: number, D: number): number {
-  const per = T * H * D;
-  if (per === 0 ? x.length !== 0 : x.length % per !== 0) {
-    throw new RangeError(`Expected \`x\` to hold B × ${T} × ${H} × ${D} values ([B, T, H, D], T = rows of \`positions\`) but received ${x.length}`);
-  }
-  return per ? x.length / (H * D) : 0;
 }
 
 function expectValues(o: Arr, n: number): void {
@@ -144,7 +130,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       const O = storage(c, 7, 'out', dt, true);
       c.expectCount(TH, Math.floor(D / 3), 'segments');
       finiteValues(TH, 'theta');
-      const n = tokensOf(X, P.count, H, D);
+      const n = tokensOf(X.length, P.count, H, D);
       expectValues(O, X.length);
       c.separateOverlaps();
       checkPositions(P, 3, M);
@@ -171,7 +157,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       c.expectCount(B, 1, 'vectors');
       const b = B.array as Float32Array, bn = Math.hypot(b[0], b[1], b[2]);
       if (!(bn > 0 && Number.isFinite(bn))) c.rangeError('Expected a finite non-zero vector for `baseVector`');
-      const n = tokensOf(X, P.count, H, D), S = TH.count;
+      const n = tokensOf(X.length, P.count, H, D), S = TH.count;
       expectValues(O, n * H * (D + 3 * S));
       c.separateOverlaps();
       checkPositions(P, 3, M);
@@ -197,7 +183,7 @@ export function ropeKernels(rt: WasmRuntime): RopeKernels {
       if (D % 2) c.rangeError(`Expected an even \`headDim\` but received ${D}`);
       c.expectCount(W, D / 2, 'rows (headDim / 2)');
       finiteValues(W, 'frequencies');
-      const n = tokensOf(X, P.count, H, D);
+      const n = tokensOf(X.length, P.count, H, D);
       expectValues(O, X.length);
       c.separateOverlaps();
       checkPositions(P, A, M);
