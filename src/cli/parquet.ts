@@ -5,7 +5,11 @@
 // keeps their metadata in the checkpoint, and at the end writes the footer and renames the file.
 import fs from 'node:fs';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { parquetMetadata } from 'hyparquet';
+import { writeColumn } from 'hyparquet-writer/src/column.js';
+import { snappyCompressor } from 'hysnappy';
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
+import type { ColumnEncoder, PageData } from 'hyparquet-writer/src/types.js';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { Output } from './tables.js';
 import { writeAll } from './outdir.js';
 
@@ -56,24 +60,79 @@ const LEAF: Record<'string' | 'int32' | 'double' | 'bool', Partial<SchemaElement
   string: { type: 'BYTE_ARRAY', converted_type: 'UTF8' }, int32: { type: 'INT32' }, double: { type: 'DOUBLE' }, bool: { type: 'BOOLEAN' },
 };
 
-/** The flat schema (depth first) of fields: lists in the standard 3-level form (LIST → repeated `list` → `element`). */
-function elements(fields: Field[]): SchemaElement[] {
-  const out: SchemaElement[] = [{ name: 'root', num_children: fields.length } as SchemaElement];
-  const add = (name: string, t: Type, rep: 'REQUIRED' | 'OPTIONAL'): void => {
-    if (typeof t === 'string') out.push({ name, repetition_type: rep, ...LEAF[t] } as SchemaElement);
-    else if ('list' in t) {
-      out.push({ name, repetition_type: rep, converted_type: 'LIST', num_children: 1 } as SchemaElement);
-      out.push({ name: 'list', repetition_type: 'REPEATED', num_children: 1 } as SchemaElement);
-      add('element', t.list, 'REQUIRED');
+/** A leaf column: its schema path (root first) and the steps from a record to its values. */
+interface Leaf { path: SchemaElement[]; steps: Step[]; maxDefinitionLevel: number; shred?: (rows: Record<string, unknown>[]) => PageData }
+/** One step of a leaf's path: the member `name` of the value at hand; `list`: a list whose elements take the next step (or are the values). */
+interface Step { name: string; optional: boolean; list: boolean }
+
+/**
+ * The flat schema (depth first) of fields, lists in the standard 3-level form (LIST → repeated
+ * `list` → `element`), and its leaf columns in the same order.
+ */
+function compile(fields: Field[]): { schema: SchemaElement[]; leaves: Leaf[] } {
+  const root = { name: 'root', num_children: fields.length } as SchemaElement;
+  const schema: SchemaElement[] = [root];
+  const leaves: Leaf[] = [];
+  // `step` reads this node's value from its parent's (for a list's `element`: the list step itself).
+  const add = (name: string, t: Type, rep: 'REQUIRED' | 'OPTIONAL', parent: SchemaElement[], steps: Step[], step: Step): void => {
+    const e = (x: Partial<SchemaElement>): SchemaElement[] => { schema.push(x as SchemaElement); return [...parent, x as SchemaElement]; };
+    if (typeof t === 'string') {
+      const all = [...steps, step];
+      leaves.push({ path: e({ name, repetition_type: rep, ...LEAF[t] }), steps: all, maxDefinitionLevel: all.reduce((n, s) => n + +s.optional + +s.list, 0) });
+    } else if ('list' in t) {
+      if (step.list) throw new Error('parquet: a list of lists is not supported');
+      const wrapper = e({ name, repetition_type: rep, converted_type: 'LIST', num_children: 1 });
+      schema.push({ name: 'list', repetition_type: 'REPEATED', num_children: 1 } as SchemaElement);
+      add('element', t.list, 'REQUIRED', [...wrapper, schema[schema.length - 1]], steps, { ...step, list: true });
     } else {
-      out.push({ name, repetition_type: rep, num_children: t.struct.length } as SchemaElement);
-      for (const [n, ft, opt] of t.struct) add(n, ft, opt ? 'OPTIONAL' : 'REQUIRED');
+      const path = e({ name, repetition_type: rep, num_children: t.struct.length });
+      for (const [n, ft, opt] of t.struct) add(n, ft, opt ? 'OPTIONAL' : 'REQUIRED', path, [...steps, step], { name: n, optional: !!opt, list: false });
     }
   };
-  for (const [n, t, opt] of fields) add(n, t, opt ? 'OPTIONAL' : 'REQUIRED');
-  return out;
+  for (const [n, t, opt] of fields) add(n, t, opt ? 'OPTIONAL' : 'REQUIRED', [root], [], { name: n, optional: !!opt, list: false });
+  return { schema, leaves };
 }
-export const PARQUET_SCHEMAS = Object.fromEntries(Object.entries(SCHEMAS).map(([o, f]) => [o, elements(f)])) as Record<Output, SchemaElement[]>;
+const COMPILED = Object.fromEntries(Object.entries(SCHEMAS).map(([o, f]) => [o, compile(f)])) as Record<Output, ReturnType<typeof compile>>;
+export const PARQUET_SCHEMAS = Object.fromEntries(Object.entries(COMPILED).map(([o, c]) => [o, c.schema])) as Record<Output, SchemaElement[]>;
+
+/**
+ * A leaf column's values and Dremel levels, computed directly from the records along the leaf's
+ * steps. Levels: a present optional value or a list element adds 1 to the definition level; the
+ * 2nd… element of a list repeats at that list's depth; a null or an empty list ends the path with
+ * the level reached (its value slot undefined: the writer skips it). hyparquet-writer's generic walk
+ * (dremel.js) re-reads the schema at every value and reads every field by a computed name, which
+ * cost more than making the records; this function is generated once per leaf with the field names
+ * written out, so each property read sees one record shape. test/rotate-parquet.test.ts checks that
+ * both give the same bytes.
+ */
+function shredder(leaf: Leaf): (rows: Record<string, unknown>[]) => PageData {
+  const { steps, maxDefinitionLevel } = leaf;
+  const slot = (d: number | string, r: string, v: string): string => `D.push(${d}); R.push(${r}); V.push(${v});`;
+  const missing = (name: string): string => `throw new Error(${JSON.stringify(`parquet: required field '${name}' has no value`)});`;
+  // Code that reads step i from `v` at definition level d, repetition level r, inside `depth` lists.
+  const step = (i: number, v: string, d: number, r: string, depth: number): string => {
+    const s = steps[i], x = `x${i}`, last = i === steps.length - 1;
+    const d1 = d + +s.optional;
+    let present: string;
+    if (!s.list) present = last ? slot(d1, r, x) : step(i + 1, x, d1, r, depth);
+    else {
+      const e = `e${i}`, k = `k${i}`, ri = `r${i}`;
+      present = `if (${x}.length === 0) { ${slot(d1, r, 'undefined')} } else for (let ${k} = 0; ${k} < ${x}.length; ${k}++) {
+        const ${e} = ${x}[${k}], ${ri} = ${k} ? ${depth + 1} : ${r};
+        if (${e} === null || ${e} === undefined) ${missing(`${s.name}[]`)}
+        ${last ? slot(d1 + 1, ri, e) : step(i + 1, e, d1 + 1, ri, depth + 1)}
+      }`;
+    }
+    return `const ${x} = ${v}[${JSON.stringify(s.name)}];
+      if (${x} === null || ${x} === undefined) { ${s.optional ? slot(d, r, 'null') : missing(s.name)} } else { ${present} }`;
+  };
+  // A top-level column without lists: a required one has no levels, an optional one definition levels only (as hyparquet-writer writes them).
+  const flat = steps.length === 1 && !steps[0].list;
+  const body = `const V = [], D = [], R = [];
+    for (let n = 0; n < rows.length; n++) { ${step(0, 'rows[n]', 0, '0', 0)} }
+    return { values: V, definitionLevels: ${flat && maxDefinitionLevel ? 'D' : flat ? '[]' : 'D'}, repetitionLevels: ${flat ? '[]' : 'R'}, maxDefinitionLevel: ${maxDefinitionLevel} };`;
+  return new Function('rows', body) as (rows: Record<string, unknown>[]) => PageData;
+}
 
 /** A field of a record that its schema does not have would be lost without a word: refuse it. */
 function checkFields(o: Output, fields: Field[], v: Record<string, unknown>, where: string): void {
@@ -88,6 +147,14 @@ function checkFields(o: Output, fields: Field[], v: Record<string, unknown>, whe
 }
 
 const CODEC = 'SNAPPY';
+// Large pages go to hysnappy (Snappy in WebAssembly, from hyparquet's authors: 3–4× faster than
+// hyparquet-writer's JavaScript Snappy on 200 KB), each to a fresh instance: an instance keeps its
+// hash table between calls, so a reused one compresses the same page differently after other pages
+// (valid Snappy, but the bytes would depend on what a thread wrote before). A fresh instance costs
+// ~0.5 ms, more than the JavaScript Snappy takes below 64 KiB.
+const COMPRESSORS = { SNAPPY: (page: Uint8Array): Uint8Array => (page.length >= 1 << 16 ? snappyCompressor()(page) : snappyCompress(page)) };
+/** hyparquet-writer's default page size (1 MiB of values). */
+const PAGE_SIZE = 1 << 20;
 const MAGIC = 0x31524150;  // "PAR1"
 
 /** One row group of `rows` (the JSONL records of a chunk): its bytes (as they follow the file's leading magic) and its metadata. */
@@ -97,13 +164,31 @@ export function encodeRowGroup(o: Output, rows: Record<string, unknown>[]): Enco
   if (rows.length === 0) return { bytes: new Uint8Array(0), rowGroup: null };
   // The first record of each chunk is checked field by field (every record of a table is built by one function).
   checkFields(o, SCHEMAS[o], rows[0], '');
-  const writer = new ByteWriter(1 << 20);
-  const pw = new ParquetWriter({ writer, schema: PARQUET_SCHEMAS[o], codec: CODEC, statistics: false });
-  pw.write({
-    columnData: SCHEMAS[o].map(([name]) => ({ name, data: rows.map((r) => r[name] ?? null), columnIndex: false, offsetIndex: false })),
-    rowGroupSize: rows.length + 1,
-  });
-  return { bytes: new Uint8Array(writer.getBuffer().slice(4)), rowGroup: pw.row_groups[0] };
+  const writer = new ByteWriter(sizeHint[o]);
+  // Offsets count from the start of a file, after its leading magic (moved into place by appendRowGroup).
+  writer.offset = 4;
+  const columns: RowGroup['columns'] = [];
+  let uncompressed = 0n;
+  for (const leaf of COMPILED[o].leaves) {
+    const { chunk } = writeColumn({ writer, column: columnEncoder(leaf), pageData: (leaf.shred ??= shredder(leaf))(rows) });
+    columns.push(chunk);
+    uncompressed += chunk.meta_data?.total_uncompressed_size ?? 0n;
+  }
+  sizeHint[o] = Math.max(sizeHint[o], writer.index + (writer.index >> 2));
+  return {
+    bytes: new Uint8Array(writer.getBuffer()),
+    rowGroup: { columns, total_byte_size: uncompressed, num_rows: BigInt(rows.length), total_compressed_size: BigInt(writer.index) },
+  };
+}
+/** Bytes to reserve for a table's next row group: the largest so far and a quarter (a grown buffer is copied). */
+const sizeHint: Record<Output, number> = { scenes: 1 << 16, images: 1 << 20, qa: 1 << 20, sdg: 1 << 20 };
+
+/** What hyparquet-writer's ParquetWriter would hand writeColumn for this leaf (statistics, indexes off). */
+function columnEncoder(leaf: Leaf): ColumnEncoder {
+  return {
+    columnName: leaf.path.slice(1).map((e) => e.name).join('.'), element: leaf.path[leaf.path.length - 1], schemaPath: leaf.path,
+    codec: CODEC, compressors: COMPRESSORS, stats: false, pageSize: PAGE_SIZE, columnIndex: false, offsetIndex: false,
+  };
 }
 
 /** Moves a row group's file offsets by `by` bytes (it was encoded at the start of a file, it lands further on). */
@@ -144,32 +229,78 @@ export function appendRowGroup(fd: number, st: ParquetState, e: EncodedRowGroup)
   st.bytes += e.bytes.byteLength;
 }
 
-/** The footer (metadata, its length, the closing magic) of a file holding `rowGroups`. */
-export function footer(o: Output, rowGroups: RowGroup[]): Buffer {
+/** The key-value metadata entry that names the run's `--chunk` (row group k holds the groups [k·chunk, (k+1)·chunk)). */
+const CHUNK_KEY = 'spatialkit.chunk';
+
+/** The footer (metadata, its length, the closing magic) of a file holding `rowGroups`, made of chunks of `chunk` groups. */
+export function footer(o: Output, rowGroups: RowGroup[], chunk: number): Buffer {
   const writer = new ByteWriter(1 << 16);
-  const pw = new ParquetWriter({ writer, schema: PARQUET_SCHEMAS[o], codec: CODEC, statistics: false, createdBy: 'spatialkit rotate (hyparquet-writer)' });
+  const pw = new ParquetWriter({
+    writer, schema: PARQUET_SCHEMAS[o], codec: CODEC, statistics: false, createdBy: 'spatialkit rotate (hyparquet-writer)',
+    kvMetadata: [{ key: CHUNK_KEY, value: String(chunk) }],
+  });
   pw.row_groups = rowGroups;
   pw.num_rows = rowGroups.reduce((a, r) => a + r.num_rows, 0n);
   pw.finish();
   return Buffer.from(writer.getBuffer().slice(4));
 }
 
+/** A shard's row group: its file, where its rows start, and the chunks (`group` ÷ chunk) of its first and last rows. */
+interface Piece { data: Buffer; file: ArrayBuffer; rg: RowGroup; rowStart: number; first: number; last: number }
+
 /**
- * Writes `target`'s temporary file as the concatenation of the row groups of `sources` (Parquet
- * files of the same table): their bytes between the magic and the footer, offsets moved, one footer.
+ * Writes the Parquet file of table `o` from the shards' files `sources` (in shard order) into `fd`,
+ * byte for byte the file the unsharded run writes: its row group k holds the rows of groups
+ * [k·chunk, (k+1)·chunk). Every run aligns its chunks to multiples of `--chunk`, so a shard's row
+ * group is either such a chunk whole (copied as it is, offsets moved) or a piece of one that a
+ * shard boundary cut; the pieces of a chunk are read back (hyparquet), joined, and encoded again —
+ * the same encoder on the same values gives the same bytes. The chunk size is the first shard's.
+ * Returns the file's size.
  */
-export function concatParquet(o: Output, sources: string[], fd: number): number {
-  fs.writeSync(fd, HEADER);
-  const st = newParquet();
+export async function mergeParquet(o: Output, sources: string[], fd: number): Promise<number> {
+  const pieces: Piece[] = [];
+  let chunk = 0;
   for (const f of sources) {
     const data = fs.readFileSync(f);
-    const meta = parquetMetadata(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
-    const end = data.length - 8 - data.readUInt32LE(data.length - 8);
-    writeAll(fd, data.subarray(4, end));
-    for (const rg of meta.row_groups as RowGroup[]) st.rowGroups.push(shift(plain(rg), BigInt(st.bytes - 4)));
-    st.bytes += end - 4;
+    const file = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    const meta = parquetMetadata(file);
+    const c = Number(meta.key_value_metadata?.find((k) => k.key === CHUNK_KEY)?.value);
+    if (!(Number.isInteger(c) && c >= 1)) throw new Error(`${f} does not name its chunk size (${CHUNK_KEY}): it was made by an older spatialkit; make that shard again`);
+    chunk ||= c;
+    let rowStart = 0;
+    for (const rg of meta.row_groups as RowGroup[]) {
+      const n = Number(rg.num_rows);
+      const groups = await parquetReadObjects({ file, metadata: meta, columns: ['group'], rowStart, rowEnd: rowStart + n });
+      pieces.push({ data, file, rg, rowStart, first: Math.floor(Number(groups[0].group) / chunk), last: Math.floor(Number(groups[n - 1].group) / chunk) });
+      rowStart += n;
+    }
   }
-  const tail = footer(o, st.rowGroups);
+  fs.writeSync(fd, HEADER);
+  const st = newParquet();
+  for (let i = 0; i < pieces.length;) {
+    // The run of pieces that share chunks; a piece that holds one chunk whole is copied.
+    let j = i + 1;
+    while (j < pieces.length && pieces[j].first === pieces[j - 1].last) j++;
+    if (j === i + 1 && pieces[i].first === pieces[i].last) {
+      const { data, rg } = pieces[i];
+      const start = Number(rg.columns[0].file_offset), end = start + Number(rg.total_compressed_size);
+      writeAll(fd, data.subarray(start, end));
+      st.rowGroups.push(shift(plain(rg), BigInt(st.bytes - start)));
+      st.bytes += end - start;
+    } else {
+      const rows: Record<string, unknown>[] = [];
+      for (const p of pieces.slice(i, j)) rows.push(...await parquetReadObjects({ file: p.file, rowStart: p.rowStart, rowEnd: p.rowStart + Number(p.rg.num_rows) }));
+      for (let k = 0; k < rows.length;) {
+        const key = Math.floor(Number(rows[k].group) / chunk);
+        let e = k + 1;
+        while (e < rows.length && Math.floor(Number(rows[e].group) / chunk) === key) e++;
+        appendRowGroup(fd, st, encodeRowGroup(o, rows.slice(k, e)));
+        k = e;
+      }
+    }
+    i = j;
+  }
+  const tail = footer(o, st.rowGroups, chunk || 1);
   writeAll(fd, tail);
   return st.bytes + tail.length;
 }

@@ -32,6 +32,8 @@ export interface ChunkContext {
   assets?: Map<string, Asset>;
   /** `--format … parquet`: also encode each table's rows of the chunk as one Parquet row group. */
   parquet: boolean;
+  /** `--format … jsonl`: return the chunk's JSONL bytes (without it, `data` holds empty buffers). */
+  jsonl: boolean;
 }
 
 /** A chunk made: its bytes per output, its counts (to add, in order, to the run's), the folders it wrote files in. */
@@ -96,7 +98,7 @@ export async function makeChunk(ctx: ChunkContext, p: Prepared, onGroup?: (g: nu
     await onGroup?.(g);
   }
   // One join and one encode per output: a chunk is written in one call.
-  const data = Object.fromEntries(OUTPUTS.map((o) => [o, Buffer.from(text[o].join(''), 'utf8')])) as Record<Output, Buffer>;
+  const data = Object.fromEntries(OUTPUTS.map((o) => [o, ctx.jsonl ? Buffer.from(text[o].join(''), 'utf8') : Buffer.alloc(0)])) as Record<Output, Buffer>;
   const parquet = ctx.parquet ? Object.fromEntries(OUTPUTS.map((o) => [o, encodeRowGroup(o, rows[o])])) as Record<Output, EncodedRowGroup> : undefined;
   return { data, counts, touched: [...touched], ...(parquet ? { parquet } : {}) };
 }

@@ -15,7 +15,7 @@ import { PRESETS, textPlan, type PresetName, type TextOptions } from '../scene/p
 import { catalog as builtinCatalog, checkCatalog, type CatalogEntry } from '../scene/catalog.js';
 import { loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
 import type { FilterSettings } from '../scene/records.js';
-import { appendRowGroup, concatParquet, footer, fromJson, HEADER, newParquet, toJson, type ParquetState } from './parquet.js';
+import { appendRowGroup, footer, mergeParquet, fromJson, HEADER, newParquet, toJson, type ParquetState } from './parquet.js';
 import { ChunkPool, makeChunk, prepare, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
@@ -366,7 +366,7 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
     makeDir(out);
     const held = lock(path.join(out, '.rotate.lock'), out);
     try {
-      const code = merge(out, n, quiet);
+      const code = await merge(out, n, quiet);
       return code === 0 && values.html === true ? await writePage(out, '', quiet) : code;
     } finally { held.release(); }
   }
@@ -524,7 +524,7 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   if (config.masks) makeDir(masksDir, '--masks');
   const ctx: ChunkContext = {
     out, image: config.ring.image, text, visibility: config.visibility, rays: raysFiles,
-    svgDir: config.svg ? svgDir : '', masksDir, jobsDir, gltf: config.gltf, assets: job.assets, parquet: pq,
+    svgDir: config.svg ? svgDir : '', masksDir, jobsDir, gltf: config.gltf, assets: job.assets, parquet: pq, jsonl,
   };
 
   const progress = new Progress(hi - lo, !quiet && process.stderr.isTTY === true && hi - lo >= 200);
@@ -536,6 +536,9 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   // Chunks are made by `threads` worker threads (several requests each in flight, so none waits
   // while this thread writes), or here when one thread is asked for or there is one chunk only —
   // then the next chunk's visibility is cast (on the native thread pool) while this one's text is made.
+  // Chunks end at multiples of `chunk` (a shard's first and last may be shorter), so that a shard's
+  // Parquet row groups are the unsharded run's or pieces of them (`--merge` joins the pieces).
+  const chunkEnd = (g: number): number => Math.min(hi, (Math.floor(g / chunk) + 1) * chunk);
   const threads = Math.min(job.jobs, Math.ceil((hi - st.next) / chunk));
   const pool = threads > 1 ? new ChunkPool(threads, { opts: job.opts, ctx }) : null;
   const inFlight: Promise<Chunk>[] = [];
@@ -548,16 +551,16 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   };
   try {
     while (st.next < hi && !interrupted) {
-      const end = Math.min(hi, st.next + chunk);
+      const end = chunkEnd(st.next);
       let made: Chunk;
       if (pool) {
-        for (; asked < hi && inFlight.length < 2 * threads; asked = Math.min(hi, asked + chunk)) inFlight.push(pool.chunk(asked, Math.min(hi, asked + chunk)));
+        for (; asked < hi && inFlight.length < 2 * threads; asked = chunkEnd(asked)) inFlight.push(pool.chunk(asked, chunkEnd(asked)));
         made = await inFlight.shift()!;
         progress.tick(end - lo);
       } else {
         const cur = ahead ?? prepare(s, ctx, st.next, end);
         await cur.vis;
-        ahead = end < hi ? prepare(s, ctx, end, Math.min(hi, end + chunk)) : null;
+        ahead = end < hi ? prepare(s, ctx, end, chunkEnd(end)) : null;
         made = await makeChunk(ctx, cur, onGroup);
       }
       for (const o of OUTPUTS) {
@@ -607,7 +610,7 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
   for (const o of pq ? OUTPUTS : []) {
     if (!exists(pqPartial(o))) continue;
     // The footer (row-group metadata, its length, the closing magic), synced, then the rename.
-    writeParquetEnd(pqPartial(o), footer(o, st.parquet![o].rowGroups));
+    writeParquetEnd(pqPartial(o), footer(o, st.parquet![o].rowGroups, chunk));
     fs.renameSync(pqPartial(o), pqFile(o));
   }
   fsyncDir(out);
@@ -671,7 +674,7 @@ function wroteLine(out: string, c: Counts, sfx: string, extra: { rays: number; s
 }
 
 /** --merge n: concatenates the n shard files into the unsharded names and sums the manifests. */
-function merge(out: string, n: number, quiet: boolean): number {
+async function merge(out: string, n: number, quiet: boolean): Promise<number> {
   const manifests = Array.from({ length: n }, (_, i) => {
     const f = path.join(out, `manifest${suffix([i, n])}.json`);
     const m = readJson<Manifest>(f, false, isManifest);
@@ -706,7 +709,7 @@ function merge(out: string, n: number, quiet: boolean): number {
     const fd = fs.openSync(tmp, 'w');
     let bytes = 0;
     try {
-      bytes = concatParquet(o, Array.from({ length: n }, (_, i) => path.join(out, `${o}${suffix([i, n])}.parquet`)), fd);
+      bytes = await mergeParquet(o, Array.from({ length: n }, (_, i) => path.join(out, `${o}${suffix([i, n])}.parquet`)), fd);
       fs.fdatasyncSync(fd);
     } finally { fs.closeSync(fd); }
     fs.renameSync(tmp, target);
