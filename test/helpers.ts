@@ -26,17 +26,9 @@ export function eachBackend(title: string, body: (name: Backend) => void): void 
   }
 }
 
-/** mulberry32: a tiny seeded PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a tiny seeded PRNG (the library's own; it only draws inputs, it is no oracle). */
+export { mulberry32 } from '../src/scene/random.js';
+import { mulberry32 } from '../src/scene/random.js';
 
 /** The stream a test named `testName` draws from rng(seed): mulberry32 of seed and the name (FNV-1a). */
 export function testStream(seed: number, testName: string): () => number {
