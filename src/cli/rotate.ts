@@ -19,7 +19,7 @@ import { appendRowGroup, footer, mergeParquet, fromJson, HEADER, newParquet, toJ
 import { ChunkPool, makeChunk, prepare, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
-import { parseShard } from './shard.js';
+import { parseShard, shardRange } from './shard.js';
 import { parseArgs, didYouMean } from './suggest.js';
 import { fsyncDir, lock, makeDir, readJson, removeStaleTemps, UsageError, writeAll, writeAtomic } from './outdir.js';
 import * as camera from '../camera/index.js';
@@ -397,9 +397,9 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
   const held = lock(path.join(out, `.rotate${sfx}.lock`), shard[1] > 1 ? `${out} (shard ${shard[0]} of ${shard[1]})` : out);
   try {
     const code = await generateRun(out, config, s, text, shard, chunk, values.overwrite === true, quiet, { assets, renderDir, jobs, opts });
-    const empty = Math.floor(((shard[0] + 1) * config.groups) / shard[1]) === Math.floor((shard[0] * config.groups) / shard[1]);
+    const [lo, hi] = shardRange(shard, config.groups);
     if (code !== 0 || values.html !== true) return code;
-    if (empty) { if (!quiet) console.log('No page written (--html): the run has no groups.'); return 0; }
+    if (lo === hi) { if (!quiet) console.log('No page written (--html): the run has no groups.'); return 0; }
     return await writePage(out, sfx, quiet);
   } finally {
     held.release();
@@ -408,8 +408,7 @@ async function main(values: Record<string, string | boolean | undefined>): Promi
 
 async function generateRun(out: string, config: Config, s: Settings, text: TextOptions, shard: [number, number], chunk: number,
   overwrite: boolean, quiet: boolean, job: { assets?: Map<string, Asset>; renderDir?: string; jobs: number; opts: GenerateOptions }): Promise<number> {
-  // Shard i covers groups [⌊i·G/n⌋, ⌊(i+1)·G/n⌋): contiguous, so the slices concatenate in order.
-  const lo = Math.floor((shard[0] * config.groups) / shard[1]), hi = Math.floor(((shard[0] + 1) * config.groups) / shard[1]);
+  const [lo, hi] = shardRange(shard, config.groups);
   const sfx = suffix(shard);
   const file = (o: Output): string => path.join(out, `${o}${sfx}.jsonl`);
   const partial = (o: Output): string => `${file(o)}.partial`;

@@ -81,3 +81,8 @@ export function parseShard(spec: string, env: Env = process.env): [number, numbe
   if (n < 1 || i >= n) throw new UsageError(`--shard auto: index ${i} (${seen[0].engine}) is not below the count ${n} (${counts[0][0]})`);
   return [i, n];
 }
+
+/** Shard i of n covers groups [⌊i·G/n⌋, ⌊(i+1)·G/n⌋): contiguous, so the slices concatenate in order. */
+export function shardRange([i, n]: readonly [number, number], groups: number): [number, number] {
+  return [Math.floor((i * groups) / n), Math.floor(((i + 1) * groups) / n)];
+}
