@@ -487,9 +487,15 @@ eachBackend('collide', (backend) => {
       .filter((b) => Math.hypot(b[6], b[7], b[8], b[9]) > 0.1).map((b) => Float32Array.from(b));
 
     it('overlap(a, b) = overlap(b, a) = the oracle', () => {
+      // Where the oracle's gap g lies in (1e-12·S, 1e-6·S] either answer is right: the kernel's edge
+      // axes are unnormalised, so a gap along one must exceed 1e-12·S/sin θ (docs/collide.md), and
+      // the oracle keeps edge axes down to sin θ = 1e-6. Shrinking walks straight into that band.
       fc.assert(fc.property(boxArb, boxArb, (a, b) => {
         const x = sk.collide.overlap(a, b)[0], y = sk.collide.overlap(b, a)[0];
-        return x === y && x === Number(oracleOverlap(obb(a, 0), obb(b, 0)));
+        const A = obb(a, 0), B = obb(b, 0), want = Number(oracleOverlap(A, B));
+        const S = A.h[0] + A.h[1] + A.h[2] + B.h[0] + B.h[1] + B.h[2] + Math.hypot(B.c[0] - A.c[0], B.c[1] - A.c[1], B.c[2] - A.c[2]);
+        const undecided = want === 0 && satGap(A, B) <= 1e-6 * S;
+        return x === y && (undecided || x === want);
       }), { seed: SEED, numRuns: 2000 });
     });
     it('q, −q and 2^k·q give the same answer (the rotation is q/|q|)', () => {
