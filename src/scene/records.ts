@@ -7,6 +7,7 @@ import { captions, qa, sdg, type CaptionRecord, type QARecord, type SDGRecord } 
 import type { TextOptions } from './preset.js';
 import { CARDINALS } from './relations.js';
 import { DROP_CAUSES, type ImageVisibility } from './visibility.js';
+import { jsonNumber, jsonString, jsonWith } from './json.js';
 
 /** Camera numbers are float32: six decimals keep them exact to their precision and short. */
 const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
@@ -16,12 +17,18 @@ const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
  */
 const a3 = (v: number): number => Math.floor(v * 1000) / 1000;
 
-function relationJson(r: RelationRecord): object {
-  const o: Record<string, unknown> = {};
-  if (r.viewer !== undefined) o.viewer = r.viewer;
-  o.target = r.target; o.reference = r.reference; o.objects = r.objects;
-  o.angle = a3(r.angle); o.cardinal = r.cardinal; o.clock = r.clock;
-  return o;
+// The image lines are built by concatenation (relations once per subgroup and camera, not once per
+// image); test/rotate.test.ts holds every line to JSON.stringify of its row.
+const str = jsonString, num = jsonNumber;
+
+function relationJson(r: RelationRecord): string {
+  return `{${r.viewer !== undefined ? `"viewer":${num(r.viewer)},` : ''}"target":${num(r.target)},"reference":${num(r.reference)},"objects":${num(r.objects)},` +
+    `"angle":${num(a3(r.angle))},"cardinal":${str(r.cardinal)},"clock":${num(r.clock)}}`;
+}
+
+function captionJson(c: CaptionRecord): string {
+  return `{"viewpoint":${str(c.viewpoint)},"objects":${num(c.objects)},${c.viewer !== undefined ? `"viewer":${num(c.viewer)},` : ''}"target":${num(c.target)},` +
+    `"reference":${num(c.reference)},"cardinal":${str(c.cardinal)},"clock":${num(c.clock)},"text":${str(c.text)}}`;
 }
 
 /** `gltf`: the group's .glb path (`rotate --gltf`). */
@@ -166,38 +173,38 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): Gr
   for (const list of byImage.values()) counts.repeats.captions += repeats(list.map((c) => c.text));
   counts.textImages.captions += byImage.size;
   // Relation JSON is shared: relative per subgroup, absolute per camera.
-  const relJson = g.relative.map((rs) => rs.map(relationJson));
-  const absJson = g.absolute.map((rs) => rs.map(relationJson));
+  const relJson = g.relative.map((rs) => `[${rs.map(relationJson).join(',')}]`);
+  const absJson = g.absolute.map((rs) => `[${rs.map(relationJson).join(',')}]`);
+  const yawJson = g.yaws.map((y) => JSON.stringify(y));
+  const split = str(g.split);
   const images: string[] = [];
-  const imageRows: Record<string, unknown>[] = [];
   const kept = opts.text?.kept;
   g.images.forEach((img, k) => {
     counts.images++;
     for (const r of img.relative) inc(counts.relations, `relative ${r.objects}-object`);
     inc(counts.relations, 'absolute', img.absolute.length);
-    const line: Record<string, unknown> = { image: img.id, group: img.group, subgroup: img.subgroup, camera: img.camera, split: g.split, yaw: g.yaws[img.subgroup] };
-    if (opts.rays) line.rays = opts.rays[img.camera];
+    let line = `{"image":${str(img.id)},"group":${num(img.group)},"subgroup":${num(img.subgroup)},"camera":${num(img.camera)},"split":${split},"yaw":${yawJson[img.subgroup]}`;
+    const rays = opts.rays?.[img.camera];
+    if (rays !== undefined) line += `,"rays":${str(rays)}`;
     const isKept = kept?.[k] ?? true;
-    line.kept = isKept;
+    line += `,"kept":${isKept}`;
     if (isKept) counts.kept.images++;
     else counts.kept.dropped++;
     const vis = opts.visibility?.[k];
     if (vis) {
       if (vis.kept !== isKept) throw new Error(`image ${img.id}: the visibility decision and \`kept\` disagree`);
-      if (!isKept) line.drop = vis.drop;
+      if (!isKept) line += `,"drop":${JSON.stringify(vis.drop)}`;
       for (const c of vis.drop) inc(counts.drops, c);
     }
-    if (isKept && opts.files?.masks) Object.assign(line, maskFiles(img.id));
-    if (vis) line.visibility = vis.objects;
-    line.relations = { relative: relJson[img.subgroup], absolute: absJson[img.camera] };
-    line.captions = (byImage.get(img.id) ?? []).map((c) => {
-      const o: Record<string, unknown> = { viewpoint: c.viewpoint, objects: c.objects };
-      if (c.viewer !== undefined) o.viewer = c.viewer;
-      o.target = c.target; o.reference = c.reference; o.cardinal = c.cardinal; o.clock = c.clock; o.text = c.text;
-      return o;
-    });
-    images.push(JSON.stringify(line));
-    if (opts.rows) imageRows.push(line);
+    if (isKept && opts.files?.masks) {
+      const f = maskFiles(img.id);
+      line += `,"mask":${str(f.mask)},"depth":${str(f.depth)}`;
+    }
+    if (vis) line += `,"visibility":${JSON.stringify(vis.objects)}`;
+    line += `,"relations":{"relative":${relJson[img.subgroup]},"absolute":${absJson[img.camera]}},"captions":[`;
+    const list = byImage.get(img.id);
+    if (list) line += list.map(captionJson).join(',');
+    images.push(line + ']}');
   });
   const qs: QARecord[] = withQA ? qa(g, opts.text) : [];
   const qaByImage = new Map<string, string[]>();
@@ -218,13 +225,13 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): Gr
   inc(counts.records, 'qa', qs.length);
   inc(counts.records, 'sdg', ds.length);
   const scene = sceneRecord(g, opts.files?.gltf ? { gltf: gltfFile(g.group) } : {});
-  const qaRows = qs.map((q) => ({ ...q, split: g.split })), sdgRows = ds.map((d) => ({ ...d, split: g.split }));
   return {
     scenes: JSON.stringify(scene) + '\n',
     images: images.join('\n') + '\n',
-    qa: qaRows.length ? qaRows.map((q) => JSON.stringify(q)).join('\n') + '\n' : '',
-    sdg: sdgRows.length ? sdgRows.map((d) => JSON.stringify(d)).join('\n') + '\n' : '',
-    ...(opts.rows ? { rows: { scenes: [scene], images: imageRows, qa: qaRows, sdg: sdgRows } } : {}),
+    qa: qs.length ? qs.map((q) => jsonWith(q, 'split', g.split)).join('\n') + '\n' : '',
+    sdg: ds.length ? ds.map((d) => jsonWith(d, 'split', g.split)).join('\n') + '\n' : '',
+    // The rows are the lines read back, so that a Parquet row holds exactly what its JSONL line does.
+    ...(opts.rows ? { rows: { scenes: [scene], images: images.map((l) => JSON.parse(l) as Record<string, unknown>), qa: qs.map((q) => ({ ...q, split: g.split })), sdg: ds.map((d) => ({ ...d, split: g.split })) } } : {}),
   };
 }
 
