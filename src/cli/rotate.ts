@@ -16,7 +16,7 @@ import { catalog as builtinCatalog, checkCatalog, type CatalogEntry } from '../s
 import { loadAssets, RENDER_SCRIPT, type Asset } from '../scene/blender.js';
 import type { FilterSettings } from '../scene/records.js';
 import { appendRowGroup, footer, mergeParquet, fromJson, HEADER, newParquet, toJson, type ParquetState } from './parquet.js';
-import { ChunkPool, makeChunk, prepare, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
+import { ChunkPool, makeChunk, prepare, recycle, OUTPUTS, type Chunk, type ChunkContext, type Output, type Prepared } from './rotate-chunk.js';
 import type { RingCamera } from '../scene/ring.js';
 import { npy } from './npy.js';
 import { parseShard, shardRange } from './shard.js';
@@ -584,6 +584,9 @@ async function generateRun(out: string, config: Config, s: Settings, text: TextO
           }
         }
       }
+      // Written: its buffers go back to whoever made it, for a later chunk.
+      if (pool) pool.recycle(made);
+      else recycle(made.data);
       addCounts(st.counts, made.counts);
       for (const d of made.touched) fsyncDir(d);
       st.next = end;
