@@ -120,6 +120,11 @@ export function addCounts(a: Counts, b: Counts): Counts {
 }
 
 const inc = (o: Record<string, number>, k: string, n = 1): void => { o[k] = (o[k] ?? 0) + n; };
+/** The count key `${a} ${b}`, made once per pair: a template string per record cost a fresh string and its hash on every count. */
+const KEYS: Record<string, Record<string, string>> = Object.create(null);
+const key = (a: string, b: string): string => ((KEYS[a] ??= Object.create(null) as Record<string, string>)[b] ??= `${a} ${b}`);
+const N_OBJECT: Record<number, string> = { 2: '2-object', 3: '3-object' };
+const nObject = (n: number): string => N_OBJECT[n] ?? `${n}-object`;
 
 /** What a group's records carry beyond the group itself. */
 export interface LineOptions {
@@ -168,7 +173,7 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): Gr
     let list = byImage.get(c.image);
     if (!list) byImage.set(c.image, (list = []));
     list.push(c);
-    inc(counts.captions, c.viewpoint === 'absolute' ? 'absolute' : `relative ${c.objects}-object`);
+    inc(counts.captions, c.viewpoint === 'absolute' ? 'absolute' : key('relative', nObject(c.objects)));
   }
   for (const list of byImage.values()) counts.repeats.captions += repeats(list.map((c) => c.text));
   counts.textImages.captions += byImage.size;
@@ -181,7 +186,7 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): Gr
   const kept = opts.text?.kept;
   g.images.forEach((img, k) => {
     counts.images++;
-    for (const r of img.relative) inc(counts.relations, `relative ${r.objects}-object`);
+    for (const r of img.relative) inc(counts.relations, key('relative', nObject(r.objects)));
     inc(counts.relations, 'absolute', img.absolute.length);
     let line = `{"image":${str(img.id)},"group":${num(img.group)},"subgroup":${num(img.subgroup)},"camera":${num(img.camera)},"split":${split},"yaw":${yawJson[img.subgroup]}`;
     const rays = opts.rays?.[img.camera];
@@ -209,9 +214,10 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): Gr
   const qs: QARecord[] = withQA ? qa(g, opts.text) : [];
   const qaByImage = new Map<string, string[]>();
   for (const q of qs) {
-    inc(counts.qa, `${q.viewpoint} ${q.task} ${q.relation}`);
-    inc(counts.qa, `${q.viewpoint} ${q.objects}-object`);
-    inc(counts.answers[`${q.viewpoint} ${q.task} ${q.relation}`], q.answer);
+    const k = key(key(q.viewpoint, q.task), q.relation);
+    inc(counts.qa, k);
+    inc(counts.qa, key(q.viewpoint, nObject(q.objects)));
+    inc(counts.answers[k], q.answer);
     let list = qaByImage.get(q.image);
     if (!list) qaByImage.set(q.image, (list = []));
     list.push(q.question);
@@ -219,7 +225,7 @@ export function groupLines(g: Group, counts: Counts, opts: LineOptions = {}): Gr
   for (const list of qaByImage.values()) counts.repeats.qa += repeats(list);
   counts.textImages.qa += qaByImage.size;
   const ds: SDGRecord[] = sdg(g, kept ? { kept } : {});
-  for (const d of ds) inc(counts.sdg, `${d.kind} ${d.relation}`);
+  for (const d of ds) inc(counts.sdg, key(d.kind, d.relation));
   inc(counts.records, 'scenes');
   inc(counts.records, 'images', images.length);
   inc(counts.records, 'qa', qs.length);
