@@ -17,8 +17,8 @@ const r6 = (v: number): number => Math.round(v * 1e6) / 1e6;
  */
 const a3 = (v: number): number => Math.floor(v * 1000) / 1000;
 
-// The image lines are built by concatenation (relations once per subgroup and camera, not once per
-// image); test/rotate.test.ts holds every line to JSON.stringify of its row.
+// Image lines are concatenated from JSON fragments (each relation list once per subgroup and camera,
+// not once per image); test/scene-json.test.ts holds every line to JSON.stringify of the record.
 const str = jsonString, num = jsonNumber;
 
 function relationJson(r: RelationRecord): string {
