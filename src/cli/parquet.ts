@@ -5,13 +5,14 @@
 // keeps their metadata in the checkpoint, and at the end writes the footer and renames the file.
 import fs from 'node:fs';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { writeColumn } from 'hyparquet-writer/src/column.js';
+import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { snappyCompressor } from 'hysnappy';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
-import type { ColumnEncoder, PageData } from 'hyparquet-writer/src/types.js';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { Output } from './tables.js';
 import { writeAll } from './outdir.js';
+import { bitWidth, Bytes, chooseDictionary, plainBooleans, plainNumbers, plainStrings, rleHybrid } from './parquet-pages.js';
+import { describe as describeValue } from '../validate.js';
 
 type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
 type RowGroup = ParquetWriter['row_groups'][number];
@@ -60,10 +61,19 @@ const LEAF: Record<'string' | 'int32' | 'double' | 'bool', Partial<SchemaElement
   string: { type: 'BYTE_ARRAY', converted_type: 'UTF8' }, int32: { type: 'INT32' }, double: { type: 'DOUBLE' }, bool: { type: 'BOOLEAN' },
 };
 
-/** A leaf column: its schema path (root first) and the steps from a record to its values. */
-interface Leaf { path: SchemaElement[]; steps: Step[]; maxDefinitionLevel: number; shred?: (rows: Record<string, unknown>[]) => PageData }
+/** A leaf column: its schema path (root first), physical type, steps from a record to its values, and levels. */
+interface Leaf {
+  path: SchemaElement[]; kind: Kind; steps: Step[]; maxDefinitionLevel: number; maxRepetitionLevel: number;
+}
+type Kind = 'string' | 'int32' | 'double' | 'bool';
 /** One step of a leaf's path: the member `name` of the value at hand; `list`: a list whose elements take the next step (or are the values). */
 interface Step { name: string; optional: boolean; list: boolean }
+/**
+ * A leaf column of a chunk: `slots` level slots (a value, a null, or an empty list each), their
+ * definition levels (null for a required top-level column) and repetition levels (null outside
+ * lists), and the values in order — nulls and empty lists hold none; booleans as 0/1.
+ */
+interface Shredded { slots: number; def: Uint8Array | null; rep: Uint8Array | null; values: (string | number)[] }
 
 /**
  * The flat schema (depth first) of fields, lists in the standard 3-level form (LIST → repeated
@@ -78,7 +88,11 @@ function compile(fields: Field[]): { schema: SchemaElement[]; leaves: Leaf[] } {
     const e = (x: Partial<SchemaElement>): SchemaElement[] => { schema.push(x as SchemaElement); return [...parent, x as SchemaElement]; };
     if (typeof t === 'string') {
       const all = [...steps, step];
-      leaves.push({ path: e({ name, repetition_type: rep, ...LEAF[t] }), steps: all, maxDefinitionLevel: all.reduce((n, s) => n + +s.optional + +s.list, 0) });
+      const path = e({ name, repetition_type: rep, ...LEAF[t] });
+      leaves.push({
+        path, kind: t, steps: all, maxDefinitionLevel: all.reduce((n, s) => n + +s.optional + +s.list, 0),
+        maxRepetitionLevel: path.filter((x) => x.repetition_type === 'REPEATED').length,
+      });
     } else if ('list' in t) {
       if (step.list) throw new Error('parquet: a list of lists is not supported');
       const wrapper = e({ name, repetition_type: rep, converted_type: 'LIST', num_children: 1 });
@@ -92,46 +106,88 @@ function compile(fields: Field[]): { schema: SchemaElement[]; leaves: Leaf[] } {
   for (const [n, t, opt] of fields) add(n, t, opt ? 'OPTIONAL' : 'REQUIRED', [root], [], { name: n, optional: !!opt, list: false });
   return { schema, leaves };
 }
+
 const COMPILED = Object.fromEntries(Object.entries(SCHEMAS).map(([o, f]) => [o, compile(f)])) as Record<Output, ReturnType<typeof compile>>;
+const SHREDDERS = Object.fromEntries(Object.entries(COMPILED).map(([o, c]) => [o, tableShredder(SCHEMAS[o as Output], c.leaves)])) as Record<Output, (rows: Record<string, unknown>[]) => Shredded[]>;
 export const PARQUET_SCHEMAS = Object.fromEntries(Object.entries(COMPILED).map(([o, c]) => [o, c.schema])) as Record<Output, SchemaElement[]>;
 
 /**
- * A leaf column's values and Dremel levels, computed directly from the records along the leaf's
- * steps. Levels: a present optional value or a list element adds 1 to the definition level; the
- * 2nd… element of a list repeats at that list's depth; a null or an empty list ends the path with
- * the level reached (its value slot undefined: the writer skips it). hyparquet-writer's generic walk
- * (dremel.js) re-reads the schema at every value and reads every field by a computed name, which
- * cost more than making the records; this function is generated once per leaf with the field names
- * written out, so each property read sees one record shape. test/rotate-parquet.test.ts checks that
- * both give the same bytes.
+ * The Dremel shredding of a table's records into its leaf columns: levels and values, computed in
+ * one walk over each record. Levels: a present optional value or a list element adds 1 to the
+ * definition level; the 2nd… element of a list repeats at that list's depth; a null or an empty
+ * list ends the path of every leaf below it with the level reached (a slot without a value). The
+ * walk is a function generated once per table with the field names written out (each property read
+ * sees few record shapes) and each leaf's levels in local byte arrays: hyparquet-writer's generic
+ * walk (dremel.js) re-reads the schema at every value, and a generated function per leaf (the
+ * previous version) is called once per chunk, too few times for V8 to optimise ~100 of them, while
+ * this loop over the rows is optimised within the first chunk. Each value's type is checked here
+ * (a wrong one is an error naming the field). test/rotate-parquet.test.ts checks that the row
+ * groups are hyparquet-writer's bytes.
  */
-function shredder(leaf: Leaf): (rows: Record<string, unknown>[]) => PageData {
-  const { steps, maxDefinitionLevel } = leaf;
-  const slot = (d: number | string, r: string, v: string): string => `D.push(${d}); R.push(${r}); V.push(${v});`;
+function tableShredder(fields: Field[], leaves: Leaf[]): (rows: Record<string, unknown>[]) => Shredded[] {
+  const check: Record<Kind, (v: string) => string> = {
+    string: (v) => `typeof ${v} !== 'string'`, int32: (v) => `(${v} | 0) !== ${v}`,
+    double: (v) => `typeof ${v} !== 'number'`, bool: (v) => `typeof ${v} !== 'boolean'`,
+  };
+  const column = (i: number): string => leaves[i].path.slice(1).map((e) => e.name).join('.');
+  const wrong = (i: number, v: string): string =>
+    `throw new TypeError(${JSON.stringify(`parquet: field '${column(i)}' expects ${leaves[i].kind} values but received `)} + describe(${v}));`;
   const missing = (name: string): string => `throw new Error(${JSON.stringify(`parquet: required field '${name}' has no value`)});`;
-  // Code that reads step i from `v` at definition level d, repetition level r, inside `depth` lists.
-  const step = (i: number, v: string, d: number, r: string, depth: number): string => {
-    const s = steps[i], x = `x${i}`, last = i === steps.length - 1;
-    const d1 = d + +s.optional;
-    let present: string;
-    if (!s.list) present = last ? slot(d1, r, x) : step(i + 1, x, d1, r, depth);
-    else {
-      const e = `e${i}`, k = `k${i}`, ri = `r${i}`;
-      present = `if (${x}.length === 0) { ${slot(d1, r, 'undefined')} } else for (let ${k} = 0; ${k} < ${x}.length; ${k}++) {
-        const ${e} = ${x}[${k}], ${ri} = ${k} ? ${depth + 1} : ${r};
-        if (${e} === null || ${e} === undefined) ${missing(`${s.name}[]`)}
-        ${last ? slot(d1 + 1, ri, e) : step(i + 1, e, d1 + 1, ri, depth + 1)}
+  const slot = (i: number, d: number, r: string, v: string | null): string =>
+    `if (n${i} === D${i}.length) { D${i} = grow(D${i}); R${i} = grow(R${i}); } D${i}[n${i}] = ${d}; R${i}[n${i}] = ${r}; n${i}++;` +
+    (v === null ? '' : `if (${check[leaves[i].kind](v)}) ${wrong(i, v)} V${i}.push(${leaves[i].kind === 'bool' ? `${v} ? 1 : 0` : v});`);
+  // The leaves below a type, numbered depth first from `first` (the order compile() lists them in).
+  const count = (t: Type): number => (typeof t === 'string' ? 1 : 'list' in t ? count(t.list) : t.struct.reduce((n, [, ft]) => n + count(ft), 0));
+  const none = (t: Type, first: number, d: number, r: string): string =>
+    Array.from({ length: count(t) }, (_, k) => slot(first + k, d, r, null)).join('\n');
+  let vars = 0;
+  // Code for value `x` (present) of type t whose leaves start at `first`, at definition level d, repetition level r, inside `depth` lists.
+  const present = (t: Type, x: string, first: number, d: number, r: string, depth: number, name: string): string => {
+    if (typeof t === 'string') return slot(first, d, r, x);
+    if ('list' in t) {
+      const e = `e${vars}`, k = `k${vars}`, rk = `r${vars++}`;
+      return `if (${x}.length === 0) { ${none(t.list, first, d, r)} } else for (let ${k} = 0; ${k} < ${x}.length; ${k}++) {
+        const ${e} = ${x}[${k}], ${rk} = ${k} ? ${depth + 1} : ${r};
+        if (${e} === null || ${e} === undefined) ${missing(`${name}[]`)}
+        ${present(t.list, e, first, d + 1, rk, depth + 1, name)}
       }`;
     }
-    return `const ${x} = ${v}[${JSON.stringify(s.name)}];
-      if (${x} === null || ${x} === undefined) { ${s.optional ? slot(d, r, 'null') : missing(s.name)} } else { ${present} }`;
+    return members(t.struct, x, first, d, r, depth);
   };
-  // A top-level column without lists: a required one has no levels, an optional one definition levels only (as hyparquet-writer writes them).
-  const flat = steps.length === 1 && !steps[0].list;
-  const body = `const V = [], D = [], R = [];
-    for (let n = 0; n < rows.length; n++) { ${step(0, 'rows[n]', 0, '0', 0)} }
-    return { values: V, definitionLevels: ${flat && maxDefinitionLevel ? 'D' : flat ? '[]' : 'D'}, repetitionLevels: ${flat ? '[]' : 'R'}, maxDefinitionLevel: ${maxDefinitionLevel} };`;
-  return new Function('rows', body) as (rows: Record<string, unknown>[]) => PageData;
+  const members = (fs: Field[], v: string, first: number, d: number, r: string, depth: number): string => fs.map(([name, t, opt]) => {
+    const x = `x${vars++}`, at = first;
+    first += count(t);
+    return `const ${x} = ${v}[${JSON.stringify(name)}];
+      if (${x} === null || ${x} === undefined) { ${opt ? none(t, at, d, r) : missing(name)} } else { ${present(t, x, at, d + +!!opt, r, depth, name)} }`;
+  }).join('\n');
+  const walk = members(fields, 'row', 0, 0, '0', 0);
+  // Each record is read from a shallow copy: records made by object spread (groupLines's
+  // `{ ...q, split }`) each have a hidden class of their own in V8 11 (Node 20), so every property
+  // read of them misses V8's caches (12 µs per qa record); the copies share a few classes
+  // (bench/parquet-encode.mjs: qa 76 → 24 ms per 200 groups).
+  const all = leaves.map((_, i) => i);
+  const body = `${all.map((i) => `let D${i} = new Uint8Array(room[${i}]), R${i} = new Uint8Array(room[${i}]), n${i} = 0; const V${i} = [];`).join('\n')}
+    for (let j = 0; j < rows.length; j++) { const row = Object.assign({}, rows[j]);
+      ${walk}
+    }
+    return [${all.map((i) => {
+      // A top-level column without lists: a required one has no levels, an optional one definition levels only (as hyparquet-writer writes them).
+      const flat = leaves[i].steps.length === 1 && !leaves[i].steps[0].list;
+      return `{ slots: n${i}, def: ${flat && !leaves[i].maxDefinitionLevel ? 'null' : `D${i}`}, rep: ${flat ? 'null' : `R${i}`}, values: V${i} }`;
+    }).join(', ')}];`;
+  const shred = new Function('rows', 'room', 'grow', 'describe', body) as
+    (rows: Record<string, unknown>[], room: number[], g: typeof grow, d: typeof describeValue) => Shredded[];
+  const room = leaves.map(() => 1024);
+  return (rows) => {
+    const out = shred(rows, room, grow, describeValue);
+    out.forEach((c, i) => { room[i] = Math.max(room[i], c.slots); });
+    return out;
+  };
+}
+function grow(a: Uint8Array): Uint8Array {
+  const b = new Uint8Array(2 * a.length);
+  b.set(a);
+  return b;
 }
 
 /** A field of a record that its schema does not have would be lost without a word: refuse it. */
@@ -152,7 +208,7 @@ const CODEC = 'SNAPPY';
 // hash table between calls, so a reused one compresses the same page differently after other pages
 // (valid Snappy, but the bytes would depend on what a thread wrote before). A fresh instance costs
 // ~0.5 ms, more than the JavaScript Snappy takes below 64 KiB.
-const COMPRESSORS = { SNAPPY: (page: Uint8Array): Uint8Array => (page.length >= 1 << 16 ? snappyCompressor()(page) : snappyCompress(page)) };
+export const COMPRESSORS = { SNAPPY: (page: Uint8Array): Uint8Array => (page.length >= 1 << 16 ? snappyCompressor()(page) : snappyCompress(page)) };
 /** hyparquet-writer's default page size (1 MiB of values). */
 const PAGE_SIZE = 1 << 20;
 const MAGIC = 0x31524150;  // "PAR1"
@@ -169,8 +225,9 @@ export function encodeRowGroup(o: Output, rows: Record<string, unknown>[]): Enco
   writer.offset = 4;
   const columns: RowGroup['columns'] = [];
   let uncompressed = 0n;
-  for (const leaf of COMPILED[o].leaves) {
-    const { chunk } = writeColumn({ writer, column: columnEncoder(leaf), pageData: (leaf.shred ??= shredder(leaf))(rows) });
+  const shredded = SHREDDERS[o](rows);
+  for (const [i, leaf] of COMPILED[o].leaves.entries()) {
+    const chunk = writeLeaf(writer, leaf, shredded[i]);
     columns.push(chunk);
     uncompressed += chunk.meta_data?.total_uncompressed_size ?? 0n;
   }
@@ -183,12 +240,112 @@ export function encodeRowGroup(o: Output, rows: Record<string, unknown>[]): Enco
 /** Bytes to reserve for a table's next row group: the largest so far and a quarter (a grown buffer is copied). */
 const sizeHint: Record<Output, number> = { scenes: 1 << 16, images: 1 << 20, qa: 1 << 20, sdg: 1 << 20 };
 
-/** What hyparquet-writer's ParquetWriter would hand writeColumn for this leaf (statistics, indexes off). */
-function columnEncoder(leaf: Leaf): ColumnEncoder {
+type ColumnChunk = RowGroup['columns'][number];
+// Scratch buffers of the levels and the values of the page being written (reused: their bytes are copied into the row group).
+const levelBytes = new Bytes(), pageBytes = new Bytes(), stringBytes = new Bytes();
+
+/**
+ * Writes a leaf column chunk as hyparquet-writer's writeColumn does with statistics and page
+ * indexes off (the same choices, the same bytes): a dictionary page where its rule picks one
+ * (parquet-pages.ts chooseDictionary), then DATA_PAGE_V2 pages of about PAGE_SIZE value bytes cut
+ * at row starts, each with uncompressed levels and Snappy-compressed values.
+ */
+function writeLeaf(writer: ByteWriter, leaf: Leaf, s: Shredded): ColumnChunk {
+  const type = leaf.path[leaf.path.length - 1].type as 'BYTE_ARRAY' | 'INT32' | 'DOUBLE' | 'BOOLEAN';
+  const { slots, def, rep, values } = s;
+  const maxDef = leaf.maxDefinitionLevel, maxRep = leaf.maxRepetitionLevel;
+  const offsetStart = writer.offset;
+  let uncompressed = 0;
+  const present = def && maxDef ? (i: number): boolean => def[i] === maxDef : null;
+
+  const dict = type === 'BOOLEAN' ? null : chooseDictionary(values, type, slots, present);
+  let dictionary_page_offset: bigint | undefined;
+  if (dict) {
+    dictionary_page_offset = BigInt(writer.offset);
+    pageBytes.n = 0;
+    writePlain(pageBytes, type, dict.dictionary, 0, dict.dictionary.length);
+    const compressed = COMPRESSORS[CODEC](pageBytes.bytes());
+    const at = writer.offset;
+    writePageHeader(writer, {
+      type: 'DICTIONARY_PAGE', uncompressed_page_size: pageBytes.n, compressed_page_size: compressed.length,
+      dictionary_page_header: { num_values: dict.dictionary.length, encoding: 'PLAIN' },
+    });
+    uncompressed += writer.offset - at + pageBytes.n;
+    writer.appendBytes(compressed);
+  }
+  const encoding = dict ? 'RLE_DICTIONARY' : type === 'BOOLEAN' && slots > 16 ? 'RLE' : 'PLAIN';
+
+  // PLAIN strings are encoded once for all pages (a page's values are a slice).
+  let ends: Int32Array | null = null;
+  if (type === 'BYTE_ARRAY' && !dict) {
+    stringBytes.n = 0;
+    plainStrings(stringBytes, values as string[], 0, values.length, (ends = new Int32Array(values.length + 1)));
+  }
+  // Pages end where their values reach PAGE_SIZE bytes (as hyparquet-writer counts them: a PLAIN
+  // string by its UTF-8 bytes, a dictionary index 4), at the start of a row.
+  const fixed = dict || type === 'INT32' ? 4 : type === 'DOUBLE' ? 8 : 0.125;
+  const pages: number[] = [0];
+  for (let i = 0, v = 0, bytes = 0, start = 0; i < slots; i++) {
+    let size = 0;
+    if (!present || present(i)) { size = ends ? ends[v + 1] - ends[v] - 4 : fixed; v++; }
+    bytes += size;
+    if (bytes >= PAGE_SIZE && i > start && (!rep || rep[i] === 0)) { pages.push(i); start = i; bytes = size; }
+  }
+  pages.push(slots);
+
+  const data_page_offset = BigInt(writer.offset);
+  for (let p = 0, v0 = 0; p + 1 < pages.length; p++) {
+    const from = pages[p], to = pages[p + 1];
+    let rows = to - from, nulls = 0;
+    if (rep) { rows = 0; for (let i = from; i < to; i++) rows += +(rep[i] === 0); }
+    if (def) for (let i = from; i < to; i++) nulls += +(def[i] < maxDef);
+    const v1 = v0 + (to - from) - nulls;
+    levelBytes.n = 0;
+    const repLength = maxRep ? rleHybrid(levelBytes, rep!, from, to, bitWidth(maxRep)) : 0;
+    const defLength = maxDef ? rleHybrid(levelBytes, def!, from, to, bitWidth(maxDef)) : 0;
+    pageBytes.n = 0;
+    if (dict) {
+      let max = 0;
+      for (let k = v0; k < v1; k++) if (dict.indexes[k] > max) max = dict.indexes[k];
+      const width = bitWidth(max);
+      pageBytes.reserve(1);
+      pageBytes.buf[pageBytes.n++] = width;
+      rleHybrid(pageBytes, dict.indexes, v0, v1, width);
+    } else if (encoding === 'RLE') {
+      // The RLE-encoded booleans with their length first.
+      pageBytes.u32(0);
+      pageBytes.view.setUint32(0, rleHybrid(pageBytes, values as number[], v0, v1, 1), true);
+    } else if (!ends) writePlain(pageBytes, type, values, v0, v1);
+    const page = ends ? stringBytes.buf.subarray(ends[v0], ends[v1]) : pageBytes.bytes();
+    const compressed = COMPRESSORS[CODEC](page);
+    const at = writer.offset;
+    writePageHeader(writer, {
+      type: 'DATA_PAGE_V2', uncompressed_page_size: levelBytes.n + page.length, compressed_page_size: levelBytes.n + compressed.length,
+      data_page_header_v2: {
+        num_values: to - from, num_nulls: nulls, num_rows: rows, encoding,
+        definition_levels_byte_length: defLength, repetition_levels_byte_length: repLength, is_compressed: true,
+      },
+    });
+    uncompressed += writer.offset - at + levelBytes.n + page.length;
+    writer.appendBytes(levelBytes.bytes());
+    writer.appendBytes(compressed);
+    v0 = v1;
+  }
   return {
-    columnName: leaf.path.slice(1).map((e) => e.name).join('.'), element: leaf.path[leaf.path.length - 1], schemaPath: leaf.path,
-    codec: CODEC, compressors: COMPRESSORS, stats: false, pageSize: PAGE_SIZE, columnIndex: false, offsetIndex: false,
-  };
+    meta_data: {
+      type, encodings: dict ? ['PLAIN', encoding] : [encoding], path_in_schema: leaf.path.slice(1).map((e) => e.name), codec: CODEC,
+      num_values: BigInt(slots), total_compressed_size: BigInt(writer.offset - offsetStart), total_uncompressed_size: BigInt(uncompressed),
+      data_page_offset, dictionary_page_offset, statistics: undefined, encoding_stats: undefined, geospatial_statistics: undefined,
+    },
+    file_offset: BigInt(offsetStart),
+  } as ColumnChunk;
+}
+
+/** PLAIN values `v[from…to)` of a physical type. */
+function writePlain(out: Bytes, type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE' | 'BOOLEAN', v: readonly (string | number)[], from: number, to: number): void {
+  if (type === 'BYTE_ARRAY') plainStrings(out, v as string[], from, to);
+  else if (type === 'BOOLEAN') plainBooleans(out, v as number[], from, to);
+  else plainNumbers(out, v as number[], from, to, type);
 }
 
 /** Moves a row group's file offsets by `by` bytes (it was encoded at the start of a file, it lands further on). */
