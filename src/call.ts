@@ -3,7 +3,7 @@
 // call(domain, op, args) or callAsync(…); hot small-batch paths take kernels(domain) once and call
 // the kernel directly (no argument array, no closure: issue #17's small-call budget).
 import { active } from './backend/index.js';
-import type { BackendModule, Domain, DomainKernels, Kernels } from './backend/kernels.js';
+import type { BackendModule, Domain, DomainKernels, Kernels, SmallCalls } from './backend/kernels.js';
 import { array, bufferOf, plainF32Length, withCallerStack } from './validate.js';
 
 type Fn = (...a: unknown[]) => unknown;
@@ -14,6 +14,11 @@ type Result<D extends Domain, K extends Op<D>> = DomainKernels[D][K] extends (..
 /** The active backend's kernels of one domain. */
 export function kernels<D extends Domain>(domain: D): Kernels<D> {
   return active().module[domain] as Kernels<D>;
+}
+
+/** The active backend's small-call path (src/backend/small.ts), if it has one. */
+export function smallCalls(): SmallCalls | undefined {
+  return active().module.small;
 }
 
 /** Runs `op` of `domain` on the active backend now; returns what the kernel returns. */
