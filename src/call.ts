@@ -18,8 +18,15 @@ export function kernels<D extends Domain>(domain: D): Kernels<D> {
 
 /** The active backend's small-call path (src/backend/small.ts), if it has one. */
 export function smallCalls(): SmallCalls | undefined {
-  return active().module.small;
+  const m = active().module;
+  if (m !== smallOwner) {  // read once per backend: the addon's exports are a slow object to load from
+    smallOwner = m;
+    smallOfOwner = m.small;
+  }
+  return smallOfOwner;
 }
+let smallOwner: BackendModule | undefined;
+let smallOfOwner: SmallCalls | undefined;
 
 /** Runs `op` of `domain` on the active backend now; returns what the kernel returns. */
 export function call<D extends Domain, K extends Op<D>>(domain: D, op: K, args: Args<D, K>): Result<D, K> {

@@ -6,7 +6,7 @@
 // input before the op runs makes any overlap of input and output safe. Anything else takes the
 // array path, which checks every argument and words every error; the backend checks n again.
 // Used by the domain modules (src/call.ts) and by the wasm backend's own kernels.
-import type { SmallCalls, SmallQuatOp } from './kernels.js';
+import type { SmallCalls } from './kernels.js';
 import { plainF32Length } from '../validate.js';
 
 /**
@@ -23,10 +23,10 @@ export function smallCount(s: SmallCalls, x: unknown, xItem: number, y: unknown,
 }
 
 /**
- * Runs `op` on the n items smallCount accepted; returns `out`, or a new array when it is
+ * Runs `op` (one of s.quat) on the n items smallCount accepted; returns `out`, or a new array when it is
  * undefined. When the op throws for a bad item, `out` still receives every output first.
  */
-export function smallRun(s: SmallCalls, op: SmallQuatOp, n: number, x: Float32Array, xItem: number,
+export function smallRun(s: SmallCalls, op: (n: number) => void, n: number, x: Float32Array, xItem: number,
   y: Float32Array | undefined, yItem: number, out: Float32Array | undefined, outItem: number): Float32Array {
   const f = s.arena;
   const lx = n * xItem, ly = n * yItem, len = n * outItem;
@@ -34,7 +34,7 @@ export function smallRun(s: SmallCalls, op: SmallQuatOp, n: number, x: Float32Ar
   if (y !== undefined) for (let i = 0, Y = s.y; i < ly; i++) f[Y + i] = y[i];
   const o = out ?? new Float32Array(len);
   try {
-    s.quat[op](n);
+    op(n);
   } finally {
     for (let i = 0, O = s.out; i < len; i++) o[i] = f[O + i];
   }

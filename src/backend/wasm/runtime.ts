@@ -159,7 +159,7 @@ export class WasmRuntime {
     if (out === undefined) return false;  // required here: the array path words that error
     const n = smallCount(this.small, x, xItem, y, yItem, out, outItem);
     if (n === 0) return false;
-    smallRun(this.small, op, n, x as Float32Array, xItem, y as Float32Array | undefined, yItem, out as Float32Array, outItem);
+    smallRun(this.small, this.small.quat[op], n, x as Float32Array, xItem, y as Float32Array | undefined, yItem, out as Float32Array, outItem);
     return true;
   }
 
