@@ -42,25 +42,28 @@ const at = (a: Arr, i: number) => (a.batched ? i : 0);
 
 /** The small-call ops (src/backend/small.ts) on the runtime's arena, as native/napi/quat.cc's. */
 export function quatSmall(rt: WasmRuntime): SmallCalls['quat'] {
+  // Each driver read once: the exports object is frozen and slow to load from (a LoadIC per call).
   const w = rt.exports as unknown as QuatExports;
   const X = rt.smallX, Y = rt.smallY, O = rt.smallOut;
-  const unary = (driver: Unary) => (n: number): void => {
-    const first = w[driver](X, O, rt.smallN(n));
+  const unary = (driver: (q: number, o: number, n: number) => number) => (n: number): void => {
+    const first = driver(X, O, rt.smallN(n));
     if (first >= 0) throw new RangeError(zeroLength('q', first));
   };
+  const multiply = w.quat_multiply_batch, fromMatrix = w.quat_from_matrix_batch;
+  const rotate = w.quat_rotate_batch, angle = w.quat_angle_batch;
   return {
-    multiply(n) { w.quat_multiply_batch(X, true, Y, true, O, rt.smallN(n)); },
-    conjugate: unary('quat_conjugate_batch'),
-    invert: unary('quat_invert_batch'),
-    normalize: unary('quat_normalize_batch'),
-    toMatrix: unary('quat_to_matrix_batch'),
-    fromMatrix(n) { w.quat_from_matrix_batch(X, O, rt.smallN(n)); },
+    multiply(n) { multiply(X, true, Y, true, O, rt.smallN(n)); },
+    conjugate: unary(w.quat_conjugate_batch),
+    invert: unary(w.quat_invert_batch),
+    normalize: unary(w.quat_normalize_batch),
+    toMatrix: unary(w.quat_to_matrix_batch),
+    fromMatrix(n) { fromMatrix(X, O, rt.smallN(n)); },
     rotate(n) {
-      const first = w.quat_rotate_batch(X, true, Y, true, O, rt.smallN(n));
+      const first = rotate(X, true, Y, true, O, rt.smallN(n));
       if (first >= 0) throw new RangeError(zeroLength('q', first));
     },
     angle(n) {
-      const first = w.quat_angle_batch(X, true, Y, true, O, rt.smallN(n));
+      const first = angle(X, true, Y, true, O, rt.smallN(n));
       if (first >= 0) throw new RangeError(w.bad_input() === 0 ? zeroLength('a', first) : zeroLength('b', first));
     },
   };
