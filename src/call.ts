@@ -3,7 +3,7 @@
 // call(domain, op, args) or callAsync(…); hot small-batch paths take kernels(domain) once and call
 // the kernel directly (no argument array, no closure: issue #17's small-call budget).
 import { active } from './backend/index.js';
-import type { BackendModule, Domain, DomainKernels, Kernels } from './backend/kernels.js';
+import type { BackendModule, Domain, DomainKernels, Kernels, SmallCalls } from './backend/kernels.js';
 import { array, bufferOf, plainF32Length, withCallerStack } from './validate.js';
 
 type Fn = (...a: unknown[]) => unknown;
@@ -15,6 +15,18 @@ type Result<D extends Domain, K extends Op<D>> = DomainKernels[D][K] extends (..
 export function kernels<D extends Domain>(domain: D): Kernels<D> {
   return active().module[domain] as Kernels<D>;
 }
+
+/** The active backend's small-call path (src/backend/small.ts), if it has one. */
+export function smallCalls(): SmallCalls | undefined {
+  const m = active().module;
+  if (m !== smallOwner) {  // read once per backend: the addon's exports are a slow object to load from
+    smallOwner = m;
+    smallOfOwner = m.small;
+  }
+  return smallOfOwner;
+}
+let smallOwner: BackendModule | undefined;
+let smallOfOwner: SmallCalls | undefined;
 
 /** Runs `op` of `domain` on the active backend now; returns what the kernel returns. */
 export function call<D extends Domain, K extends Op<D>>(domain: D, op: K, args: Args<D, K>): Result<D, K> {

@@ -13,8 +13,9 @@
  * result). `out` (last argument) may be given to avoid an allocation and may alias an input.
  * Every function has an `…Async` twin that runs off the event loop on the native backend.
  */
-import { LIMITS, type QuatKernels } from './backend/kernels.js';
-import { entries, kernels, output, smallOutput, smallResult, type Prepared } from './call.js';
+import { LIMITS, type QuatKernels, type SmallQuatOp } from './backend/kernels.js';
+import { smallCount, smallRun } from './backend/small.js';
+import { entries, kernels, output, smallCalls, smallOutput, smallResult, type Prepared } from './call.js';
 import { batch, boolean, choice, f32, options, scalarOrF32, uint32, integer } from './validate.js';
 
 type Op = keyof QuatKernels;
@@ -29,7 +30,9 @@ export type EulerOrder = (typeof EULER_ORDERS)[number];
 // Each element-wise op is one description: argument names and item sizes, the output's item size
 // and unit, and — for the ops on issue #17's small-call fast path — how to call its kernel
 // directly (a literal per op keeps that call monomorphic). Plain same-length batches take the fast
-// path; everything else the checked one, whose errors it keeps (the backend checks again).
+// path: up to the backend's small-call size through its arena (src/backend/small.ts), larger ones
+// by calling the kernel directly; everything else the checked one, whose errors it keeps (the
+// backend checks again).
 
 /** `in` [N, inItem] → out [N, outItem]. */
 function unaryOp(op: Op, arg: string, inItem: number, outItem: number, unit: string,
@@ -41,6 +44,9 @@ function unaryOp(op: Op, arg: string, inItem: number, outItem: number, unit: str
   const [checked, later] = entries('quat', op, prep);
   if (!fast) return [checked, later] as const;
   const now = (q: Float32Array, out?: Float32Array): Float32Array => {
+    const s = smallCalls();
+    const n = s === undefined ? 0 : smallCount(s, q, inItem, undefined, 0, out, outItem);
+    if (n > 0) return smallRun(s!, s!.quat[op as SmallQuatOp], n, q, inItem, undefined, 0, out, outItem);
     const o = smallOutput(q, inItem, undefined, 0, out, outItem);
     if (!o) return checked(q, out);
     fast(kernels('quat'), q, o);
@@ -63,6 +69,9 @@ function binaryOp(op: Op, an: string, aItem: number, bn: string, bItem: number, 
   const [checked, later] = entries('quat', op, binaryPrep(an, aItem, bn, bItem, outItem, unit));
   if (!fast) return [checked, later] as const;
   const now = (a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array => {
+    const s = smallCalls();
+    const n = s === undefined ? 0 : smallCount(s, a, aItem, b, bItem, out, outItem);
+    if (n > 0) return smallRun(s!, s!.quat[op as SmallQuatOp], n, a, aItem, b, bItem, out, outItem);
     const o = smallOutput(a, aItem, b, bItem, out, outItem);
     if (!o) return checked(a, b, out);
     fast(kernels('quat'), a, b, o);

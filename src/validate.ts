@@ -27,15 +27,15 @@ export function typedFacts(v: ArrayBufferView): { length: number; buffer: ArrayB
   return { length: TA_LENGTH.call(v), buffer: TA_BUFFER.call(v), byteOffset: TA_OFFSET.call(v) };
 }
 
-const F32_PROTO = Float32Array.prototype;
-
 /**
  * The small-call fast path's one test (issue #17): the length of `v` when it is a plain
- * Float32Array — its own type, Float32Array's prototype, its `length` property telling its memory
- * — else -1 (then the full checks run and say what is wrong). Cheap: no allocation.
+ * Float32Array — its own type, this realm's Float32Array as its `constructor` (what a subclass or
+ * another realm's array is not), its `length` property telling its memory — else -1 (then the
+ * full checks run and say what is wrong). Cheap: no allocation. `constructor` rather than
+ * Object.getPrototypeOf: V8 ran that in its runtime here, ~10 ns per array (issue #17).
  */
 export function plainF32Length(v: unknown): number {
-  if (TA_NAME.call(v) !== 'Float32Array' || Object.getPrototypeOf(v) !== F32_PROTO) return -1;
+  if (TA_NAME.call(v) !== 'Float32Array' || (v as Float32Array).constructor !== Float32Array) return -1;
   const n = TA_LENGTH.call(v);
   return (v as Float32Array).length === n ? n : -1;
 }

@@ -388,6 +388,78 @@ describe('the backend boundary checks again (calls that bypass the TypeScript la
   }
 });
 
+describe('the small-call path (issue #17: plain arrays of 1…items items through the backend arena)', () => {
+  // Element-wise ops: item i's result does not depend on the batch, so n items through the arena
+  // must equal, bit for bit, the same items of a batch too large for it (the array path).
+  const OPS: [string, number, number][] = [  // op, second input's item size (0: unary), input item size
+    ['multiply', 4, 4], ['conjugate', 0, 4], ['invert', 0, 4], ['normalize', 0, 4], ['toMatrix', 0, 4],
+    ['fromMatrix', 0, 9], ['rotate', 3, 4], ['angle', 4, 4],
+  ];
+  for (const b of sk.backends().filter((x) => x.available)) {
+    it(`${b.backend}: every small op equals the array path bit for bit, n = 1…items, with and without out, in place`, async () => {
+      const { module } = await import('../src/backend/index.js');
+      const small = module(b.backend)!.small;
+      if (!small) return;  // the CUDA addon has none
+      sk.setBackend(b.backend);
+      try {
+        const r = rng(SEED + 17);
+        const fn = sk.quat as unknown as Record<string, (...a: Float32Array[]) => Float32Array>;
+        for (const [op, yItem, xItem] of OPS) {
+          const big = small.items + 1;
+          const x = uniform(r, xItem * big), y = uniform(r, Math.max(yItem, 1) * big);
+          const ref = yItem ? fn[op](x, y) : fn[op](x);
+          const outItem = ref.length / big;
+          for (const n of [1, 2, 7, small.items]) {
+            const xs = x.slice(0, xItem * n), ys = y.slice(0, yItem * n);
+            const want = ref.subarray(0, outItem * n);
+            expect(yItem ? fn[op](xs, ys) : fn[op](xs), `${op} n=${n}`).toEqual(want);
+            const out = new Float32Array(outItem * n);
+            expect(yItem ? fn[op](xs, ys, out) : fn[op](xs, out)).toBe(out);
+            expect(out, `${op} n=${n} out`).toEqual(want);
+            if (outItem === xItem) {  // in place: out is the first input
+              const io = xs.slice();
+              yItem ? fn[op](io, ys, io) : fn[op](io, io);
+              expect(io, `${op} n=${n} in place`).toEqual(want);
+            }
+          }
+        }
+      } finally {
+        sk.setBackend('auto');
+      }
+    });
+
+    it(`${b.backend}: the small ops check n at the boundary, name the bad item, and their arena cannot be detached`, async () => {
+      const { module } = await import('../src/backend/index.js');
+      const small = module(b.backend)!.small;
+      if (!small) return;
+      const q = small.quat as unknown as Record<string, (...a: unknown[]) => void>;
+      const want = (v: string) => `Expected an integer in [1, ${small.items}] for \`n\` but received ${v}`;
+      expect(() => q.multiply(0)).toThrow(new RangeError(want('the number 0')));
+      expect(() => q.multiply(small.items + 1)).toThrow(new RangeError(want(`the number ${small.items + 1}`)));
+      expect(() => q.normalize(1.5)).toThrow(new RangeError(want('the number 1.5')));
+      expect(() => q.angle(NaN)).toThrow(new RangeError(want('the number NaN')));
+      expect(() => q.rotate('1')).toThrow(new TypeError(want('a string')));
+      expect(() => q.toMatrix()).toThrow(new TypeError(want('undefined')));
+      // A zero quaternion at item 2 of 3, in the array path's words.
+      const f = small.arena;
+      f.set([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0], small.x);
+      f.set([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1], small.y);
+      expect(() => q.normalize(3)).toThrow(new RangeError('`q[2]` has zero, non-finite or out-of-range length (|q|² outside [2^-126, 2^126])'));
+      expect(() => q.angle(3)).toThrow(/^`a\[2\]` has zero/);
+      expect(() => sk.quat.angle(Float32Array.of(0, 0, 0, 1, 0, 0, 0, 1), Float32Array.of(0, 0, 0, 1, 0, 0, 0, 0))).toThrow(/^`b\[1\]` has zero/);
+      // The arena is a WebAssembly.Memory's buffer: a transfer copies it instead of detaching it
+      // (V8: non-detachable), so native code may keep its address.
+      const bytes = f.buffer.byteLength;
+      try { structuredClone(f.buffer, { transfer: [f.buffer as ArrayBuffer] }); } catch { /* refusing is fine too */ }
+      const { port1 } = new MessageChannel();
+      try { port1.postMessage(f.buffer, [f.buffer as ArrayBuffer]); } catch { /* likewise */ }
+      port1.close();
+      expect(f.buffer.byteLength).toBe(bytes);
+      expect(Array.from(sk.quat.multiply(Float32Array.of(0, 0, 0, 2), Float32Array.of(1, 2, 3, 4)))).toEqual([2, 4, 6, 8]);
+    });
+  }
+});
+
 describe('backends agree', () => {
   const avail = sk.backends().filter((b) => b.available).map((b) => b.backend);
   it(`random(n, seed) is bit-identical on ${avail.join(', ')}`, () => {

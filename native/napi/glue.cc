@@ -326,4 +326,80 @@ void define_domain(Napi::Env env, Napi::Object exports, const char* domain, std:
   exports.Set(domain, d);
 }
 
+namespace {
+// The env's arena (see glue.h), made with exports.small on first use; nullptr where it cannot be.
+float* small_arena(Napi::Env env, Napi::Object exports) {
+  try {
+    if (!exports.Has("small")) {
+      const Napi::Value wasm = env.Global().Get("WebAssembly");
+      if (!wasm.IsObject()) return nullptr;
+      const Napi::Value ctor = wasm.As<Napi::Object>().Get("Memory");
+      if (!ctor.IsFunction()) return nullptr;
+      Napi::Object opts = Napi::Object::New(env);
+      opts.Set("initial", 1);  // one 64 KiB page, never grown
+      Napi::Object memory = ctor.As<Napi::Function>().New({opts});
+      const Napi::Value buffer = memory.Get("buffer");
+      if (!buffer.IsArrayBuffer() || buffer.As<Napi::ArrayBuffer>().ByteLength() < kSmallFloats * sizeof(float))
+        return nullptr;
+      // Held for the env's life (never released: env teardown frees it), so a function kept after
+      // exports.small is gone still writes live memory.
+      napi_ref keep;
+      if (napi_create_reference(env, memory, 1, &keep) != napi_ok) return nullptr;
+      Napi::Object small = Napi::Object::New(env);
+      small.Set("arena", Napi::Float32Array::New(env, kSmallFloats, buffer.As<Napi::ArrayBuffer>(), 0));
+      small.Set("items", kSmallItems);
+      small.Set("x", 0);
+      small.Set("y", kSmallY);
+      small.Set("out", kSmallOut);
+      exports.Set("small", small);
+    }
+    const Napi::Value arena = exports.Get("small").As<Napi::Object>().Get("arena");
+    return static_cast<float*>(arena.As<Napi::TypedArray>().ArrayBuffer().Data());
+  } catch (const Napi::Error&) {  // e.g. a runtime without WebAssembly (--jitless)
+    return nullptr;
+  }
+}
+}  // namespace
+
+void define_small(Napi::Env env, Napi::Object exports, const char* domain, std::initializer_list<SmallOp> ops) {
+  float* arena = small_arena(env, exports);
+  if (!arena) return;
+  Napi::Object d = Napi::Object::New(env);
+  for (const SmallOp& o : ops) {
+    napi_value fn;
+    if (napi_create_function(env, o.name, NAPI_AUTO_LENGTH, o.fn, arena, &fn) != napi_ok) return;
+    d.Set(o.name, Napi::Value(env, fn));
+  }
+  exports.Get("small").As<Napi::Object>().Set(domain, d);
+}
+
+// A plain napi_callback (no CallbackInfo, no Call, nothing on the heap unless it throws): one
+// argument, the item count, checked in the words of Call::integer.
+napi_value small_call(napi_env env, napi_callback_info info, SmallBody body, SmallBad bad) noexcept {
+  size_t argc = 1;
+  napi_value arg = nullptr;
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc, &arg, nullptr, &data) != napi_ok) return nullptr;
+  double d = 0;
+  const bool number = argc >= 1 && napi_get_value_double(env, arg, &d) == napi_ok;
+  try {
+    if (!(number && d >= 1 && d <= kSmallItems && floor(d) == d)) {
+      const std::string msg = "Expected an integer in [1, " + std::to_string(kSmallItems) + "] for `n` but received " +
+                              describe(argc >= 1 ? Napi::Value(env, arg) : Napi::Env(env).Undefined());
+      if (number) napi_throw_range_error(env, nullptr, msg.c_str());
+      else napi_throw_type_error(env, nullptr, msg.c_str());
+      return nullptr;
+    }
+    float* arena = static_cast<float*>(data);
+    const size_t first = body(arena, (size_t)d);
+    if (first != SIZE_MAX) {
+      const std::string msg = bad ? bad(arena, first) : "invalid input at index " + std::to_string(first);
+      napi_throw_range_error(env, nullptr, msg.c_str());
+    }
+  } catch (const std::exception& e) {  // describe() failing in a dying env, std::bad_alloc
+    napi_throw_error(env, nullptr, e.what());
+  }
+  return nullptr;
+}
+
 }  // namespace sk::napi

@@ -177,6 +177,36 @@ constexpr Op op(const char* name) { return {name, sync_entry<P>, async_entry<P>}
 // Sets exports[domain] to an object holding each op as `name` and `nameAsync`.
 void define_domain(Napi::Env env, Napi::Object exports, const char* domain, std::initializer_list<Op> ops);
 
+// ───── Small calls (issue #17) ─────
+// A call on one quaternion spent ~600 ns here, almost all of it in the boundary: node-addon-api's
+// CallbackInfo, V8's answers about each typed array (napi_get_typedarray_info asks up to eleven
+// Is…Array() questions and materialises the buffer), the Call's slots and closures. For
+// element-wise ops on at most kSmallItems items the TypeScript layer (src/call.ts smallCall)
+// instead copies the inputs into one fixed arena, calls the op with the item count only, and
+// copies the output back: the boundary then checks a number, not arrays. The arena is the
+// buffer of a WebAssembly.Memory this addon creates and keeps: such a buffer cannot be detached
+// or transferred from JS (only its Memory's grow() could, and nothing outside sees the Memory),
+// so its address stays valid for the env's life without a check per call.
+// Layout in floats: x at 0 (items of up to 9 floats), y at kSmallY (up to 4), out at kSmallOut (up to 9).
+constexpr uint32_t kSmallItems = 64, kSmallY = 9 * kSmallItems, kSmallOut = 13 * kSmallItems,
+                   kSmallFloats = 22 * kSmallItems;
+
+// body(arena, n) runs the op on n items and returns the first bad item or SIZE_MAX; bad(arena, i)
+// words the error for item i (nullptr: the op never reports one).
+using SmallBody = size_t (*)(float* arena, size_t n);
+using SmallBad = std::string (*)(const float* arena, size_t i);
+napi_value small_call(napi_env env, napi_callback_info info, SmallBody body, SmallBad bad) noexcept;
+template <SmallBody B, SmallBad W>
+napi_value small_entry(napi_env env, napi_callback_info info) { return small_call(env, info, B, W); }
+struct SmallOp {
+  const char* name;
+  napi_callback fn;
+};
+// Sets exports.small = {arena: Float32Array [kSmallFloats], items, x, y, out} once per env (no-op
+// where WebAssembly.Memory is unavailable: the TypeScript layer then takes the array path) and
+// exports.small[domain] = each op as a function of the item count.
+void define_small(Napi::Env env, Napi::Object exports, const char* domain, std::initializer_list<SmallOp> ops);
+
 // Each domain's glue file (native/napi/<domain>.cc) defines one of these; addon.cc calls them all.
 void init_quat(Napi::Env env, Napi::Object exports);
 void init_rope(Napi::Env env, Napi::Object exports);

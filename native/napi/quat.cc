@@ -14,14 +14,14 @@ std::string zero_length(const char* name, size_t i) {
 std::string rotvec_not_finite(size_t i) {
   return "`v[" + std::to_string(i) + "]` has a non-finite length (|v|² NaN or above 3.4e38)";
 }
-// For two-input ops: name the input whose item i (or its broadcast item) is not a valid rotation.
-std::string zero_length2(const Call& c, const Arr& a, const char* an, const Arr& b, const char* bn, size_t i,
-                         size_t item) {
-  const float* p = c.ptr<float>(a) + (a.count > 1 ? i * item : 0);
+// For two-input ops: name the input whose item i (or its broadcast item) is not a valid rotation;
+// `a` points at the first input's items, ab/bb say whether each input is a batch.
+std::string zero_length2(const float* a, bool ab, const char* an, bool bb, const char* bn, size_t i, size_t item) {
+  const float* p = a + (ab ? i * item : 0);
   float n2 = 0;
   for (size_t k = 0; k < item; ++k) n2 += p[k] * p[k];
   const bool a_bad = !quat_norm2_ok(n2);
-  return zero_length(a_bad ? an : bn, a_bad ? (a.count > 1 ? i : 0) : (b.count > 1 ? i : 0));
+  return zero_length(a_bad ? an : bn, a_bad ? (ab ? i : 0) : (bb ? i : 0));
 }
 
 // Who is named when item i is not a valid rotation.
@@ -65,10 +65,32 @@ void binary(Call& c) {
     return D.driver(c.ptr<float>(a), a.count > 1, c.ptr<float>(b), b.count > 1, c.ptr<float>(o), n);
   };
   if (D.blame == Blame::first) c.bad = [a](size_t i) { return zero_length(D.a, a.count > 1 ? i : 0); };
-  if (D.blame == Blame::either) c.bad = [&c, a, b](size_t i) { return zero_length2(c, a, D.a, b, D.b, i, 4); };
+  if (D.blame == Blame::either) c.bad = [&c, a, b](size_t i) { return zero_length2(c.ptr<float>(a), a.count > 1, D.a, b.count > 1, D.b, i, 4); };
 }
 
 std::string q_zero_length(size_t i) { return zero_length("q", i); }
+
+// The same ops on the small-call arena (glue.h): inputs at 0 and kSmallY, n items each (the
+// TypeScript layer sends no broadcasts here), output at kSmallOut.
+template <const Unary& D>
+size_t small_unary(float* f, size_t n) { return D.driver(f, f + kSmallOut, n); }
+template <const Unary& D>
+std::string small_unary_bad(const float*, size_t i) { return D.bad(i); }
+template <const Binary& D>
+size_t small_binary(float* f, size_t n) { return D.driver(f, true, f + kSmallY, true, f + kSmallOut, n); }
+template <const Binary& D>
+std::string small_binary_bad(const float* f, size_t i) {
+  return D.blame == Blame::first ? zero_length(D.a, i) : zero_length2(f, true, D.a, true, D.b, i, D.a_item);
+}
+constexpr bool reports_bad(const Unary& d) { return d.bad != nullptr; }
+template <const Unary& D>
+constexpr SmallOp small_op(const char* name) {
+  return {name, small_entry<small_unary<D>, reports_bad(D) ? small_unary_bad<D> : nullptr>};
+}
+template <const Binary& D>
+constexpr SmallOp small_op(const char* name) {
+  return {name, small_entry<small_binary<D>, D.blame == Blame::none ? nullptr : small_binary_bad<D>>};
+}
 
 constexpr Unary kConjugate{"q", 4, 4, "quaternions", drv::quat_conjugate, q_zero_length};
 constexpr Unary kInvert{"q", 4, 4, "quaternions", drv::quat_invert, q_zero_length};
@@ -102,7 +124,7 @@ void slerp(Call& c) {
     return drv::quat_slerp(c.ptr<float>(a), a.count > 1, c.ptr<float>(b), b.count > 1, c.ptr<float>(t),
                            t.count > 1, c.ptr<float>(o), n);
   };
-  c.bad = [&c, a, b](size_t i) { return zero_length2(c, a, "a", b, "b", i, 4); };
+  c.bad = [&c, a, b](size_t i) { return zero_length2(c.ptr<float>(a), a.count > 1, "a", b.count > 1, "b", i, 4); };
 }
 
 // (seed, out [N, 4])
@@ -139,6 +161,12 @@ void init_quat(Napi::Env env, Napi::Object exports) {
                  op<from_euler>("fromEuler"), op<slerp>("slerp"), op<binary<kAngle>>("angle"),
                  op<random>("random"), op<to_euler>("toEuler"), op<unary<kToRotvec>>("toRotvec"),
                  op<unary<kFromRotvec>>("fromRotvec"), op<binary<kDot>>("dot")});
+#ifndef SK_CUDA  // a GPU launch per small call would cost more than the array path
+  define_small(env, exports, "quat",
+               {small_op<kMultiply>("multiply"), small_op<kConjugate>("conjugate"), small_op<kInvert>("invert"),
+                small_op<kNormalize>("normalize"), small_op<kToMatrix>("toMatrix"),
+                small_op<kFromMatrix>("fromMatrix"), small_op<kRotate>("rotate"), small_op<kAngle>("angle")});
+#endif
 }
 
 }  // namespace sk::napi

@@ -162,6 +162,26 @@ export interface BackendInfo {
   napiVersion?: number;
 }
 
+/** The element-wise float32 ops that take the small-call path (src/backend/small.ts). */
+export type SmallQuatOp = 'multiply' | 'conjugate' | 'invert' | 'normalize' | 'toMatrix' | 'fromMatrix' | 'rotate' | 'angle';
+
+/**
+ * A backend's small-call path (issue #17; native/napi/glue.h, src/backend/wasm/runtime.ts): the
+ * caller copies the first input to `arena[x…]` and the second to `arena[y…]`, calls
+ * `quat[op](n)` for n in [1, items] items (every array holding n: no broadcasting), and reads the
+ * output at `arena[out…]`. An op throws the array path's RangeError for a bad item (after writing
+ * every output); it checks n itself.
+ */
+export interface SmallCalls {
+  /** The arena as floats; read it once per call (the wasm backend's view changes when its memory grows). */
+  readonly arena: Float32Array;
+  readonly items: number;
+  readonly x: number;
+  readonly y: number;
+  readonly out: number;
+  readonly quat: Readonly<Record<SmallQuatOp, (n: number) => void>>;
+}
+
 /** What a loaded backend module provides: info(), one object of kernels per domain. */
 export type BackendModule = { info(): BackendInfo } & { [D in Domain]: Kernels<D> } & {
   /**
@@ -171,4 +191,6 @@ export type BackendModule = { info(): BackendInfo } & { [D in Domain]: Kernels<D
   allocOutput?(byteLength: number): ArrayBuffer;
   /** The addon's limits (native/napi/limits.h); test/structure.test.ts holds them equal to {@link LIMITS}. */
   limits?: Limits;
+  /** The small-call path; optional (the CUDA addon, or a runtime without WebAssembly.Memory, has none). */
+  small?: SmallCalls;
 };

@@ -11,7 +11,7 @@
 import type { BackendInfo, BackendModule } from '../kernels.js';
 import { describe } from '../../validate.js';
 import { CTORS, WasmRuntime, type Kind, type Typed, type ViewOf, type WasmMemoryInfo } from './runtime.js';
-import { quatKernels } from './quat.js';
+import { quatKernels, quatSmall } from './quat.js';
 import { cameraKernels } from './camera.js';
 import { ropeKernels } from './rope.js';
 import { metricsKernels } from './metrics.js';
@@ -114,12 +114,14 @@ export function instantiate(source: BufferSource | WebAssembly.Module, key: stri
   const missing = ['memory', 'sk_alloc', 'arena_acquire', 'quat_multiply_batch'].filter((k) => !(k in instance.exports));
   if (missing.length) throw new Error(`${key} is not a spatialkit module (missing ${missing.join(', ')}); rebuild it with \`npm run build:wasm\``);
   const rt = new WasmRuntime(instance);
+  rt.small = rt.smallCalls(quatSmall(rt));
   const domains = Object.fromEntries(Object.entries(DOMAINS).map(([name, make]) => [name, make(rt)])) as {
     [D in keyof typeof DOMAINS]: ReturnType<(typeof DOMAINS)[D]>;
   };
   const module: WasmBackend = {
     info: () => ({ backend: 'wasm', available: true, simd: true, isa: 'wasm-simd128', threads: 1, ...rt.memoryInfo() }),
     alloc: (length, type) => allocIn(rt, length, (type ?? 'Float32Array') as never),
+    small: rt.small,
     ...domains,
   };
   const entry = { rt, module };

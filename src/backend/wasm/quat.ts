@@ -1,6 +1,6 @@
 // sk.quat on the wasm backend: the adapter table over wasm/assembly/quat.ts drivers, mirroring
 // native/napi/quat.cc parser for parser (same argument names, checks, order and sentences).
-import { LIMITS, type QuatKernels } from '../kernels.js';
+import { LIMITS, type QuatKernels, type SmallCalls, type SmallQuatOp } from '../kernels.js';
 import type { Arr, WasmRuntime } from './runtime.js';
 
 /**
@@ -40,18 +40,41 @@ function rotvecNotFinite(i: number): string {
 /** Index of item i in a possibly broadcast argument. */
 const at = (a: Arr, i: number) => (a.batched ? i : 0);
 
+/** The small-call ops (src/backend/small.ts) on the runtime's arena, as native/napi/quat.cc's. */
+export function quatSmall(rt: WasmRuntime): SmallCalls['quat'] {
+  // Each driver read once: the exports object is frozen and slow to load from (a LoadIC per call).
+  const w = rt.exports as unknown as QuatExports;
+  const X = rt.smallX, Y = rt.smallY, O = rt.smallOut;
+  const unary = (driver: (q: number, o: number, n: number) => number) => (n: number): void => {
+    const first = driver(X, O, rt.smallN(n));
+    if (first >= 0) throw new RangeError(zeroLength('q', first));
+  };
+  const multiply = w.quat_multiply_batch, fromMatrix = w.quat_from_matrix_batch;
+  const rotate = w.quat_rotate_batch, angle = w.quat_angle_batch;
+  return {
+    multiply(n) { multiply(X, true, Y, true, O, rt.smallN(n)); },
+    conjugate: unary(w.quat_conjugate_batch),
+    invert: unary(w.quat_invert_batch),
+    normalize: unary(w.quat_normalize_batch),
+    toMatrix: unary(w.quat_to_matrix_batch),
+    fromMatrix(n) { fromMatrix(X, O, rt.smallN(n)); },
+    rotate(n) {
+      const first = rotate(X, true, Y, true, O, rt.smallN(n));
+      if (first >= 0) throw new RangeError(zeroLength('q', first));
+    },
+    angle(n) {
+      const first = angle(X, true, Y, true, O, rt.smallN(n));
+      if (first >= 0) throw new RangeError(w.bad_input() === 0 ? zeroLength('a', first) : zeroLength('b', first));
+    },
+  };
+}
+
 export function quatKernels(rt: WasmRuntime): QuatKernels {
   const w = rt.exports as unknown as QuatExports;
 
   // (q [N, 4], out [N, 4] or [N, 9]) for the unary ops.
-  const unary = (driver: Unary, outItem: number) => (q: Float32Array, out: Float32Array): void => {
-    const n = rt.placeSmall(q, 4, undefined, 0, out, outItem);
-    if (n > 0) {
-      const first = w[driver](rt.smallX, rt.smallOut, n);
-      rt.finishSmall(out, n * outItem);
-      if (first >= 0) throw new RangeError(zeroLength('q', first));
-      return;
-    }
+  const unary = (driver: Unary, op: SmallQuatOp, outItem: number) => (q: Float32Array, out: Float32Array): void => {
+    if (rt.runSmall(op, q, 4, undefined, 0, out, outItem)) return;
     const c = rt.call([q, out]);
     const Q = c.array(0, 'q', 4), O = c.array(1, 'out', outItem, true);
     c.expectCount(O, Q.count, outItem === 9 ? 'matrices' : 'quaternions');
@@ -61,12 +84,7 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
   return {
     // (a [N|1, 4], b [N|1, 4], out [N, 4])
     multiply(a, b, out) {
-      const m = rt.placeSmall(a, 4, b, 4, out, 4);
-      if (m > 0) {
-        w.quat_multiply_batch(rt.smallX, m > 1, rt.smallY, m > 1, rt.smallOut, m);
-        rt.finishSmall(out, 4 * m);
-        return;
-      }
+      if (rt.runSmall('multiply', a, 4, b, 4, out, 4)) return;
       const c = rt.call([a, b, out]);
       const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), O = c.array(2, 'out', 4, true);
       const n = c.batch(A, B);
@@ -74,19 +92,14 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
       c.each(n, (k) => w.quat_multiply_batch(A.ptr, A.batched, B.ptr, B.batched, O.ptr, k));
     },
 
-    conjugate: unary('quat_conjugate_batch', 4),
-    invert: unary('quat_invert_batch', 4),
-    normalize: unary('quat_normalize_batch', 4),
-    toMatrix: unary('quat_to_matrix_batch', 9),
+    conjugate: unary('quat_conjugate_batch', 'conjugate', 4),
+    invert: unary('quat_invert_batch', 'invert', 4),
+    normalize: unary('quat_normalize_batch', 'normalize', 4),
+    toMatrix: unary('quat_to_matrix_batch', 'toMatrix', 9),
 
     // (m [N, 9], out [N, 4])
     fromMatrix(m, out) {
-      const k = rt.placeSmall(m, 9, undefined, 0, out, 4);
-      if (k > 0) {
-        w.quat_from_matrix_batch(rt.smallX, rt.smallOut, k);
-        rt.finishSmall(out, 4 * k);
-        return;
-      }
+      if (rt.runSmall('fromMatrix', m, 9, undefined, 0, out, 4)) return;
       const c = rt.call([m, out]);
       const M = c.array(0, 'm', 9), O = c.array(1, 'out', 4, true);
       c.expectCount(O, M.count, 'quaternions');
@@ -95,13 +108,7 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
 
     // (q [N|1, 4], v [N|1, 3], out [N, 3])
     rotate(q, v, out) {
-      const m = rt.placeSmall(q, 4, v, 3, out, 3);
-      if (m > 0) {
-        const first = w.quat_rotate_batch(rt.smallX, m > 1, rt.smallY, m > 1, rt.smallOut, m);
-        rt.finishSmall(out, 3 * m);
-        if (first >= 0) throw new RangeError(zeroLength('q', first));
-        return;
-      }
+      if (rt.runSmall('rotate', q, 4, v, 3, out, 3)) return;
       const c = rt.call([q, v, out]);
       const Q = c.array(0, 'q', 4), V = c.array(1, 'v', 3), O = c.array(2, 'out', 3, true);
       const n = c.batch(Q, V);
@@ -142,13 +149,7 @@ export function quatKernels(rt: WasmRuntime): QuatKernels {
 
     // (a [N|1, 4], b [N|1, 4], out [N])
     angle(a, b, out) {
-      const m = rt.placeSmall(a, 4, b, 4, out, 1);
-      if (m > 0) {
-        const first = w.quat_angle_batch(rt.smallX, m > 1, rt.smallY, m > 1, rt.smallOut, m);
-        rt.finishSmall(out, m);
-        if (first >= 0) throw new RangeError(w.bad_input() === 0 ? zeroLength('a', first) : zeroLength('b', first));
-        return;
-      }
+      if (rt.runSmall('angle', a, 4, b, 4, out, 1)) return;
       const c = rt.call([a, b, out]);
       const A = c.array(0, 'a', 4), B = c.array(1, 'b', 4), O = c.array(2, 'out', 1, true);
       const n = c.batch(A, B);

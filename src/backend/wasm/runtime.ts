@@ -8,7 +8,9 @@
 // `memory.buffer` after anything that may grow it (wasmAlloc, an arena overflow), and user
 // arrays are addressed by the byte offsets recorded before a call grew anything. Element-wise
 // calls never grow memory: they stream non-resident arrays through the arena's fixed baseline.
-import { bufferOf, describe, isDetached, plainF32Length, typedArrayName, typedFacts } from '../../validate.js';
+import { describe, isDetached, typedArrayName, typedFacts } from '../../validate.js';
+import type { SmallCalls, SmallQuatOp } from '../kernels.js';
+import { smallCount, smallRun } from '../small.js';
 
 // ---- Typed arrays and how errors name values -----------------------------------------------------
 
@@ -50,10 +52,10 @@ export interface WasmMemoryInfo {
   arenaBaseline: number;
 }
 
-/** n rounded up to a multiple of 16. Arithmetic, not `& ~15`: bitwise operators wrap sizes ≥ 2^31 to negative numbers. */
-/** Largest batch placeSmall takes (items): its copies are cheaper than Call's setup below it; it fits the arena baseline. */
+/** Largest batch of the small-call path (items): its copies are cheaper than Call's setup below it; it fits the arena baseline. */
 const SMALL_ITEMS = 64;
 
+/** n rounded up to a multiple of 16. Arithmetic, not `& ~15`: bitwise operators wrap sizes ≥ 2^31 to negative numbers. */
 export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
@@ -77,6 +79,9 @@ export class WasmRuntime {
     this.baseline = this.exports.arena_baseline() >>> 0;
     this.arenaBase = this.exports.arena_acquire(0) >>> 0;
     this.exports.arena_release();
+    this.smallX = this.arenaBase;
+    this.smallY = this.arenaBase + 4 * 9 * SMALL_ITEMS;
+    this.smallOut = this.arenaBase + 4 * 13 * SMALL_ITEMS;
   }
 
   private sync(): void {
@@ -84,6 +89,7 @@ export class WasmRuntime {
     if (b !== this.buffer) {
       this.buffer = b;
       this.views = {};
+      if (this.small) (this.small as { arena: Float32Array }).arena = this.view('Float32Array');
     }
   }
 
@@ -125,43 +131,36 @@ export class WasmRuntime {
       `(${MiB(this.buffer.byteLength)} in use, at most 4 GiB); use the native backend for batches this large`);
   }
 
-  // ---- small calls (issue #17) ----
-  // Element-wise float32 drivers on a few items: the general path (Call: checked Arr objects,
-  // views, closures) costs more than the work. When every array is a plain Float32Array outside
-  // wasm memory (src/validate.ts plainF32Length), all holding the same n ≥ 1 items (no
-  // broadcasting) and at most SMALL_ITEMS of them, placeSmall copies the inputs into the arena's
-  // baseline with plain loops and sets the byte addresses smallX, smallY, smallOut; after the
-  // driver, finishSmall copies the output back. Copying every input before the driver runs makes
-  // any overlap of input and output safe. Anything else returns -1: the caller takes Call's path,
-  // which checks every argument and words every error.
-  smallX = 0;
-  smallY = 0;
-  smallOut = 0;
+  // ---- small calls (issue #17; src/backend/small.ts) ----
+  // The arena's baseline holds the small-call layout: x, y and out at fixed byte addresses
+  // (items of up to 9, 4 and 9 floats). Arrays in wasm memory (sk.wasmAlloc) take this path too:
+  // they are heap blocks, never the baseline, so copying them is right (and not asking for their
+  // buffer saves ~25 ns per array: V8's `buffer` getter).
+  readonly smallX: number;
+  readonly smallY: number;
+  readonly smallOut: number;
+  /** Set by instantiate() (src/backend/wasm/index.ts) before the domain tables are made. */
+  small!: SmallCalls;
 
-  /** n, with x (and y unless yItem is 0) placed; or -1. */
-  placeSmall(x: unknown, xItem: number, y: unknown, yItem: number, out: unknown, outItem: number): number {
-    const lx = plainF32Length(x);
-    if (lx <= 0 || lx > SMALL_ITEMS * xItem || lx % xItem !== 0) return -1;
-    const n = lx / xItem, ly = n * yItem;
-    if ((yItem !== 0 && plainF32Length(y) !== ly) || plainF32Length(out) !== n * outItem) return -1;
-    const mem = this.buffer;
-    if (bufferOf(x as Float32Array) === mem || bufferOf(out as Float32Array) === mem || (yItem !== 0 && bufferOf(y as Float32Array) === mem)) return -1;
-    const f = this.view('Float32Array');
-    const X = this.arenaBase, Y = X + align16(4 * lx), O = Y + align16(4 * ly);
-    const xs = x as Float32Array, xo = X >>> 2;
-    for (let i = 0; i < lx; i++) f[xo + i] = xs[i];
-    if (yItem !== 0) {
-      const ys = y as Float32Array, yo = Y >>> 2;
-      for (let i = 0; i < ly; i++) f[yo + i] = ys[i];
-    }
-    this.smallX = X; this.smallY = Y; this.smallOut = O;
-    return n;
+  /** The SmallCalls of this instance, running `quat`'s ops (a data property `arena`, replaced when memory grows). */
+  smallCalls(quat: SmallCalls['quat']): SmallCalls {
+    return { arena: this.view('Float32Array'), items: SMALL_ITEMS, x: this.smallX >>> 2, y: this.smallY >>> 2, out: this.smallOut >>> 2, quat };
   }
 
-  /** Copies the driver's output (length values at smallOut) to `out`. */
-  finishSmall(out: Float32Array, length: number): void {
-    const f = this.view('Float32Array'), o = this.smallOut >>> 2;
-    for (let i = 0; i < length; i++) out[i] = f[o + i];
+  /** n when it is an item count the small-call layout holds, else the RangeError of the native boundary. */
+  smallN(n: number): number {
+    if (n >= 1 && n <= SMALL_ITEMS && Number.isInteger(n)) return n;
+    const msg = `Expected an integer in [1, ${SMALL_ITEMS}] for \`n\` but received ${describe(n)}`;
+    throw typeof n === 'number' ? new RangeError(msg) : new TypeError(msg);
+  }
+
+  /** A kernel's small path: true when `op` ran on plain arrays of a few items (src/backend/small.ts). */
+  runSmall(op: SmallQuatOp, x: unknown, xItem: number, y: unknown, yItem: number, out: unknown, outItem: number): boolean {
+    if (out === undefined) return false;  // required here: the array path words that error
+    const n = smallCount(this.small, x, xItem, y, yItem, out, outItem);
+    if (n === 0) return false;
+    smallRun(this.small, this.small.quat[op], n, x as Float32Array, xItem, y as Float32Array | undefined, yItem, out as Float32Array, outItem);
+    return true;
   }
 
   call(args: readonly unknown[]): Call {
