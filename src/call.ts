@@ -4,7 +4,8 @@
 // the kernel directly (no argument array, no closure: issue #17's small-call budget).
 import { active } from './backend/index.js';
 import type { BackendModule, Domain, DomainKernels, Kernels, SmallCalls } from './backend/kernels.js';
-import { array, bufferOf, plainF32Length, withCallerStack } from './validate.js';
+import { smallCount } from './backend/small.js';
+import { array, bufferOf, withCallerStack } from './validate.js';
 
 type Fn = (...a: unknown[]) => unknown;
 type Op<D extends Domain> = keyof DomainKernels[D] & string;
@@ -108,12 +109,10 @@ export function output<T extends Typed>(ctor: TypedCtor<T>, out: unknown, n: num
  * detached memory, overlap by address, bad items) in the same sentences.
  */
 export function smallOutput(x: unknown, xItem: number, y: unknown, yItem: number, out: unknown, outItem: number): Float32Array | undefined {
-  const lx = plainF32Length(x);
-  if (lx <= 0 || lx % xItem !== 0) return undefined;
-  const n = lx / xItem;
-  if (yItem !== 0 && plainF32Length(y) !== n * yItem) return undefined;
+  const n = smallCount(Infinity, x, xItem, y, yItem, out, outItem);
+  if (n === 0) return undefined;
   if (out === undefined) return n * outItem <= SCRATCH_MAX ? scratch(n * outItem) : allocate(active().module, Float32Array, n * outItem);
-  return plainF32Length(out) === n * outItem ? (out as Float32Array) : undefined;
+  return out as Float32Array;
 }
 
 /**

@@ -45,7 +45,7 @@ function unaryOp(op: Op, arg: string, inItem: number, outItem: number, unit: str
   if (!fast) return [checked, later] as const;
   const now = (q: Float32Array, out?: Float32Array): Float32Array => {
     const s = smallCalls();
-    const n = s === undefined ? 0 : smallCount(s, q, inItem, undefined, 0, out, outItem);
+    const n = s === undefined ? 0 : smallCount(s.items, q, inItem, undefined, 0, out, outItem);
     if (n > 0) return smallRun(s!, s!.quat[op as SmallQuatOp], n, q, inItem, undefined, 0, out, outItem);
     const o = smallOutput(q, inItem, undefined, 0, out, outItem);
     if (!o) return checked(q, out);
@@ -70,7 +70,7 @@ function binaryOp(op: Op, an: string, aItem: number, bn: string, bItem: number, 
   if (!fast) return [checked, later] as const;
   const now = (a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array => {
     const s = smallCalls();
-    const n = s === undefined ? 0 : smallCount(s, a, aItem, b, bItem, out, outItem);
+    const n = s === undefined ? 0 : smallCount(s.items, a, aItem, b, bItem, out, outItem);
     if (n > 0) return smallRun(s!, s!.quat[op as SmallQuatOp], n, a, aItem, b, bItem, out, outItem);
     const o = smallOutput(a, aItem, b, bItem, out, outItem);
     if (!o) return checked(a, b, out);

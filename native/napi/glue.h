@@ -181,7 +181,7 @@ void define_domain(Napi::Env env, Napi::Object exports, const char* domain, std:
 // A call on one quaternion spent ~600 ns here, almost all of it in the boundary: node-addon-api's
 // CallbackInfo, V8's answers about each typed array (napi_get_typedarray_info asks up to eleven
 // Is…Array() questions and materialises the buffer), the Call's slots and closures. For
-// element-wise ops on at most kSmallItems items the TypeScript layer (src/call.ts smallCall)
+// element-wise ops on at most kSmallItems items the TypeScript layer (src/backend/small.ts smallRun)
 // instead copies the inputs into one fixed arena, calls the op with the item count only, and
 // copies the output back: the boundary then checks a number, not arrays. The arena is the
 // buffer of a WebAssembly.Memory this addon creates and keeps: such a buffer cannot be detached

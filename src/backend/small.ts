@@ -11,11 +11,13 @@ import { plainF32Length } from '../validate.js';
 
 /**
  * n when `x` (and `y`, unless yItem is 0) are plain Float32Arrays holding the same n items,
- * 1 ≤ n ≤ s.items, and `out` is undefined or a plain Float32Array of n·outItem floats; else 0.
+ * 1 ≤ n ≤ maxItems, and `out` is undefined or a plain Float32Array of n·outItem floats; else 0.
+ * The one test of both small paths: this arena path (maxItems = the backend's `items`) and the
+ * direct kernel call of larger batches (src/call.ts smallOutput, no limit).
  */
-export function smallCount(s: SmallCalls, x: unknown, xItem: number, y: unknown, yItem: number, out: unknown, outItem: number): number {
+export function smallCount(maxItems: number, x: unknown, xItem: number, y: unknown, yItem: number, out: unknown, outItem: number): number {
   const lx = plainF32Length(x);
-  if (lx <= 0 || lx > s.items * xItem || lx % xItem !== 0) return 0;
+  if (lx <= 0 || lx > maxItems * xItem || lx % xItem !== 0) return 0;
   const n = lx / xItem;
   if (yItem !== 0 && plainF32Length(y) !== n * yItem) return 0;
   if (out !== undefined && plainF32Length(out) !== n * outItem) return 0;

@@ -157,7 +157,7 @@ export class WasmRuntime {
   /** A kernel's small path: true when `op` ran on plain arrays of a few items (src/backend/small.ts). */
   runSmall(op: SmallQuatOp, x: unknown, xItem: number, y: unknown, yItem: number, out: unknown, outItem: number): boolean {
     if (out === undefined) return false;  // required here: the array path words that error
-    const n = smallCount(this.small, x, xItem, y, yItem, out, outItem);
+    const n = smallCount(this.small.items, x, xItem, y, yItem, out, outItem);
     if (n === 0) return false;
     smallRun(this.small, this.small.quat[op], n, x as Float32Array, xItem, y as Float32Array | undefined, yItem, out as Float32Array, outItem);
     return true;
